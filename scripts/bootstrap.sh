@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up everything the project needs on this machine, idempotently:
+#   - .venv with Python 3.10 and the exact pins of requirements.lock (re-installed only when
+#     the lock file or the interpreter changed);
+#   - the project itself, installed in editable mode (gives the `bot` command);
+#   - with --browser: Debian's chromium, for the browser tests (Playwright never downloads one).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+with_browser=0
+[ "${1:-}" = "--browser" ] && with_browser=1
+
+python="$(scripts/find-python.sh)"
+
+stamp=".venv/.installed-from"
+wanted="$("$python" -c 'import sys; print(sys.version)' | head -1) $(sha256sum requirements.lock pyproject.toml | sha256sum | cut -c1-16)"
+
+if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' 2>/dev/null; then
+  echo "setup: creating .venv with $python"
+  rm -rf .venv
+  "$python" -m venv .venv
+fi
+
+if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+  echo "setup: installing pinned dependencies (first time: about 2 minutes, 2.7 GB)"
+  .venv/bin/python -m pip install --quiet 'pip==26.3'   # the same pip everywhere
+  .venv/bin/python -m pip install --quiet -r requirements.lock
+  PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+  .venv/bin/python -m pip check
+  echo "$wanted" > "$stamp"
+fi
+
+if [ "$with_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  echo "setup: installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  elif sudo -n true 2>/dev/null; then
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: /usr/bin/chromium is missing and this user cannot install it." >&2
+    echo "       Ask an administrator to run: apt-get install chromium" >&2
+    exit 1
+  fi
+fi
