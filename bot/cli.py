@@ -1,0 +1,62 @@
+"""The ``bot`` command: one entry point for developers and staff.
+
+Each area registers its own subcommands (``register(subparsers)``) and sets ``handler`` on
+its parsers; a handler returns an exit code or raises :class:`CliError` with a message
+meant for the person at the keyboard (no stack trace).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# Modules that add subcommands, in the order they appear in ``bot --help``.
+COMMAND_MODULES = (
+    "bot.launcher",
+    "bot.trials.cli",
+    "bot.faq.cli",
+    "bot.inbox.cli",
+)
+
+
+class CliError(Exception):
+    """A failure to report in one line, with the exit code to return."""
+
+    def __init__(self, message: str, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bot",
+        description="Institut Curie immunotherapy assistant: run it, and keep its trials and FAQ up to date.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):  # area not built yet
+                continue
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

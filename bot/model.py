@@ -1,0 +1,100 @@
+"""Training the Rasa model only when its inputs changed.
+
+The model file is named after a fingerprint of everything that shapes it (config, domain,
+training data, the code of our NLU components, the Rasa version), so "is there a model for
+these inputs?" is a file lookup, and an unchanged project never retrains.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.settings import MODELS_DIR, PROJECT_ROOT
+
+CONFIG = PROJECT_ROOT / "config.yml"
+DOMAIN_DIR = PROJECT_ROOT / "domain"
+DATA_DIRS = (PROJECT_ROOT / "nlu_data", PROJECT_ROOT / "dialogue")
+# Our code that runs inside the NLU pipeline: a change there changes predictions.
+PIPELINE_CODE = (
+    PROJECT_ROOT / "bot" / "nlu",
+    PROJECT_ROOT / "bot" / "safety.py",
+    PROJECT_ROOT / "bot" / "language.py",
+)
+KEEP_MODELS = 3
+
+
+def _files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(p for p in path.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml", ".py"})
+        elif path.is_file():
+            found.append(path)
+    return sorted(found)
+
+
+def fingerprint() -> str:
+    import rasa
+
+    digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
+    for path in _files([CONFIG, DOMAIN_DIR, *DATA_DIRS, *PIPELINE_CODE]):
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def model_path(print_: str | None = None) -> Path:
+    return MODELS_DIR / f"curie-{print_ or fingerprint()}.tar.gz"
+
+
+def rasa_env() -> dict[str, str]:
+    """Environment for every Rasa process: no telemetry, our package importable, quiet TF."""
+    env = dict(os.environ)
+    env.update(
+        {
+            "RASA_TELEMETRY_ENABLED": "false",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), env.get("PYTHONPATH")])),
+        }
+    )
+    return env
+
+
+def rasa_executable() -> str:
+    return str(Path(sys.executable).with_name("rasa"))
+
+
+def _prune_old_models(keep: Path) -> None:
+    models = sorted(MODELS_DIR.glob("curie-*.tar.gz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in [m for m in models if m != keep][KEEP_MODELS - 1 :]:
+        old.unlink(missing_ok=True)
+
+
+def ensure_model(force: bool = False) -> Path:
+    """Returns the model for the current inputs, training it first if it does not exist."""
+    from bot.faq.generate import build
+
+    build()  # the FAQ's generated files are inputs of the model: keep them current
+    target = model_path()
+    if target.is_file() and not force:
+        return target
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    print(f"Training the model ({target.name}); this takes a few minutes the first time.", flush=True)
+    command = [
+        rasa_executable(), "train",
+        "--config", str(CONFIG),
+        "--domain", str(DOMAIN_DIR),
+        "--data", *map(str, DATA_DIRS),
+        "--out", str(MODELS_DIR),
+        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        "--force",
+    ]
+    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_env())
+    if completed.returncode != 0 or not target.is_file():
+        raise RuntimeError(f"Training failed (exit code {completed.returncode}); see the output above.")
+    _prune_old_models(target)
+    return target

@@ -1,0 +1,67 @@
+"""Rasa's endpoints file, generated from our settings (URLs in the environment) at start-up."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy.engine import make_url
+
+from bot.settings import PROJECT_ROOT, Settings
+
+
+def tracker_store_config(url: str) -> dict[str, Any]:
+    """Rasa's SQL tracker store takes parts, not a URL: split ours."""
+    parsed = make_url(url)
+    dialect = parsed.get_backend_name()
+    config: dict[str, Any] = {"type": "SQL", "dialect": dialect, "db": parsed.database}
+    if dialect == "sqlite":
+        db_path = Path(parsed.database or "var/conversations.db")
+        if not db_path.is_absolute():
+            db_path = PROJECT_ROOT / db_path
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        config["db"] = str(db_path)
+        return config
+    config.update(
+        {
+            "url": parsed.host,
+            "port": parsed.port,
+            "username": parsed.username,
+            "password": parsed.password,
+            "query": dict(parsed.query),
+        }
+    )
+    return {key: value for key, value in config.items() if value not in (None, {})}
+
+
+def lock_store_config(url: str | None) -> dict[str, Any] | None:
+    """Redis lock store (needed with several Rasa processes); in-memory when no URL."""
+    if not url:
+        return None
+    parsed = make_url(url)
+    config = {
+        "type": "redis",
+        "url": parsed.host or "127.0.0.1",
+        "port": parsed.port or 6379,
+        "password": parsed.password,
+        "db": int(parsed.database or 0),
+    }
+    return {key: value for key, value in config.items() if value is not None}
+
+
+def endpoints_config(settings: Settings) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "action_endpoint": {"url": settings.action_url},
+        "tracker_store": tracker_store_config(settings.tracker_store_url),
+    }
+    lock_store = lock_store_config(settings.lock_store_url)
+    if lock_store:
+        config["lock_store"] = lock_store
+    return config
+
+
+def write_endpoints(settings: Settings, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = "# GENERATED at start-up by bot/rasa_endpoints.py from the settings; do not edit.\n"
+    path.write_text(header + yaml.safe_dump(endpoints_config(settings), sort_keys=False))
+    return path
