@@ -1,0 +1,168 @@
+"""Reading trials out of the store as plain views, and the staff flags (featured / hidden)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import Session
+
+from bot.trials.models import Trial, TrialSearch, TrialTerm, search_rank
+from bot.trials.views import (
+    ContactInfo,
+    IdentifierInfo,
+    InterventionInfo,
+    LocationGroup,
+    SiteInfo,
+    StatusChange,
+    TrialDetail,
+    TrialSummary,
+)
+
+SUMMARY_COLUMNS = (
+    Trial.nct_id, Trial.brief_title, Trial.acronym, Trial.overall_status, Trial.phases, Trial.study_type,
+    Trial.sponsor, Trial.min_age_years, Trial.max_age_years, Trial.sex, Trial.immunotherapy, Trial.featured,
+    Trial.hidden, Trial.site_count, Trial.locations_digest, Trial.snapshot_date, Trial.condition_names,
+)
+FLAGS = ("featured", "hidden")
+
+
+def _split(value: str | None, sep: str = " | ") -> tuple[str, ...]:
+    return tuple(v for v in (value or "").split(sep) if v)
+
+
+def _locations(digest: str | None) -> tuple[LocationGroup, ...]:
+    groups: list[dict[str, Any]] = json.loads(digest) if digest else []
+    return tuple(LocationGroup(g["country"], int(g["count"]), tuple(g["cities"])) for g in groups)
+
+
+def summary_from_row(row: Any, conditions: Sequence[str] | None = None) -> TrialSummary:
+    return TrialSummary(
+        nct_id=row.nct_id,
+        title=row.brief_title,
+        acronym=row.acronym,
+        status=row.overall_status,
+        phases=_split(row.phases, ","),
+        study_type=row.study_type,
+        conditions=tuple(conditions) if conditions is not None else _split(row.condition_names),
+        sponsor=row.sponsor,
+        min_age_years=row.min_age_years,
+        max_age_years=row.max_age_years,
+        sex=row.sex,
+        immunotherapy=bool(row.immunotherapy),
+        featured=bool(row.featured),
+        hidden=bool(row.hidden),
+        site_count=row.site_count or 0,
+        locations=_locations(row.locations_digest),
+        snapshot_date=row.snapshot_date,
+    )
+
+
+def summaries(rows: Sequence[Any]) -> list[TrialSummary]:
+    return [summary_from_row(r) for r in rows]
+
+
+# Built once: executing a ready statement skips constructing it on every search.
+_BY_SEARCH_ID = (
+    select(TrialSearch.id.label("search_id"), *SUMMARY_COLUMNS)
+    .join_from(TrialSearch, Trial, Trial.nct_id == TrialSearch.nct_id)
+    .where(TrialSearch.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def summaries_by_search_id(session: Session, search_ids: Sequence[int]) -> list[TrialSummary]:
+    """Summaries for ``trial_search`` ids, in that order (the order a search ranked them)."""
+    if not search_ids:
+        return []
+    rows = {r.search_id: r for r in session.connection().execute(_BY_SEARCH_ID, {"ids": list(search_ids)})}
+    return summaries([rows[i] for i in search_ids if i in rows])
+
+
+def get_detail(session: Session, nct_id: str, *, include_hidden: bool = False) -> TrialDetail | None:
+    trial = session.get(Trial, nct_id.strip().upper())
+    if trial is None or (trial.hidden and not include_hidden):
+        return None
+    summary = summary_from_row(trial, [c.name for c in trial.conditions])
+    fields = {name: getattr(summary, name) for name in TrialSummary.__dataclass_fields__}
+    return TrialDetail(
+        **fields,
+        official_title=trial.official_title,
+        brief_summary=trial.brief_summary,
+        why_stopped=trial.why_stopped,
+        eligibility_criteria=trial.eligibility_criteria,
+        healthy_volunteers=trial.healthy_volunteers,
+        min_age_text=trial.min_age_text,
+        max_age_text=trial.max_age_text,
+        enrollment=trial.enrollment,
+        enrollment_type=trial.enrollment_type,
+        start_date=trial.start_date,
+        primary_completion_date=trial.primary_completion_date,
+        completion_date=trial.completion_date,
+        last_update_date=trial.last_update_date,
+        keywords=_split(trial.keywords),
+        collaborators=_split(trial.collaborators),
+        interventions=tuple(
+            InterventionInfo(i.type, i.name, _split(i.other_names), i.description) for i in trial.interventions
+        ),
+        sites=tuple(
+            SiteInfo(s.facility, s.city, s.state, s.zip, s.country, s.status, s.lat, s.lon) for s in trial.sites
+        ),
+        contacts=tuple(
+            ContactInfo(c.kind, c.name, c.role, c.phone, c.phone_ext, c.email, c.affiliation) for c in trial.contacts
+        ),
+        identifiers=tuple(IdentifierInfo(i.kind, i.value, i.domain) for i in trial.identifiers),
+        history=tuple(
+            StatusChange(h.old_status, h.new_status, h.snapshot_date, h.recorded_at, h.source_file)
+            for h in trial.history
+        ),
+        oncology=bool(trial.oncology),
+        source_format=trial.source_format,
+        source_file=trial.source_file,
+        imported_at=trial.imported_at,
+    )
+
+
+def list_summaries(session: Session, *, include_hidden: bool = True, limit: int | None = None) -> list[TrialSummary]:
+    stmt = select(*SUMMARY_COLUMNS).order_by(Trial.featured.desc(), Trial.status_rank, Trial.nct_id)
+    if not include_hidden:
+        stmt = stmt.where(Trial.hidden.is_(False))
+    if limit:
+        stmt = stmt.limit(limit)
+    return summaries(session.execute(stmt).all())
+
+
+def iter_details(session: Session) -> Iterator[TrialDetail]:
+    """Every trial, hidden ones included (staff export), in NCT order."""
+    for nct_id in session.execute(select(Trial.nct_id).order_by(Trial.nct_id)).scalars().all():
+        detail = get_detail(session, nct_id, include_hidden=True)
+        if detail is not None:
+            yield detail
+        session.expunge_all()  # keep memory flat on large stores
+
+
+def count(session: Session, *, include_hidden: bool = True) -> int:
+    stmt = select(func.count()).select_from(Trial)
+    if not include_hidden:
+        stmt = stmt.where(Trial.hidden.is_(False))
+    return int(session.execute(stmt).scalar_one())
+
+
+def set_flag(session: Session, nct_id: str, flag: str, value: bool) -> bool:
+    """Sets ``featured`` or ``hidden``; False if there is no such trial. Imports keep the flags."""
+    if flag not in FLAGS:
+        raise ValueError(f"unknown flag {flag!r}")
+    nct = nct_id.strip().upper()
+    row = session.execute(
+        select(Trial.featured, Trial.hidden, Trial.status_rank).where(Trial.nct_id == nct)).first()
+    if row is None:
+        return False
+    flags = {"featured": bool(row.featured), "hidden": bool(row.hidden), flag: value}
+    rank = search_rank(flags["featured"], row.status_rank, flags["hidden"])
+    connection = session.connection()  # plain SQL updates: no ORM objects to keep in sync
+    connection.execute(update(Trial).where(Trial.nct_id == nct).values({flag: value}))
+    connection.execute(update(TrialSearch).where(TrialSearch.nct_id == nct).values(rank=rank))
+    # The rank is part of every term row's key (result order): move them all.
+    search_id = select(TrialSearch.id).where(TrialSearch.nct_id == nct).scalar_subquery()
+    connection.execute(update(TrialTerm).where(TrialTerm.trial_id == search_id).values(rank=rank))
+    return True

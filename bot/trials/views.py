@@ -1,0 +1,155 @@
+"""Plain, immutable results handed to actions and presenters: no ORM object leaves the store."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+REGISTRY_URL = "https://clinicaltrials.gov/study/{nct_id}"
+
+
+@dataclass(frozen=True)
+class LocationGroup:
+    country: str
+    count: int  # number of sites in that country
+    cities: tuple[str, ...]  # up to 10 distinct cities
+
+
+@dataclass(frozen=True)
+class TrialSummary:
+    nct_id: str
+    title: str
+    acronym: str | None
+    status: str  # ClinicalTrials.gov v2 value, e.g. "RECRUITING"
+    phases: tuple[str, ...]  # e.g. ("PHASE1", "PHASE2"); () when the record gives none
+    study_type: str | None
+    conditions: tuple[str, ...]
+    sponsor: str | None
+    min_age_years: float | None
+    max_age_years: float | None
+    sex: str | None  # "ALL", "FEMALE", "MALE" or None
+    immunotherapy: bool
+    featured: bool
+    hidden: bool
+    site_count: int
+    locations: tuple[LocationGroup, ...]
+    snapshot_date: str | None  # the registry copy's capture date ("status as registered on")
+
+    @property
+    def url(self) -> str:
+        return REGISTRY_URL.format(nct_id=self.nct_id)
+
+    @property
+    def is_recruiting(self) -> bool:
+        return self.status == "RECRUITING"
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    kind: str  # "central" (whom to contact) or "official" (investigator, study director)
+    name: str | None
+    role: str | None
+    phone: str | None
+    phone_ext: str | None
+    email: str | None
+    affiliation: str | None
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    facility: str | None
+    city: str | None
+    state: str | None
+    zip: str | None
+    country: str | None
+    status: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True)
+class InterventionInfo:
+    type: str | None
+    name: str
+    other_names: tuple[str, ...]
+    description: str | None
+
+
+@dataclass(frozen=True)
+class IdentifierInfo:
+    kind: str
+    value: str
+    domain: str | None
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    old_status: str | None
+    new_status: str
+    snapshot_date: str | None
+    recorded_at: dt.datetime
+    source_file: str | None
+
+
+@dataclass(frozen=True)
+class TrialDetail(TrialSummary):
+    official_title: str | None
+    brief_summary: str | None
+    why_stopped: str | None
+    eligibility_criteria: str | None
+    healthy_volunteers: bool | None
+    min_age_text: str | None
+    max_age_text: str | None
+    enrollment: int | None
+    enrollment_type: str | None
+    start_date: str | None
+    primary_completion_date: str | None
+    completion_date: str | None
+    last_update_date: str | None
+    keywords: tuple[str, ...]
+    collaborators: tuple[str, ...]
+    interventions: tuple[InterventionInfo, ...]
+    sites: tuple[SiteInfo, ...]
+    contacts: tuple[ContactInfo, ...]
+    identifiers: tuple[IdentifierInfo, ...]
+    history: tuple[StatusChange, ...]
+    oncology: bool
+    source_format: str
+    source_file: str
+    imported_at: dt.datetime
+
+    @property
+    def central_contacts(self) -> tuple[ContactInfo, ...]:
+        return tuple(c for c in self.contacts if c.kind == "central")
+
+    @property
+    def officials(self) -> tuple[ContactInfo, ...]:
+        return tuple(c for c in self.contacts if c.kind == "official")
+
+    def identifiers_of(self, kind: str) -> tuple[str, ...]:
+        return tuple(i.value for i in self.identifiers if i.kind == kind)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: tuple[TrialSummary, ...]
+    total: int
+    page: int  # 0-based
+    page_size: int
+    unrecognised: tuple[str, ...] = ()  # query words searched as plain text (no lexicon match)
+
+    @property
+    def pages(self) -> int:
+        return (self.total + self.page_size - 1) // self.page_size if self.page_size else 0
+
+    @property
+    def has_more(self) -> bool:
+        return (self.page + 1) * self.page_size < self.total
+
+    @property
+    def first_position(self) -> int:
+        """1-based position of the first item on this page (for "results 6 to 10")."""
+        return self.page * self.page_size + 1
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.nct_id for item in self.items]
