@@ -1,0 +1,28 @@
+# The README's two commands are `make run` and `make test`; everything else is a convenience.
+# Every target sets the machine up first (scripts/bootstrap.sh is quick when nothing changed).
+SHELL := /bin/bash
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: run test setup train lint bench
+
+run: ## set up, train if needed, start the assistant and its chat page (Ctrl-C stops)
+	@scripts/bootstrap.sh
+	@.venv/bin/bot run
+
+test: ## set up (with Debian's chromium), lint, then run every test
+	@scripts/bootstrap.sh --browser
+	@.venv/bin/ruff check .
+	@.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+setup:
+	@scripts/bootstrap.sh
+
+train: setup
+	@.venv/bin/bot train
+
+lint: setup
+	@.venv/bin/ruff check .
+
+bench: setup ## speed and memory: the assistant, the trial store
+	@.venv/bin/python -m bench.assistant
+	@.venv/bin/python -m bench.trials
