@@ -22,11 +22,17 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(sys.
   "$python" -m venv .venv
 fi
 
+# pip, minus the machine-wide index warnings some hosts print for every package.
+pip_install() {
+  .venv/bin/python -m pip install --quiet "$@" 2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
+  return "${PIPESTATUS[0]}"
+}
+
 if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "setup: installing pinned dependencies (first time: about 2 minutes, 2.7 GB)"
-  .venv/bin/python -m pip install --quiet 'pip==26.3'   # the same pip everywhere
-  .venv/bin/python -m pip install --quiet -r requirements.lock
-  PYTHONWARNINGS=ignore .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+  pip_install 'pip==26.3'   # the same pip everywhere
+  pip_install -r requirements.lock
+  PYTHONWARNINGS=ignore pip_install --no-deps --no-build-isolation -e .
   .venv/bin/python -m pip check
   echo "$wanted" > "$stamp"
 fi
