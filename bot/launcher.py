@@ -108,8 +108,15 @@ def build_services(
 def start(service: Service) -> None:
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = service.log_file.open("ab")
+    # A session of its own: Ctrl-C in the terminal reaches `bot run` only, which then stops
+    # the services in order (otherwise they die first and it looks like a crash).
     service.process = subprocess.Popen(
-        service.command, cwd=PROJECT_ROOT, env=service.env, stdout=log, stderr=subprocess.STDOUT
+        service.command,
+        cwd=PROJECT_ROOT,
+        env=service.env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
 
 
