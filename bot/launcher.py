@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.cli import CliError
-from bot.model import ensure_model, rasa_env, rasa_executable
+from bot.model import ensure_model, rasa_env
 from bot.rasa_endpoints import write_endpoints
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
 
@@ -83,7 +83,7 @@ def build_services(
         Service(
             name="rasa",
             command=[
-                rasa_executable(), "run",
+                python, "-m", "bot.rasa_server", "run",  # Rasa's CLI, one fix applied
                 "--model", str(model),
                 "--endpoints", str(endpoints),
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),
@@ -162,6 +162,17 @@ def prepare_store(settings: Settings) -> None:
         print(report, flush=True)
 
 
+def busy_ports(settings: Settings) -> list[str]:
+    """The ports we need that something already listens on (another `bot run`, say)."""
+    wanted = {"RASA_PORT": settings.rasa_port, "ACTION_PORT": settings.action_port, "WEB_PORT": settings.web_port}
+    busy = []
+    for variable, port in wanted.items():
+        with socket.socket() as sock:
+            if sock.connect_ex((settings.host, port)) == 0:
+                busy.append(f"{port} ({variable})")
+    return busy
+
+
 def _interrupt(signum: int, frame: object) -> None:
     """SIGTERM behaves like Ctrl-C: one clean way out."""
     raise KeyboardInterrupt
@@ -184,6 +195,15 @@ def run(args: argparse.Namespace) -> int:
     from bot.faq.model import FaqFormatError
 
     settings = load_settings()
+    busy = busy_ports(settings)
+    if busy:
+        # Otherwise the old servers would answer our readiness checks and we'd report success.
+        print(
+            f"error: port {', '.join(busy)} already in use on {settings.host}: is the assistant "
+            "already running? Stop it, or choose other ports with these variables.",
+            file=sys.stderr,
+        )
+        return 1
     try:
         prepare_store(settings)
         purge_old_conversations(settings)
