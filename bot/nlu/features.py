@@ -212,6 +212,21 @@ def _sentence_blocks(message: Message) -> dict[str, Any]:
     return blocks
 
 
+def _unit_row(row: Any) -> Any:
+    """One row as _blocks scales it: log(1+count) for counts, then unit length (zero stays zero)."""
+    if scipy.sparse.issparse(row):
+        m = row.tocsr().astype(np.float32)  # a copy: the message keeps its features
+        m.data = np.log1p(m.data)
+        values = m.data
+    else:
+        m = np.array(row, dtype=np.float32)
+        values = m
+    norm = float(np.sqrt(np.dot(values.ravel(), values.ravel())))
+    if norm > 0:
+        values /= norm
+    return m
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
@@ -276,23 +291,30 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
     ) -> LinearIntentClassifier:
         return cls(config, model_storage, resource)
 
-    def _matrix(self, messages: list[Message], origins: list[str]) -> scipy.sparse.csr_matrix:
-        parts = []
+    def _blocks(self, messages: list[Message], origins: list[str]) -> list[Any]:
+        """One normalised block per featurizer: log(1+count) for counts, each at unit length."""
+        blocks = []
         for origin in origins:
             rows = []
             for message in messages:
                 block = _sentence_blocks(message).get(origin)
                 rows.append(block if block is not None else self._dims_zero[origin])
-            if scipy.sparse.issparse(rows[0]):
+            if len(rows) == 1:  # parsing one message: skip stacking and sklearn's input checks
+                m = _unit_row(rows[0])
+            elif scipy.sparse.issparse(rows[0]):
                 m = scipy.sparse.vstack(rows).tocsr().astype(np.float32)
                 m.data = np.log1p(m.data)
                 m = sklearn.preprocessing.normalize(m)
             else:
-                m = np.vstack(rows).astype(np.float32)
-                m = sklearn.preprocessing.normalize(m) * float(self._config["dense_weight"])
-                m = scipy.sparse.csr_matrix(m)
-            parts.append(m)
-        return scipy.sparse.hstack(parts).tocsr()
+                m = sklearn.preprocessing.normalize(np.vstack(rows).astype(np.float32))
+            if not scipy.sparse.issparse(m):
+                m = m * float(self._config["dense_weight"])
+            blocks.append(m)
+        return blocks
+
+    def _matrix(self, messages: list[Message], origins: list[str]) -> scipy.sparse.csr_matrix:
+        blocks = self._blocks(messages, origins)
+        return scipy.sparse.hstack([scipy.sparse.csr_matrix(b) for b in blocks]).tocsr()
 
     def _fit(self, examples: list[Message], labels: list[str]) -> dict[str, np.ndarray]:
         """Train on `examples` (with sentence features) and return the weights to store."""
@@ -351,8 +373,16 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         classes = [str(c) for c in self._w["classes"]]
         if len(classes) == 1:
             return classes, np.ones((len(messages), 1))
-        x = self._matrix(messages, [str(o) for o in self._w["origins"]])
-        scores = np.asarray(x @ self._w["coef"].T + self._w["intercept"])
+        # Block by block against the matching columns of the weights: the same sum as one
+        # stacked matrix, without building it for every message (a third of the parse time).
+        origins = [str(o) for o in self._w["origins"]]
+        coef = self._w["coef"]
+        scores = np.tile(np.asarray(self._w["intercept"], np.float64), (len(messages), 1))
+        start = 0
+        for block in self._blocks(messages, origins):
+            width = block.shape[1]
+            scores += np.asarray(block @ coef[:, start : start + width].T)
+            start += width
         if scores.shape[1] == 1:  # two classes: sklearn keeps one column
             scores = np.hstack([-scores, scores]) / 2.0
         if self._config["loss"] != "logistic":
