@@ -84,15 +84,28 @@ def post(url: str, sender: str, text: str, lang: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def conversation(url: str, rounds: int) -> list[float]:
-    sender = f"bench-{uuid.uuid4().hex[:10]}"
-    return [post(url, sender, text, lang) for _ in range(rounds) for text, lang in MESSAGES]
+def conversations(url: str, count: int) -> list[tuple[str, float]]:
+    """`count` conversations, one after the other, each a new visitor asking MESSAGES in turn
+    (16 messages: a long visit; Rasa reloads the whole conversation at every message)."""
+    timings = []
+    for _ in range(count):
+        sender = f"bench-{uuid.uuid4().hex[:10]}"
+        timings += [(text, post(url, sender, text, lang)) for text, lang in MESSAGES]
+    return timings
+
+
+def slowest(timings: list[tuple[str, float]]) -> str:
+    by_text: dict[str, list[float]] = {}
+    for text, ms in timings:
+        by_text.setdefault(text, []).append(ms)
+    text, values = max(by_text.items(), key=lambda item: statistics.median(item[1]))
+    return f"{statistics.median(values):.0f} ({text})"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-train", action="store_true", help="skip the cold training run")
-    parser.add_argument("--rounds", type=int, default=8, help="passes over the message list")
+    parser.add_argument("--rounds", type=int, default=8, help="sequential conversations")
     args = parser.parse_args()
 
     rows: list[tuple[str, str]] = []
@@ -121,19 +134,21 @@ def main() -> None:
         post(url, "bench-first", "bonjour", "fr")
         rows.append(("start to first answer (s)", f"{time.monotonic() - started:.1f}"))
 
-        conversation(url, 1)  # warm-up
-        sequential = conversation(url, args.rounds)
+        conversations(url, 1)  # warm-up
+        sequential_timed = conversations(url, args.rounds)
+        sequential = [ms for _, ms in sequential_timed]
         with ThreadPoolExecutor(max_workers=10) as pool:
             started = time.monotonic()
-            results = list(pool.map(lambda _: conversation(url, max(1, args.rounds // 4)), range(10)))
+            results = list(pool.map(lambda _: conversations(url, max(1, args.rounds // 4)), range(10)))
             wall = time.monotonic() - started
-        concurrent = [ms for result in results for ms in result]
+        concurrent = [ms for result in results for _, ms in result]
         for service in services:
             assert service.process is not None
             rows.append((f"RSS {service.name} (MiB)", f"{rss_mb(service.process.pid):,.0f}"))
         rows += [
             ("REST p50 sequential (ms)", f"{statistics.median(sequential):.1f}"),
             ("REST p95 sequential (ms)", f"{percentile(sequential, 95):.1f}"),
+            ("slowest message, p50 sequential (ms)", slowest(sequential_timed)),
             ("REST p50, 10 concurrent conversations (ms)", f"{statistics.median(concurrent):.1f}"),
             ("REST p95, 10 concurrent conversations (ms)", f"{percentile(concurrent, 95):.1f}"),
             ("throughput, 10 concurrent (messages/s)", f"{len(concurrent) / wall:.0f}"),

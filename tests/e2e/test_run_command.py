@@ -76,3 +76,20 @@ def test_run_answers_then_ctrl_c_stops_everything(trained_model: Path, tmp_path:
     assert "Stopping" in printed
     assert "unexpectedly" not in printed and "Traceback" not in printed
     assert all(_port_is_free(port) for port in ports.values())
+
+
+def test_run_refuses_ports_already_in_use(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "BOT_HOST": "127.0.0.1", "RASA_PORT": str(port),
+               "ACTION_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+               "DATABASE_URL": f"sqlite:///{tmp_path / 'trials.db'}"}
+        run = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env,
+                             capture_output=True, text=True, timeout=60)
+    assert run.returncode == 1
+    assert f"port {port} (RASA_PORT) already in use" in run.stderr
+    assert "Chat at" not in run.stdout
