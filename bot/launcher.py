@@ -22,6 +22,7 @@ from pathlib import Path
 from bot.cli import CliError
 from bot.model import ensure_model, rasa_env
 from bot.rasa_endpoints import write_endpoints
+from bot.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
 
 LOG_DIR = VAR_DIR / "logs"
@@ -89,12 +90,11 @@ def build_services(
                 "--credentials", str(PROJECT_ROOT / "credentials.yml"),
                 "--interface", settings.host,
                 "--port", str(settings.rasa_port),
-                "--enable-api",
-                "--auth-token", settings.rasa_api_token(),
+                "--enable-api",  # with the token bot.rasa_server adds from the environment
                 "--cors", *settings.cors_origins,
             ],
             ready=lambda: rasa_answers(settings),
-            env=env,
+            env={**env, TOKEN_VARIABLE: settings.rasa_api_token()},
         ),
         Service(
             name="web",

@@ -1,4 +1,5 @@
-"""Rasa's own command line, with one fix applied first: `python -m bot.rasa_server run ...`.
+"""Rasa's own command line, with one fix applied first: `python -m bot.rasa_server run ...`
+(and the API token read from the environment, see TOKEN_VARIABLE).
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -7,9 +8,14 @@ The schema, the validator class and the errors raised are Rasa's own, unchanged.
 """
 from __future__ import annotations
 
+import os
 import sys
 from functools import lru_cache
 from typing import Any
+
+# The HTTP API's token comes through the environment: a command-line argument would be
+# readable by every user of the machine in the process list.
+TOKEN_VARIABLE = "BOT_RASA_API_TOKEN"
 
 
 @lru_cache(maxsize=1)
@@ -50,6 +56,9 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
+    token = os.environ.pop(TOKEN_VARIABLE, None)
+    if token:
+        sys.argv += ["--auth-token", token]
     rasa_main()
 
 

@@ -1,6 +1,8 @@
 """The one fix bot.rasa_server applies to Rasa: same validation of action replies, built once."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
@@ -44,3 +46,17 @@ def test_rasa_rejects_the_same_replies_without_the_fix() -> None:
             validate(reply, schema)
         assert not action_response_validator().is_valid(reply)
     assert action_response_validator() is action_response_validator()
+
+
+def test_the_api_token_is_not_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The process list is readable by every user; the environment of a process is not."""
+    from bot.launcher import build_services
+    from bot.rasa_server import TOKEN_VARIABLE
+    from bot.settings import load_settings
+
+    monkeypatch.setenv("RASA_AUTH_TOKEN", "a-secret-token-123")
+    services = build_services(load_settings(), tmp_path / "model.tar.gz", tmp_path / "endpoints.yml")
+    rasa = next(s for s in services if s.name == "rasa")
+    assert "a-secret-token-123" not in " ".join(rasa.command)
+    assert "--enable-api" in rasa.command
+    assert rasa.env[TOKEN_VARIABLE] == "a-secret-token-123"
