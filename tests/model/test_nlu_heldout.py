@@ -1,8 +1,9 @@
 """NLU quality on the held-out sets, per language, with `rasa test nlu`.
 
-Thresholds (see README, "Tests"): a bit under what the current pipeline measures, so a real
-regression fails the build while run-to-run noise does not (training is seeded, so it is
-small). Safety intents get stricter checks than the average: every held-out urgent message
+Thresholds: a few points under what the current pipeline measures (2026-11-23: intents
+95.8 % fr / 93.7 % en, FAQ answers 99.4 % / 98.0 %, on 284 / 270 messages), so that a real
+regression fails the build while a staff edit of the FAQ that moves a few messages does not
+(training is seeded: the same data always gives the same model). Safety intents get stricter checks than the average: every held-out urgent message
 must be recognised as urgent, and no other message may be taken for one.
 """
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pytest
 from bot.model import rasa_env, rasa_executable
 from bot.settings import PROJECT_ROOT
 
-MIN_INTENT_ACCURACY = 0.85
-MIN_RESPONSE_SELECTION_ACCURACY = 0.85
+MIN_INTENT_ACCURACY = 0.90
+MIN_RESPONSE_SELECTION_ACCURACY = 0.93
 SAFETY_INTENTS = ("urgent_symptoms",)
 
 
