@@ -9,16 +9,8 @@ from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.trials.models import Trial, TrialSearch, TrialTerm, search_rank
-from bot.trials.views import (
-    ContactInfo,
-    IdentifierInfo,
-    InterventionInfo,
-    LocationGroup,
-    SiteInfo,
-    StatusChange,
-    TrialDetail,
-    TrialSummary,
-)
+from bot.trials.records import Contact, Identifier, Intervention, Site
+from bot.trials.views import LocationGroup, StatusChange, TrialDetail, TrialSummary
 
 SUMMARY_COLUMNS = (
     Trial.nct_id, Trial.brief_title, Trial.acronym, Trial.overall_status, Trial.phases, Trial.study_type,
@@ -103,15 +95,15 @@ def get_detail(session: Session, nct_id: str, *, include_hidden: bool = False) -
         keywords=_split(trial.keywords),
         collaborators=_split(trial.collaborators),
         interventions=tuple(
-            InterventionInfo(i.type, i.name, _split(i.other_names), i.description) for i in trial.interventions
+            Intervention(i.type, i.name, _split(i.other_names), i.description) for i in trial.interventions
         ),
         sites=tuple(
-            SiteInfo(s.facility, s.city, s.state, s.zip, s.country, s.status, s.lat, s.lon) for s in trial.sites
+            Site(s.facility, s.city, s.state, s.zip, s.country, s.status, s.lat, s.lon) for s in trial.sites
         ),
         contacts=tuple(
-            ContactInfo(c.kind, c.name, c.role, c.phone, c.phone_ext, c.email, c.affiliation) for c in trial.contacts
+            Contact(c.kind, c.name, c.role, c.phone, c.phone_ext, c.email, c.affiliation) for c in trial.contacts
         ),
-        identifiers=tuple(IdentifierInfo(i.kind, i.value, i.domain) for i in trial.identifiers),
+        identifiers=tuple(Identifier(i.kind, i.value, i.domain) for i in trial.identifiers),
         history=tuple(
             StatusChange(h.old_status, h.new_status, h.snapshot_date, h.recorded_at, h.source_file)
             for h in trial.history

@@ -4,6 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+# Sites, contacts, interventions and identifiers read back are the records the importer stored.
+from bot.trials.records import Contact, Identifier, Intervention, Site
+
 REGISTRY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 
 
@@ -44,44 +47,6 @@ class TrialSummary:
 
 
 @dataclass(frozen=True)
-class ContactInfo:
-    kind: str  # "central" (whom to contact) or "official" (investigator, study director)
-    name: str | None
-    role: str | None
-    phone: str | None
-    phone_ext: str | None
-    email: str | None
-    affiliation: str | None
-
-
-@dataclass(frozen=True)
-class SiteInfo:
-    facility: str | None
-    city: str | None
-    state: str | None
-    zip: str | None
-    country: str | None
-    status: str | None
-    lat: float | None
-    lon: float | None
-
-
-@dataclass(frozen=True)
-class InterventionInfo:
-    type: str | None
-    name: str
-    other_names: tuple[str, ...]
-    description: str | None
-
-
-@dataclass(frozen=True)
-class IdentifierInfo:
-    kind: str
-    value: str
-    domain: str | None
-
-
-@dataclass(frozen=True)
 class StatusChange:
     old_status: str | None
     new_status: str
@@ -107,10 +72,10 @@ class TrialDetail(TrialSummary):
     last_update_date: str | None
     keywords: tuple[str, ...]
     collaborators: tuple[str, ...]
-    interventions: tuple[InterventionInfo, ...]
-    sites: tuple[SiteInfo, ...]
-    contacts: tuple[ContactInfo, ...]
-    identifiers: tuple[IdentifierInfo, ...]
+    interventions: tuple[Intervention, ...]
+    sites: tuple[Site, ...]
+    contacts: tuple[Contact, ...]
+    identifiers: tuple[Identifier, ...]
     history: tuple[StatusChange, ...]
     oncology: bool
     source_format: str
@@ -118,11 +83,11 @@ class TrialDetail(TrialSummary):
     imported_at: dt.datetime
 
     @property
-    def central_contacts(self) -> tuple[ContactInfo, ...]:
+    def central_contacts(self) -> tuple[Contact, ...]:
         return tuple(c for c in self.contacts if c.kind == "central")
 
     @property
-    def officials(self) -> tuple[ContactInfo, ...]:
+    def officials(self) -> tuple[Contact, ...]:
         return tuple(c for c in self.contacts if c.kind == "official")
 
     def identifiers_of(self, kind: str) -> tuple[str, ...]:
