@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, expect
+from playwright.sync_api import Page, expect
 
 from tests.conftest import Assistant
 
@@ -16,9 +16,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.model]
 
 
 def test_a_patient_chats_in_french_then_in_english(
-    assistant: Assistant, context: BrowserContext, artifacts: Path
+    assistant: Assistant, page: Page, artifacts: Path
 ) -> None:
-    page = context.pages[0] if context.pages else context.new_page()
     page.set_default_timeout(30_000)  # the first answers of a cold server take a moment
     chat = ChatPage(page, assistant.settings.web_url)
     chat.open("fr")

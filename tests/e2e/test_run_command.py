@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -22,8 +23,6 @@ READY_TIMEOUT_S = 180
 
 
 def _port_is_free(port: int) -> bool:
-    import socket
-
     with socket.socket() as sock:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
@@ -79,8 +78,6 @@ def test_run_answers_then_ctrl_c_stops_everything(trained_model: Path, tmp_path:
 
 
 def test_run_refuses_ports_already_in_use(tmp_path: Path) -> None:
-    import socket
-
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
