@@ -21,6 +21,7 @@ from bot.trials import (
     get_trial,
     parse_trial_request,
     present,
+    resolve_trial_reference,
     search_trials,
 )
 from bot.trials.views import SearchResult, TrialDetail
@@ -111,8 +112,6 @@ class ActionMoreTrials(TrialAction):
 
 async def referenced_trial(tracker: Tracker) -> tuple[str | None, TrialDetail | None]:
     """The trial the message points at ("NCT...", "the second one"), else the current one."""
-    from bot.trials import resolve_trial_reference
-
     nct_id = resolve_trial_reference(
         latest_text(tracker), latest_entities(tracker), tracker.get_slot("trial_results") or []
     ) or tracker.get_slot("trial_id")
