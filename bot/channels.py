@@ -2,12 +2,15 @@
 
 Stock ``RestInput`` answers a malformed body with an error page or a 500, and files messages
 without a ``sender`` under one shared "default" conversation. This channel keeps the same
-URL (``/webhooks/rest/webhook``) and reply format, and checks the request first.
+URL (``/webhooks/rest/webhook``) and reply format, and checks the request first. A message
+holding several questions gets each one answered (:func:`answer_each_question`), and each
+reply says which message it answers (``reply_to``), for the widget's "helpful?" votes.
 """
 from __future__ import annotations
 
 import logging
 import re
+import uuid
 from asyncio import CancelledError
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -17,6 +20,8 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.questions import split_questions
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +67,30 @@ def parse_request(body: bytes) -> tuple[str, str, dict[str, Any]]:
     return sender, message, metadata
 
 
+async def answer_each_question(
+    on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    collector: CollectingOutputChannel,
+    sender: str,
+    text: str,
+    input_channel: str,
+    metadata: dict[str, Any],
+) -> None:
+    """Each question of the message to Rasa in turn, urgent ones first (bot/questions.py), in
+    the same conversation. Every reply is tagged ``reply_to`` with the id of the message it
+    answers (Rasa stores it on the user event), which the widget's feedback votes refer to."""
+    for part in split_questions(text):
+        message_id = uuid.uuid4().hex
+        first = len(collector.messages)
+        await on_new_message(
+            UserMessage(
+                part, collector, sender, input_channel=input_channel, message_id=message_id,
+                metadata=metadata,
+            )
+        )
+        for reply in collector.messages[first:]:
+            reply["reply_to"] = message_id
+
+
 class GuardedRestInput(RestInput):
     @classmethod
     def name(cls) -> str:
@@ -82,11 +111,7 @@ class GuardedRestInput(RestInput):
                 return _error(400, str(exc))
             collector = CollectingOutputChannel()
             try:
-                await on_new_message(
-                    UserMessage(
-                        text, collector, sender, input_channel=self.name(), metadata=metadata
-                    )
-                )
+                await answer_each_question(on_new_message, collector, sender, text, self.name(), metadata)
             except CancelledError:
                 logger.error("Message from %s timed out.", sender)
                 return _error(503, "The assistant took too long to answer; please try again.")

@@ -1,4 +1,5 @@
-"""``bot inbox``: what patients asked that the assistant did not understand well.
+"""``bot inbox``: what patients asked that the assistant did not understand well, and the
+answers they marked "not helpful" in the web chat ("wrong answer" items).
 
     bot inbox                      list the items (grouped, counted, personal data masked)
     bot inbox add ITEM ENTRY       make the item an example of an existing FAQ entry
@@ -26,6 +27,7 @@ from bot.settings import PROJECT_ROOT, load_settings
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 SHOWN_VARIANTS = 3
+ANSWER_SHOWN_CHARS = 300
 
 
 def _url(args: argparse.Namespace) -> str:
@@ -55,14 +57,24 @@ def _print_warnings(report: Report) -> None:
             print(problem.render())
 
 
+def _print_answer(item: service.InboxItem) -> None:
+    """The answer a patient marked not helpful, shortened (staff open the entry for the rest)."""
+    answer = " ".join((item.answer or "").split())
+    if len(answer) > ANSWER_SHOWN_CHARS:
+        answer = answer[: ANSWER_SHOWN_CHARS - 1].rstrip() + "…"
+    source = f" (entry {item.suggestion})" if item.suggestion else ""
+    print(f"    answer given{source}: \"{answer}\"")
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     inbox = service.load_inbox(_url(args), below=args.below, days=args.days)
     period = f"the last {args.days} days" if args.days else "the kept conversations"
     if not inbox.items:
         print(f"The inbox is empty: nothing to review in {period}.")
     else:
-        print(f"{len(inbox.items)} question(s) the assistant did not understand well, in {period} "
-              "(personal data masked):\n")
+        wrong = sum(item.reason == service.WRONG_ANSWER for item in inbox.items)
+        print(f"{len(inbox.items) - wrong} question(s) the assistant did not understand well and "
+              f"{wrong} answer(s) patients marked \"not helpful\", in {period} (personal data masked):\n")
     for item in inbox.items[: args.limit] if args.limit else inbox.items:
         languages = "+".join(lang.upper() for lang in item.languages) or "language unknown"
         times = "once" if item.count == 1 else f"{item.count} times"
@@ -74,7 +86,9 @@ def cmd_list(args: argparse.Namespace) -> int:
             variants = ", ".join(f"\"{m.masked}\"" + (f" ({m.count})" if m.count > 1 else "") for m in others)
             more = len(item.messages) - 1 - len(others)
             print(f"    also: {variants}" + (f" and {more} more" if more > 0 else ""))
-        if item.suggestion:
+        if item.reason == service.WRONG_ANSWER:
+            _print_answer(item)
+        elif item.suggestion:
             label = "answered with entry" if item.reason == service.UNSURE else "closest entry"
             print(f"    {label}: {item.suggestion}")
         print()
@@ -181,8 +195,9 @@ def cmd_purge(args: argparse.Namespace) -> int:
         )
     result = service.purge_expired_conversations(settings, days)
     cutoff = dt.date.today() - dt.timedelta(days=days)
-    print(f"Deleted {result.events} event(s) from {result.conversations} conversation(s) older than "
-          f"{days} days (before {cutoff.isoformat()}).")
+    votes = f", with {result.votes} answer vote(s)" if result.votes else ""
+    print(f"Deleted {result.events} event(s) from {result.conversations} conversation(s){votes} older "
+          f"than {days} days (before {cutoff.isoformat()}).")
     return EXIT_OK
 
 

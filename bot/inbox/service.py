@@ -5,13 +5,17 @@ A message is in the inbox when the assistant answered it with the fallback actio
 not understand", or "I can't help with that" for an out-of-scope question), or understood it
 with a confidence below a threshold (of the intent, or of the FAQ answer chosen). Messages it cannot read
 at all (another language, far too long) are left out: no FAQ change would help.
+
+Answers that a patient marked "not helpful" in the web chat are items of their own kind,
+"wrong answer" (:data:`WRONG_ANSWER`), with the answer given: what the model got confidently
+wrong. They are handled with the same actions; :func:`load_wrong_answers` lists only them.
 """
 from __future__ import annotations
 
 import hashlib
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
 
@@ -27,7 +31,7 @@ from bot.faq.model import LANGUAGE_NAMES, LANGUAGES
 from bot.faq.paths import FaqPaths
 from bot.faq.problems import Report
 from bot.faq.text import normalize
-from bot.inbox import store
+from bot.inbox import feedback, store
 from bot.inbox.grouping import group_texts
 from bot.inbox.privacy import has_personal_data, mask
 from bot.settings import Settings, load_settings
@@ -36,8 +40,9 @@ from bot.settings import Settings, load_settings
 # (FallbackClassifier answers "not understood" below 0.5, config.yml).
 LOW_CONFIDENCE = 0.6
 NOT_UNDERSTOOD, OUT_OF_SCOPE, UNSURE = "not understood", "out of scope", "unsure"
+WRONG_ANSWER = "wrong answer"  # a patient said the answer did not help (never grouped with the others)
 # An item's reason is the most serious of its messages' reasons.
-_REASON_ORDER = (NOT_UNDERSTOOD, OUT_OF_SCOPE, UNSURE)
+_REASON_ORDER = (WRONG_ANSWER, NOT_UNDERSTOOD, OUT_OF_SCOPE, UNSURE)
 
 
 class InboxError(Exception):
@@ -56,6 +61,7 @@ class Message:
     languages: Counter[str] = field(default_factory=Counter)
     reasons: Counter[str] = field(default_factory=Counter)
     suggestions: Counter[str] = field(default_factory=Counter)
+    answers: Counter[str] = field(default_factory=Counter)  # wrong answers: what was answered
     last_seen: float = 0.0
 
 
@@ -100,8 +106,22 @@ class InboxItem:
         return total.most_common(1)[0][0] if total else None
 
     @property
+    def answer(self) -> str | None:
+        """For a wrong answer: the answer given (the most frequent one, if it varied)."""
+        total: Counter[str] = sum((m.answers for m in self.messages), Counter())
+        return total.most_common(1)[0][0] if total else None
+
+    @property
     def last_seen(self) -> float:
         return max(m.last_seen for m in self.messages)
+
+    @property
+    def handled_keys(self) -> list[str]:
+        """What an add/new decision covers: for a wrong answer, the question in the other
+        items too (it has been given the right entry)."""
+        if self.reason != WRONG_ANSWER:
+            return self.keys
+        return [*self.keys, *(store.message_key(m.text) for m in self.messages)]
 
 
 @dataclass
@@ -157,15 +177,49 @@ def collect(engine: Engine, below: float = LOW_CONFIDENCE, since: float | None =
         if turn.suggestion:
             message.suggestions[turn.suggestion] += 1
         message.last_seen = max(message.last_seen, turn.timestamp)
-    ordered = sorted(messages.values(), key=lambda m: m.key)
+    items = _grouped(list(messages.values())) + _grouped(_wrong_answers(engine, decided, since))
+    items.sort(key=lambda item: (-item.count, -item.last_seen, item.id))
+    return Inbox(items, left_out)
+
+
+def wrong_answer_key(text: str) -> str:
+    """A wrong answer is decided on apart from the same question missed (another kind of item)."""
+    return hashlib.sha256(f"{WRONG_ANSWER}\n{normalize(text)}".encode()).hexdigest()
+
+
+def _wrong_answers(engine: Engine, decided: set[str], since: float | None) -> list[Message]:
+    """One message per question marked "not helpful" (however many times), with the answers."""
+    messages: dict[str, Message] = {}
+    for vote in feedback.read_votes(engine, feedback.NOT_HELPFUL, since):
+        key = wrong_answer_key(vote.question)
+        if key in decided or not normalize(vote.question):
+            continue
+        message = messages.get(key)
+        if message is None:
+            text = " ".join(vote.question.split())
+            message = messages[key] = Message(key=key, text=text, masked=mask(vote.question))
+        message.count += 1
+        message.conversations.add(vote.sender)
+        language = _language(vote.question, vote.language)
+        if language:
+            message.languages[language] += 1
+        message.reasons[WRONG_ANSWER] += 1
+        if vote.entry:
+            message.suggestions[vote.entry] += 1
+        message.answers[vote.answer] += 1
+        message.last_seen = max(message.last_seen, vote.voted_at)
+    return list(messages.values())
+
+
+def _grouped(messages: list[Message]) -> list[InboxItem]:
+    ordered = sorted(messages, key=lambda m: m.key)
     groups = group_texts([m.masked for m in ordered], [m.count for m in ordered])
     items = []
     for group in groups:
         members = sorted((ordered[i] for i in group), key=lambda m: (-m.count, normalize(m.masked)))
         item_id = hashlib.sha1(members[0].key.encode()).hexdigest()[:8]  # noqa: S324 (an id, not security)
         items.append(InboxItem(item_id, members))
-    items.sort(key=lambda item: (-item.count, -item.last_seen, item.id))
-    return Inbox(items, left_out)
+    return items
 
 
 def load_inbox(url: str, below: float = LOW_CONFIDENCE, days: int | None = None) -> Inbox:
@@ -173,6 +227,13 @@ def load_inbox(url: str, below: float = LOW_CONFIDENCE, days: int | None = None)
         return Inbox([], 0)
     since = time.time() - days * 86400 if days else None
     return collect(store.engine_for(url), below, since)
+
+
+def load_wrong_answers(url: str, days: int | None = None) -> list[InboxItem]:
+    """Only the "wrong answer" items (answers patients marked not helpful), most frequent
+    first, not yet handled: each has ``leader.masked`` (the question, masked), ``answer`` (the
+    answer given), ``last_seen``, ``language``, ``suggestion`` (the FAQ entry that answered)."""
+    return [item for item in load_inbox(url, days=days).items if item.reason == WRONG_ANSWER]
 
 
 def find_item(inbox: Inbox, item_id: str) -> InboxItem:
@@ -237,12 +298,12 @@ def add_as_example(
     lang = example_language(item, lang)
     already = {normalize(e) for e in entry.examples[lang]}
     if normalize(example) in already:
-        store.record_decision(engine, item.keys, store.ADDED_AS_EXAMPLE, entry_id)
+        store.record_decision(engine, item.handled_keys, store.ADDED_AS_EXAMPLE, entry_id)
         return Report()
     report = checked_change(
         paths, lambda faq_dir: insert_example(faq_dir / entry.file.name, entry_id, lang, example)
     )
-    store.record_decision(engine, item.keys, store.ADDED_AS_EXAMPLE, entry_id)
+    store.record_decision(engine, item.handled_keys, store.ADDED_AS_EXAMPLE, entry_id)
     return report
 
 
@@ -257,7 +318,7 @@ def add_as_entry(
     report = checked_change(
         paths, lambda faq_dir: append_entry(faq_dir / topic_file_name, draft.to_data(), title)
     )
-    store.record_decision(engine, item.keys, store.ADDED_AS_ENTRY, draft.id)
+    store.record_decision(engine, item.handled_keys, store.ADDED_AS_ENTRY, draft.id)
     return report
 
 
@@ -282,4 +343,6 @@ def purge_expired_conversations(
     if store.sqlite_file_missing(url):
         return store.PurgeResult(0, 0)
     cutoff = (now if now is not None else time.time()) - days * 86400
-    return store.purge_before(store.engine_for(url), cutoff)
+    engine = store.engine_for(url)
+    votes = feedback.purge_before(engine, cutoff)
+    return replace(store.purge_before(engine, cutoff), votes=votes)

@@ -206,6 +206,7 @@ def record_decision(engine: Engine, keys: list[str], decision: str, entry_id: st
 class PurgeResult:
     events: int
     conversations: int
+    votes: int = 0  # answer votes deleted with them (bot/inbox/feedback.py)
 
 
 def purge_before(engine: Engine, cutoff: float) -> PurgeResult:
@@ -222,3 +223,8 @@ def purge_before(engine: Engine, cutoff: float) -> PurgeResult:
         ).scalar_one()
         deleted = connection.execute(events_table.delete().where(old)).rowcount
     return PurgeResult(int(deleted or 0), int(conversations or 0))
+
+
+# bot/inbox/feedback.py reads the same user events to find the answer a vote is about.
+parse_event_data = _parse_data
+turn_from_event = _turn

@@ -1,4 +1,5 @@
-"""The chat page server: FR/EN pages, the privacy notice, the widget files and a health check.
+"""The chat page server: FR/EN pages, the privacy notice, the widget files, a health check,
+and the widget's answer votes (``POST /api/feedback``, bot/web/feedback.py).
 
 Pages are plain HTML fragments in ``templates/`` filled with :class:`string.Template`; every
 value put into them is HTML-escaped here, so the fragments are the only markup. Nothing is
@@ -18,6 +19,7 @@ from string import Template
 from aiohttp import web
 
 from bot.settings import Settings
+from bot.web.feedback import add_routes as add_feedback_routes
 
 log = logging.getLogger(__name__)
 
@@ -220,6 +222,7 @@ def create_app(settings: Settings) -> web.Application:
             app.router.add_get(path, pages.handler(path))
             app.router.add_get(path.rstrip("/"), _redirect(path))
     app.router.add_get("/healthz", healthz)
+    add_feedback_routes(app, settings)
     app.router.add_static("/static/", STATIC_DIR, append_version=False)
     return app
 

@@ -48,6 +48,8 @@ class Said:
     entry_confidence: float = 0.9
     answered_by: str = "utter_faq"
     language: str = "fr"
+    message_id: str | None = None  # Rasa's id of the user event (the widget's votes name it)
+    answer: str = "..."  # what the assistant said
 
     @classmethod
     def missed(cls, text: str, language: str = "fr", closest: str = "parking") -> Said:
@@ -80,11 +82,11 @@ def turn_events(said: Said, at: float) -> list[Event]:
         }
     return [
         UserUttered(said.text, intent=parse["intent"], parse_data=parse, timestamp=at,
-                    input_channel="rest"),
+                    input_channel="rest", message_id=said.message_id),
         ActionExecuted("action_extract_slots", timestamp=at + 0.1),
         SlotSet("language", said.language, timestamp=at + 0.2),
         ActionExecuted(said.answered_by, timestamp=at + 0.3),
-        BotUttered("...", timestamp=at + 0.4),
+        BotUttered(said.answer, timestamp=at + 0.4),
         ActionExecuted("action_listen", timestamp=at + 0.5),
     ]
 
