@@ -64,6 +64,11 @@ class ChatPage:
         return self.root.locator(".cc-quick-btn")
 
     @property
+    def feedback(self) -> Locator:
+        """The "was this answer helpful?" groups, one per answer."""
+        return self.root.locator(".cc-feedback")
+
+    @property
     def error(self) -> Locator:
         return self.root.locator(".cc-error")
 

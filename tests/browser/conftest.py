@@ -34,17 +34,20 @@ def fake_rasa() -> Iterator[FakeRasa]:
 
 
 @pytest.fixture(scope="session")
-def web_settings(fake_rasa: FakeRasa) -> Settings:
+def web_settings(fake_rasa: FakeRasa, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     web_port = free_port()
     origins = [f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"]
     fake_rasa.allowed_origins.update(origins)
+    # The fake stores its turns where the page server reads them for the feedback votes.
+    tracker_url = f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}"
+    fake_rasa.tracker_url = tracker_url
     return Settings(
         host="127.0.0.1",
         rasa_port=fake_rasa.server.port,
         action_port=free_port(),
         web_port=web_port,
         database_url="sqlite://",
-        tracker_store_url="sqlite://",
+        tracker_store_url=tracker_url,
         lock_store_url=None,
         cors_origins=origins,
         retention_days=RETENTION_DAYS,

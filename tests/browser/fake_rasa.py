@@ -2,10 +2,15 @@
 
 Replies cover what the widget must render: plain text with links and emergency numbers,
 quick-reply buttons, a ``trial_cards`` custom payload (with one unsafe URL), hostile HTML.
+Like our REST channel (bot/channels.py), each reply carries ``reply_to``, the id of the
+message it answers; with ``tracker_url`` set, each turn is also stored through Rasa's own SQL
+tracker store, so the page server's feedback votes find the question and the answer.
 """
 from __future__ import annotations
 
 import asyncio
+import time
+import uuid
 from typing import Any
 
 from aiohttp import web
@@ -109,6 +114,8 @@ class FakeRasa:
         self.allowed_origins: set[str] = set()
         self.fail_status: int | None = None  # answer every message with this HTTP status
         self.slow_seconds = 1.5
+        self.tracker_url: str | None = None
+        self._tracker_store: Any = None
         app = web.Application(middlewares=[self._cors])
         app.router.add_post(WEBHOOK, self._webhook)
         app.router.add_route("OPTIONS", WEBHOOK, self._preflight)
@@ -165,5 +172,36 @@ class FakeRasa:
         if "lent" in message.lower() or "slow" in message.lower():
             await asyncio.sleep(self.slow_seconds)
         sender = str(body.get("sender", ""))
-        replies = [{"recipient_id": sender, **reply} for reply in canned_replies(message, lang)]
+        message_id = uuid.uuid4().hex
+        replies = [
+            {"recipient_id": sender, **reply, "reply_to": message_id}
+            for reply in canned_replies(message, lang)
+        ]
+        if self.tracker_url:
+            await self._store_turn(sender, message_id, message, lang, replies)
         return web.json_response(replies)
+
+    async def _store_turn(
+        self, sender: str, message_id: str, text: str, lang: str, replies: list[Message]
+    ) -> None:
+        """The turn as Rasa stores it: the user event (with its id), the language, the replies."""
+        from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        from tests.stores.helpers import project_domain, tracker_store
+
+        if self._tracker_store is None:
+            self._tracker_store = tracker_store(self.tracker_url or "")
+        domain = project_domain()
+        tracker = await self._tracker_store.retrieve(sender) or DialogueStateTracker(sender, domain.slots)
+        now = time.time()
+        intent = {"name": "faq", "confidence": 0.97}
+        tracker.update(UserUttered(text, intent=intent, parse_data={"intent": intent, "text": text},
+                                   message_id=message_id, timestamp=now, input_channel="rest"))
+        tracker.update(SlotSet("language", "en" if lang == "en" else "fr", timestamp=now))
+        tracker.update(ActionExecuted("utter_faq", timestamp=now))
+        for reply in replies:
+            data = {k: reply.get(k) for k in ("buttons", "image", "custom") if reply.get(k)}
+            tracker.update(BotUttered(reply.get("text"), data=data, timestamp=now))
+        tracker.update(ActionExecuted("action_listen", timestamp=now))
+        await self._tracker_store.save(tracker)

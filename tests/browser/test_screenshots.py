@@ -64,3 +64,26 @@ def test_screenshot_privacy_notice(
     expect(page.locator("html")).to_have_attribute("lang", lang)
     _no_sideways_scroll(page, width)
     page.screenshot(path=artifacts / f"privacy-{lang}-{size}.png", full_page=True)
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_screenshot_feedback_buttons(page: Page, chat: ChatPage, artifacts: Path, lang: str, size: str) -> None:
+    """The vote buttons under answers: one voted "not helpful", the confirmation below."""
+    width, height = SIZES[size]
+    page.set_viewport_size({"width": width, "height": height})
+    chat.open(lang)
+    chat.ask("urgence ?" if lang == "fr" else "emergency?")
+    chat.ask("Bonjour" if lang == "fr" else "Hello")
+    chat.feedback.first.locator(".cc-vote--no").click()
+    expect(chat.feedback.first.locator(".cc-vote--no")).to_have_attribute("aria-pressed", "true")
+    expect(chat.status).not_to_be_empty()
+    _no_sideways_scroll(page, width)
+    # Every vote group fits on the widget's width: the two buttons stay side by side.
+    for i in range(chat.feedback.count()):
+        buttons = chat.feedback.nth(i).locator(".cc-vote")
+        tops = {round(buttons.nth(j).bounding_box()["y"]) for j in range(buttons.count())}  # type: ignore[index]
+        assert len(tops) == 1
+    page.mouse.move(0, 0)
+    chat.log.evaluate("e => { e.scrollTop = 0; }")
+    chat.root.screenshot(path=artifacts / f"widget-{lang}-{size}-feedback.png")

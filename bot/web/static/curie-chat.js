@@ -6,7 +6,9 @@
  *           data-lang="fr" defer></script>
  *
  * Optional attributes: data-target="<element id>" (render inline there; otherwise a floating
- * button opens it), data-privacy-url, data-storage="session" (default) or "local".
+ * button opens it), data-privacy-url, data-storage="session" (default) or "local",
+ * data-feedback-url (where "helpful?" votes go; default /api/feedback next to this script,
+ * "none" to hide the buttons; only a same-origin URL is used: the page server sends no CORS).
  * window.CurieChatConfig = {...} set before the script gives the same options in camelCase
  * (attributes win), plus retries, retryDelayMs and timeoutMs.
  *
@@ -60,7 +62,14 @@
       cardStatus: "Statut",
       cardWhere: "Lieu",
       cardLink: "Voir la fiche de l'essai",
-      image: "Image envoyée par l'assistant"
+      image: "Image envoyée par l'assistant",
+      feedbackAsk: "Cette réponse vous a-t-elle aidé ?",
+      feedbackYes: "Oui",
+      feedbackNo: "Non",
+      feedbackYesLabel: "Oui, cette réponse m'a aidé",
+      feedbackNoLabel: "Non, cette réponse ne m'a pas aidé",
+      feedbackThanks: "Merci pour votre retour.",
+      feedbackFailed: "Votre avis n'a pas pu être envoyé. Vous pouvez réessayer plus tard."
     },
     en: {
       title: "Immunotherapy Center assistant",
@@ -103,7 +112,14 @@
       cardStatus: "Status",
       cardWhere: "Location",
       cardLink: "See the trial page",
-      image: "Image sent by the assistant"
+      image: "Image sent by the assistant",
+      feedbackAsk: "Was this answer helpful?",
+      feedbackYes: "Yes",
+      feedbackNo: "No",
+      feedbackYesLabel: "Yes, this answer helped me",
+      feedbackNoLabel: "No, this answer did not help me",
+      feedbackThanks: "Thanks for your feedback.",
+      feedbackFailed: "Your feedback could not be sent. You can try again later."
     }
   };
 
@@ -226,6 +242,21 @@
     return el("span", { className: "cc-sr", text: text });
   }
 
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  /** A thumb up (or down) icon, decorative: the button's text says the same. */
+  function thumb(down) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    svg.setAttribute("class", "cc-thumb" + (down ? " cc-thumb--down" : ""));
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", "M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 7.9 6 8.4 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z");
+    svg.appendChild(path);
+    return svg;
+  }
+
   function linkNode(label, href, t) {
     var external = href.indexOf("http") === 0;
     var a = el("a", { href: href, className: "cc-link" }, [label]);
@@ -259,6 +290,8 @@
     var scriptUrl = script && script.src ? new URL(script.src, document.baseURI) : new URL(document.baseURI);
     var rasaUrl = String(pick("rasaUrl") || "http://localhost:5005").replace(/\/+$/, "");
     var privacy = pick("privacyUrl") || (lang === "en" ? "/en/privacy/" : "/fr/confidentialite/");
+    var feedback = pick("feedbackUrl") || "/api/feedback";
+    var feedbackUrl = feedback === "none" ? null : new URL(feedback, scriptUrl);
     function num(name, dflt, min, max) {
       var n = parseInt(pick(name), 10);
       return isNaN(n) ? dflt : Math.max(min, Math.min(max, n));
@@ -268,6 +301,8 @@
       rasaUrl: rasaUrl,
       target: pick("target") || null,
       privacyUrl: new URL(privacy, scriptUrl).href,
+      // Votes go to our page server only: on another site's page the POST would be refused.
+      feedbackUrl: feedbackUrl && feedbackUrl.origin === window.location.origin ? feedbackUrl.href : null,
       storage: pick("storage") === "local" ? "local" : "session",
       css: pick("css") === "none" ? null : new URL("curie-chat.css" + scriptUrl.search, scriptUrl).href,
       retries: num("retries", 3, 0, 6),
@@ -291,12 +326,20 @@
         try {
           var raw = backend ? backend.getItem(key) : memory;
           var state = raw ? JSON.parse(raw) : null;
-          if (state && typeof state.sender === "string" && Array.isArray(state.entries)) return state;
+          if (state && typeof state.sender === "string" && Array.isArray(state.entries)) {
+            if (!state.votes || typeof state.votes !== "object" || Array.isArray(state.votes)) state.votes = {};
+            return state;
+          }
         } catch (e) { /* corrupt: start again */ }
         return null;
       },
       save: function (state) {
-        var raw = JSON.stringify({ v: 1, sender: state.sender, entries: state.entries.slice(-MAX_ENTRIES) });
+        var entries = state.entries.slice(-MAX_ENTRIES);
+        var votes = {}; // only the votes on answers still in the transcript
+        entries.forEach(function (e) {
+          if (e.replyTo && state.votes[e.replyTo]) votes[e.replyTo] = state.votes[e.replyTo];
+        });
+        var raw = JSON.stringify({ v: 1, sender: state.sender, entries: entries, votes: votes });
         try {
           if (backend) backend.setItem(key, raw);
           else memory = raw;
@@ -333,6 +376,8 @@
     if (!m || typeof m !== "object") return null;
     var out = {};
     if (typeof m.text === "string" && m.text.trim()) out.text = m.text;
+    // Which of our messages this answers (bot/channels.py): what a "helpful?" vote names.
+    var replyTo = typeof m.reply_to === "string" && /^[0-9a-f]{32}$/.test(m.reply_to) ? m.reply_to : null;
     if (typeof m.image === "string" && safeHref(m.image, ["http:", "https:"])) out.image = m.image;
     if (Array.isArray(m.buttons)) {
       out.buttons = m.buttons.filter(function (b) {
@@ -355,7 +400,9 @@
       });
       if (!out.cards.length) delete out.cards;
     }
-    return Object.keys(out).length ? out : null;
+    if (!Object.keys(out).length) return null;
+    if (replyTo) out.replyTo = replyTo;
+    return out;
   }
 
   function Client(opts, onRetry) {
@@ -416,6 +463,28 @@
     };
   }
 
+  /** Posts one vote; resolves when the page server kept it, rejects otherwise. */
+  function sendVote(url, sender, replyTo, vote, timeoutMs) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () {
+      controller.abort();
+    }, timeoutMs);
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender: sender, reply_to: replyTo, vote: vote }),
+      signal: controller.signal,
+      credentials: "omit",
+      referrerPolicy: "no-referrer"
+    }).then(function (res) {
+      clearTimeout(timer);
+      if (!res.ok) throw new Error("vote refused: " + res.status);
+    }, function (err) {
+      clearTimeout(timer);
+      throw err;
+    });
+  }
+
   // ---------------------------------------------------------------- the widget
 
   var instance = 0;
@@ -424,7 +493,7 @@
     var t = STRINGS[opts.lang];
     var uid = "cc" + ++instance;
     var store = makeStore(opts.storage, "curie-chat:" + opts.rasaUrl);
-    var state = store.load() || { sender: newSenderId(), entries: [] };
+    var state = store.load() || { sender: newSenderId(), entries: [], votes: {} };
     var busy = false;
     var client = new Client(opts, function (delay) {
       setStatus(t.retrying(Math.round(delay / 100) / 10), true);
@@ -533,6 +602,7 @@
         nodes.push(msg);
       }
       if (entry.cards) nodes.push(renderCards(entry.cards));
+      if (isLastOfAnswer(index)) nodes.push(renderFeedback(entry.replyTo));
       // Quick replies only in the latest bot turn: older ones would answer a question the
       // conversation has moved past (and would clutter the tab order).
       if (entry.buttons && index > lastUserIndex()) nodes.push(renderQuickReplies(entry.buttons));
@@ -561,6 +631,61 @@
         list.appendChild(item);
       });
       return list;
+    }
+
+    /** The last bot message answering one of our messages: the vote buttons go after it. */
+    function isLastOfAnswer(index) {
+      var entry = state.entries[index];
+      var next = state.entries[index + 1];
+      return !!(opts.feedbackUrl && entry && entry.role === "bot" && entry.replyTo &&
+        !(next && next.replyTo === entry.replyTo));
+    }
+
+    var feedbackCount = 0;
+
+    function renderFeedback(replyTo) {
+      var askId = uid + "-fb" + ++feedbackCount;
+      var yes = el("button", { type: "button", className: "cc-vote cc-vote--yes", "aria-label": t.feedbackYesLabel }, [
+        thumb(false), t.feedbackYes
+      ]);
+      var no = el("button", { type: "button", className: "cc-vote cc-vote--no", "aria-label": t.feedbackNoLabel }, [
+        thumb(true), t.feedbackNo
+      ]);
+      var group = el("div", { className: "cc-feedback", role: "group", "aria-labelledby": askId }, [
+        el("span", { className: "cc-feedback-ask", id: askId }, [t.feedbackAsk]),
+        el("span", { className: "cc-votes" }, [yes, no]) // the two buttons wrap together
+      ]);
+      var pending = false;
+      function show(vote) {
+        yes.setAttribute("aria-pressed", String(vote === "helpful"));
+        no.setAttribute("aria-pressed", String(vote === "not_helpful"));
+      }
+      function vote(value) {
+        var before = state.votes[replyTo] || null;
+        if (pending || before === value) return; // one vote per answer; a new one replaces it
+        pending = true;
+        group.setAttribute("aria-busy", "true");
+        show(value);
+        sendVote(opts.feedbackUrl, state.sender, replyTo, value, opts.timeoutMs).then(function () {
+          state.votes[replyTo] = value;
+          save();
+          setStatus(t.feedbackThanks);
+        }, function () {
+          show(before);
+          setStatus(t.feedbackFailed);
+        }).then(function () {
+          pending = false;
+          group.removeAttribute("aria-busy");
+        });
+      }
+      yes.addEventListener("click", function () {
+        vote("helpful");
+      });
+      no.addEventListener("click", function () {
+        vote("not_helpful");
+      });
+      show(state.votes[replyTo] || null);
+      return group;
     }
 
     function renderQuickReplies(buttons) {
@@ -680,7 +805,7 @@
 
     resetButton.addEventListener("click", function () {
       if (busy) return setStatus(t.busy);
-      state = { sender: newSenderId(), entries: [] };
+      state = { sender: newSenderId(), entries: [], votes: {} };
       save();
       renderAll();
       setStatus(t.resetDone);
