@@ -48,3 +48,33 @@ def test_a_patient_chats_in_french_then_in_english(
 
     chat.assert_no_page_errors()
     assert chat.console_errors == []
+
+
+def test_two_questions_and_a_vote_that_reaches_the_inbox(
+    assistant: Assistant, page: Page, artifacts: Path
+) -> None:
+    """Two questions in one message get two answers, each with its vote buttons; a "not
+    helpful" vote reaches the inbox with the question and the answer the assistant gave."""
+    from bot.inbox import service
+
+    page.set_default_timeout(30_000)
+    chat = ChatPage(page, assistant.settings.web_url)
+    chat.open("fr")
+    before = chat.bot_texts.count()
+    chat.ask("qui dirige le centre ? et quels sont les effets secondaires ?")
+    expect(chat.feedback).to_have_count(2)  # one group per answer
+    expect(chat.log).to_contain_text("Sebastian Amigorena")
+    expect(chat.log).to_contain_text("équipe soignante")
+    assert chat.bot_texts.count() > before + 1
+
+    chat.feedback.first.get_by_role("button", name="Non, cette réponse ne m'a pas aidé").click()
+    expect(chat.status).to_have_text("Merci pour votre retour.")
+    page.screenshot(path=artifacts / "real-fr-feedback.png", full_page=True)
+
+    wrong = [i for i in service.load_wrong_answers(assistant.settings.tracker_store_url)
+             if i.leader.text == "qui dirige le centre ?"]
+    assert len(wrong) == 1
+    assert "Sebastian Amigorena" in (wrong[0].answer or "")
+    assert (wrong[0].language, wrong[0].suggestion) == ("fr", "center_head")
+    chat.assert_no_page_errors()
+    assert chat.console_errors == []
