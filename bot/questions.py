@@ -37,13 +37,26 @@ _INTERROGATIVE = frozenset(
     who whom whose what when where which why how is are am was were do does did can could
     will would should shall may might must have has""".split()
 )
+# Question words proper: "... centre et quels sont ..." is split only between two of these
+# ("can I and should I", "can I leave, and what would happen" are one question).
+_WH = frozenset(
+    """qui que qu quoi quel quelle quels quelles quand ou comment combien pourquoi
+    who whom whose what when where which why how""".split()
+)
+# "À quelle fréquence ?", "For how long?": a follow-up that leans on the question before it.
+_ELLIPTICAL = re.compile(
+    r"^(?:a|au|aux|pour|de|du|des|depuis|pendant|avec|en|dans|par|sur|jusqu'a|"
+    r"for|with|at|in|from|since|during|by|on|to|until)\s+(?:\w+\s+)?"
+    r"(?:quel|quelle|quels|quelles|qui|quoi|quand|combien|which|what|whom|how|when|where)\b"
+)
 # Words that point back at an earlier part ("it", "ça"): such a part is not a question of
 # its own ("if not, why not?" too). Impersonal "il" (y a-t-il, faut-il, s'il vous plaît) and
 # "is there" are removed before looking.
 _BACK_REFERENCE = re.compile(
     r"\b(?:it|its|they|them|their|this|that|these|those|there|he|she|him|his|her|hers|"
     r"ca|cela|ceci|celui|celle|ceux|celles|cet|cette|ces|il|elle|ils|elles|lui|y|"
-    r"if (?:not|so|yes|no)|why not|otherwise|else|si (?:oui|non|c'est le cas)|sinon|pourquoi pas)\b"
+    r"if (?:not|so|yes|no)|why not|otherwise|else|si (?:oui|non|c'est le cas)|sinon|pourquoi pas|"
+    r"(?:pourquoi|comment|ou|quand|combien) (?:le|la|les|l'))\b"  # "pourquoi le demander"
 )
 _IMPERSONAL = re.compile(
     r"\b(?:il y a|y a[- ]t[- ]il|y a|faut[- ]il|est[- ]il possible|s'il (?:vous|te) plait|"
@@ -60,9 +73,9 @@ def _strip_link(text: str) -> str:
     return _LEADING_LINK.sub("", text.strip()).strip()
 
 
-def _starts_like_question(text: str) -> bool:
+def _starts_like_question(text: str, words_allowed: frozenset[str] = _INTERROGATIVE) -> bool:
     words = _words(text)
-    return len(words) >= MIN_WORDS and words[0] in _INTERROGATIVE
+    return len(words) >= MIN_WORDS and words[0] in words_allowed
 
 
 def _is_question(text: str) -> bool:
@@ -71,6 +84,8 @@ def _is_question(text: str) -> bool:
 
 def _refers_back(text: str) -> bool:
     folded = _IMPERSONAL.sub(" ", fold(text))
+    if _ELLIPTICAL.match(_strip_link(folded)):
+        return True
     words = _WORDS.findall(folded)
     # A sentence that ends on an object pronoun points back: "qui la chante / qui chante la".
     return bool(_BACK_REFERENCE.search(folded)) or bool(words and words[-1] in ("le", "la", "les", "leur"))
@@ -91,11 +106,11 @@ def _sentences(text: str) -> list[str]:
 
 def _split_on_and(sentence: str) -> list[str]:
     """'qui dirige le centre et quels sont les effets ?' -> two questions, where both sides
-    start like questions ("j'ai un cancer et quels essais ?" stays whole)."""
+    start with a question word ("j'ai un cancer et quels essais ?" stays whole)."""
     pieces = _AND.split(sentence)
     parts = [pieces[0]]
     for link, piece in zip(pieces[1::2], pieces[2::2], strict=True):
-        if _starts_like_question(parts[-1]) and _starts_like_question(piece) and not _refers_back(piece):
+        if _starts_like_question(parts[-1], _WH) and _starts_like_question(piece, _WH) and not _refers_back(piece):
             parts.append(piece)
         else:
             parts[-1] += link + piece

@@ -50,6 +50,10 @@ def test_two_questions_are_split(text: str, parts: list[str]) -> None:
         "Quels sont les effets secondaires ? Sont-ils graves ?",
         "Is there a trial for my cancer? If not, why not?",  # depends on the first answer
         "Y a-t-il un essai pour moi ? Sinon, que faire ?",
+        "What can I and should I do before a visit?",  # one question with two verbs
+        "Can I stop the trial at any time, and what happens to my treatment?",  # leans on the first
+        "Quels examens sont faits pendant l'essai ? À quel rythme ?",  # an elliptical follow-up
+        "Qu'est-ce qu'un essai de phase 1 et pourquoi le proposer ?",  # "le" is the trial
         "j'ai un cancer du poumon et quels essais sont ouverts ?",  # one side is a statement
         "Est-ce que M. Dupont est là ?",  # an abbreviation, not a sentence end
         "la dose est de 3.5 mg. Quels effets ?",
