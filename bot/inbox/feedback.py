@@ -7,7 +7,9 @@ from the stored conversation, never taken from the browser, so a vote cannot put
 the assistant's mouth. Votes live in a small ``answer_feedback`` table in the conversation
 database, next to Rasa's events: one row per answer (a new vote replaces the previous one),
 deleted with the conversations by the retention purge. "Not helpful" answers reach the inbox
-as "wrong answer" items (bot/inbox/service.py).
+as "wrong answer" items (bot/inbox/service.py), the question masked like every message there;
+the answer is the assistant's own text, shown as given (masking would turn its sources' dates,
+"2017-2018", into "[number]").
 """
 from __future__ import annotations
 
@@ -71,16 +73,12 @@ class Answered:
 
 
 @dataclass(frozen=True)
-class Vote:
+class Vote(Answered):
+    """A patient's vote on one answer, with that answer as it was stored."""
+
     sender: str  # never shown to staff: counts conversations
     message_id: str
     vote: str
-    question: str
-    answer: str
-    language: str | None
-    intent: str | None
-    entry: str | None
-    asked_at: float
     voted_at: float
 
 

@@ -165,21 +165,31 @@ def collect(engine: Engine, below: float = LOW_CONFIDENCE, since: float | None =
         key = store.message_key(turn.text)
         if key in decided:
             continue
-        message = messages.get(key)
-        if message is None:
-            message = messages[key] = Message(key=key, text=" ".join(turn.text.split()), masked=mask(turn.text))
-        message.count += 1
-        message.conversations.add(turn.conversation)
-        language = _language(turn.text, turn.language)
-        if language:
-            message.languages[language] += 1
-        message.reasons[reason] += 1
-        if turn.suggestion:
-            message.suggestions[turn.suggestion] += 1
-        message.last_seen = max(message.last_seen, turn.timestamp)
+        _count(messages, key, turn.text, turn.conversation, turn.language, reason, turn.suggestion,
+               turn.timestamp)
     items = _grouped(list(messages.values())) + _grouped(_wrong_answers(engine, decided, since))
     items.sort(key=lambda item: (-item.count, -item.last_seen, item.id))
     return Inbox(items, left_out)
+
+
+def _count(
+    messages: dict[str, Message], key: str, text: str, conversation: str, slot_language: str | None,
+    reason: str, suggestion: str | None, at: float,
+) -> Message:
+    """Counts one more sending of the message ``key`` (created on its first sending)."""
+    message = messages.get(key)
+    if message is None:
+        message = messages[key] = Message(key=key, text=" ".join(text.split()), masked=mask(text))
+    message.count += 1
+    message.conversations.add(conversation)
+    language = _language(text, slot_language)
+    if language:
+        message.languages[language] += 1
+    message.reasons[reason] += 1
+    if suggestion:
+        message.suggestions[suggestion] += 1
+    message.last_seen = max(message.last_seen, at)
+    return message
 
 
 def wrong_answer_key(text: str) -> str:
@@ -194,20 +204,9 @@ def _wrong_answers(engine: Engine, decided: set[str], since: float | None) -> li
         key = wrong_answer_key(vote.question)
         if key in decided or not normalize(vote.question):
             continue
-        message = messages.get(key)
-        if message is None:
-            text = " ".join(vote.question.split())
-            message = messages[key] = Message(key=key, text=text, masked=mask(vote.question))
-        message.count += 1
-        message.conversations.add(vote.sender)
-        language = _language(vote.question, vote.language)
-        if language:
-            message.languages[language] += 1
-        message.reasons[WRONG_ANSWER] += 1
-        if vote.entry:
-            message.suggestions[vote.entry] += 1
-        message.answers[vote.answer] += 1
-        message.last_seen = max(message.last_seen, vote.voted_at)
+        message = _count(messages, key, vote.question, vote.sender, vote.language, WRONG_ANSWER,
+                         vote.entry, vote.voted_at)
+        message.answers[vote.answer] += 1  # the assistant's own text: not masked
     return list(messages.values())
 
 
