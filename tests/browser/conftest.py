@@ -40,7 +40,7 @@ def web_settings(fake_rasa: FakeRasa, tmp_path_factory: pytest.TempPathFactory) 
     fake_rasa.allowed_origins.update(origins)
     # The fake stores its turns where the page server reads them for the feedback votes.
     tracker_url = f"sqlite:///{tmp_path_factory.mktemp('conversations') / 'conversations.db'}"
-    fake_rasa.tracker_url = tracker_url
+    fake_rasa.store_turns_in(tracker_url)
     return Settings(
         host="127.0.0.1",
         rasa_port=fake_rasa.server.port,

@@ -3,7 +3,7 @@
 Replies cover what the widget must render: plain text with links and emergency numbers,
 quick-reply buttons, a ``trial_cards`` custom payload (with one unsafe URL), hostile HTML.
 Like our REST channel (bot/channels.py), each reply carries ``reply_to``, the id of the
-message it answers; with ``tracker_url`` set, each turn is also stored through Rasa's own SQL
+message it answers; after ``store_turns_in(url)``, each turn is also stored through Rasa's own SQL
 tracker store, so the page server's feedback votes find the question and the answer.
 """
 from __future__ import annotations
@@ -114,7 +114,6 @@ class FakeRasa:
         self.allowed_origins: set[str] = set()
         self.fail_status: int | None = None  # answer every message with this HTTP status
         self.slow_seconds = 1.5
-        self.tracker_url: str | None = None
         self._tracker_store: Any = None
         app = web.Application(middlewares=[self._cors])
         app.router.add_post(WEBHOOK, self._webhook)
@@ -177,9 +176,17 @@ class FakeRasa:
             {"recipient_id": sender, **reply, "reply_to": message_id}
             for reply in canned_replies(message, lang)
         ]
-        if self.tracker_url:
+        if self._tracker_store is not None:
             await self._store_turn(sender, message_id, message, lang, replies)
         return web.json_response(replies)
+
+    def store_turns_in(self, url: str) -> None:
+        """Stores every turn from now on in ``url``, through Rasa's SQL tracker store (built
+        here, not at the first message: loading Rasa takes seconds)."""
+        from tests.stores.helpers import project_domain, tracker_store
+
+        project_domain()
+        self._tracker_store = tracker_store(url)
 
     async def _store_turn(
         self, sender: str, message_id: str, text: str, lang: str, replies: list[Message]
@@ -188,10 +195,8 @@ class FakeRasa:
         from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
         from rasa.shared.core.trackers import DialogueStateTracker
 
-        from tests.stores.helpers import project_domain, tracker_store
+        from tests.stores.helpers import project_domain
 
-        if self._tracker_store is None:
-            self._tracker_store = tracker_store(self.tracker_url or "")
         domain = project_domain()
         tracker = await self._tracker_store.retrieve(sender) or DialogueStateTracker(sender, domain.slots)
         now = time.time()

@@ -452,6 +452,8 @@ def test_floating_mode_on_another_site(
         reply = chat.ask("Hello")
         expect(reply).to_contain_text("Hello! I am the automated assistant")
         assert fake_rasa.requests[-1]["origin"] == other.url
+        # Votes go only to our own page server (no CORS there): no vote buttons on another site.
+        expect(chat.feedback).to_have_count(0)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         page.screenshot(path=artifacts / "floating-en-mobile.png")
 
