@@ -146,6 +146,7 @@ class SyncReport:
     left: list[str] = field(default_factory=list)
     returned: list[str] = field(default_factory=list)
     matching: int | None = None  # trials the queries match now
+    refused: set[str] = field(default_factory=set)  # NCT numbers skipped in this run (not asked again)
     message: str = ""
     seconds: float = 0.0
 
@@ -154,6 +155,7 @@ class SyncReport:
         self.updated += imported.updated
         self.unchanged += len(imported.unchanged)
         self.skipped += [str(issue) for issue in imported.skipped]
+        self.refused |= {issue.nct_id for issue in imported.skipped if issue.nct_id}
         self.status_changes += imported.status_changes
 
     def changes_json(self) -> str:
@@ -469,7 +471,7 @@ def _stored_ids(engine: Engine) -> set[str]:
 
 def _fetch_missing(client: RegistryClient, options: SyncOptions, url: str, engine: Engine, report: SyncReport,
                    members: set[str], progress: Progress, should_stop: Callable[[], bool]) -> None:
-    missing = sorted(members - _stored_ids(engine))
+    missing = sorted(members - _stored_ids(engine) - report.refused)
     today = _now().date().isoformat()
     for start in range(0, len(missing), IDS_PER_REQUEST):
         chunk = missing[start:start + IDS_PER_REQUEST]

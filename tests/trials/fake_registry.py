@@ -9,7 +9,8 @@ It serves real API v2 study objects (the bundled records) in pages chained by
 
 Faults are queued in ``faults`` and served in order, one per request:
 ``("status", 429, {"Retry-After": "1"})``, ``("status", 500, {})``, ``("delay", seconds)``,
-``("truncate",)`` (a page cut short), ``("die",)`` (the server stops answering).
+``("truncate",)`` (a page cut short), ``("die",)`` (the server stops answering), ``("ok",)``
+(an ordinary answer, to place a later fault).
 """
 from __future__ import annotations
 
@@ -61,12 +62,15 @@ class FakeRegistry:
         self.user_agents: list[str] = []
         self._lock = threading.Lock()
         self._tokens: dict[str, int] = {}
+        self._dead = False  # after a "die": open keep-alive connections get no answer either
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
     # -------------------------------------------------------------- lifecycle
-    def start(self) -> FakeRegistry:
+    def start(self, port: int = 0) -> FakeRegistry:
+        """Serves on ``port`` (0: any free one; the same port again after a ``die``)."""
         registry = self
+        self._dead = False
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -77,7 +81,7 @@ class FakeRegistry:
             def log_message(self, *args: Any) -> None:  # quiet tests
                 pass
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
@@ -85,9 +89,13 @@ class FakeRegistry:
         return self
 
     @property
-    def url(self) -> str:
+    def port(self) -> int:
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_address[1]}/api/v2"
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v2"
 
     def stop(self) -> None:
         if self._server is not None:
@@ -97,6 +105,9 @@ class FakeRegistry:
 
     # -------------------------------------------------------------- serving
     def _handle(self, handler: BaseHTTPRequestHandler) -> None:
+        if self._dead:
+            handler.close_connection = True
+            return
         split = urlsplit(handler.path)
         params = {k: v[-1] for k, v in parse_qs(split.query).items()}
         with self._lock:
@@ -104,6 +115,7 @@ class FakeRegistry:
             self.user_agents.append(handler.headers.get("User-Agent", ""))
             fault = self.faults.pop(0) if self.faults else None
         if fault and fault[0] == "die":
+            self._dead = True
             self.stop_later()
             handler.close_connection = True
             return
