@@ -64,6 +64,8 @@ class Settings:
     trials_sync_api_url: str = "https://clinicaltrials.gov/api/v2"
     trials_sync_queries: Path = PROJECT_ROOT / "trials_sync.yml"
     trials_sync_interval_s: float = 2.0  # between two registry requests (30/min)
+    trials_sync_retries: int = 5  # per request: timeouts, 429, 5xx, cut pages
+    trials_sync_backoff_s: float = 2.0  # first wait between retries, doubled each time
 
     @property
     def rasa_url(self) -> str:
@@ -107,6 +109,8 @@ def load_settings() -> Settings:
         trials_sync_api_url=os.environ.get("TRIALS_SYNC_API_URL") or "https://clinicaltrials.gov/api/v2",
         trials_sync_queries=Path(os.environ.get("TRIALS_SYNC_QUERIES") or PROJECT_ROOT / "trials_sync.yml"),
         trials_sync_interval_s=float(os.environ.get("TRIALS_SYNC_INTERVAL_S", "2.0")),
+        trials_sync_retries=int(os.environ.get("TRIALS_SYNC_RETRIES", "5")),
+        trials_sync_backoff_s=float(os.environ.get("TRIALS_SYNC_BACKOFF_S", "2.0")),
     )
 
 

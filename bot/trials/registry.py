@@ -162,5 +162,11 @@ def _page_or_problem(reply: requests.Response) -> tuple[dict[str, Any] | None, s
 
 
 def _reason(exc: Exception) -> str:
-    text = str(exc.args[0] if exc.args else exc)
+    """The root cause in a few words, without urllib3's wrapping (pool, full URL)."""
+    cause: Any = exc.args[0] if exc.args else exc
+    cause = getattr(cause, "reason", None) or cause  # MaxRetryError -> what failed
+    text = str(cause)
+    errno = text.find("[Errno")
+    if errno >= 0:
+        text = text[errno:].rstrip(")\"'")
     return text.splitlines()[0][:200] if text else type(exc).__name__

@@ -330,9 +330,8 @@ def sync(options: SyncOptions, database_url: str | None = None, *, progress: Pro
         report.state = FAILED
         report.message = f"stopped: {exc}; the next sync resumes where this one stopped"
         _finish(engine, report, started, client)
-        if isinstance(exc, SyncError):
-            raise
-        raise SyncError(str(exc)) from exc
+        error = SyncBusy if isinstance(exc, SyncBusy) else SyncError
+        raise error(report.message.removeprefix("stopped: ")) from exc
     finally:
         progress.done()
     report.state = COMPLETED
@@ -579,7 +578,8 @@ def options_from_settings(settings: Any, *, api_url: str | None = None, queries_
         api_url=api_url or settings.trials_sync_api_url,
         page_size=page_size,
         full=full,
-        client=ClientOptions(min_interval_s=settings.trials_sync_interval_s),
+        client=ClientOptions(min_interval_s=settings.trials_sync_interval_s, retries=settings.trials_sync_retries,
+                             backoff_s=settings.trials_sync_backoff_s),
     )
 
 

@@ -34,6 +34,7 @@ from bot.trials.sync import (
     sync,
 )
 from tests.trials.fake_registry import FakeRegistry, nct_of
+from tests.trials.test_cli import bot  # noqa: F401 - the `bot` command fixture
 
 TODAY = dt.date.today().isoformat()
 FAST = ClientOptions(connect_timeout_s=1.0, read_timeout_s=1.0, retries=3, backoff_s=0.01, backoff_max_s=0.05,
@@ -295,3 +296,33 @@ def test_saved_queries_file(tmp_path: Path) -> None:
         bad.write_text(text)
         with pytest.raises(SyncError, match=message):
             load_queries(bad)
+
+
+def test_cli_sync_and_status(bot, empty_store: str, registry: FakeRegistry, tmp_path: Path,  # noqa: F811
+                             monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in (("TRIALS_SYNC_INTERVAL_S", "0"), ("TRIALS_SYNC_RETRIES", "1"), ("TRIALS_SYNC_BACKOFF_S", "0.01")):
+        monkeypatch.setenv(name, value)
+    queries = tmp_path / "queries.yml"
+    queries.write_text("queries:\n  - name: curie\n    query.locn: Institut Curie\n")
+    code, out, err = bot("trials", "--db", empty_store, "sync", "--status")
+    assert code == 0 and "no registry sync has run" in out
+    code, out, err = bot("trials", "--db", empty_store, "sync", "--api-url", registry.url, "--queries", str(queries),
+                         "--page-size", "7")
+    assert code == 0, err
+    assert "sync completed (everything the queries match): 18 record(s) in 3 page(s)" in out
+    assert "18 new" in out
+    assert registry.requests[0]["query.locn"] == "Institut Curie" and registry.requests[0]["pageSize"] == "7"
+    code, out, _ = bot("trials", "--db", empty_store, "sync", "--status")
+    assert code == 0 and "completed" in out and "18 new" in out and "last complete sync:" in out
+
+    change(registry.studies[0], "BOGUS")
+    code, out, _ = bot("trials", "--db", empty_store, "sync", "--api-url", registry.url, "--queries", str(queries))
+    assert code == 3 and "skipped" in out and "overallStatus" in out  # partial: a record refused
+
+    url = registry.url
+    registry.stop()
+    code, _, err = bot("trials", "--db", empty_store, "sync", "--api-url", url, "--queries", str(queries))
+    assert code == 1 and "cannot reach the registry ([Errno 111] Connection refused)" in err
+    assert "the next sync resumes where this one stopped" in err
+    code, _, err = bot("trials", "--db", empty_store, "sync", "--queries", str(tmp_path / "none.yml"))
+    assert code == 1 and "cannot read the saved queries" in err
