@@ -383,9 +383,11 @@ def _with_since(params: dict[str, str], since: str | None) -> dict[str, str]:
 
 def _apply(url: str, label: str, studies: list[Any], report: SyncReport) -> None:
     """One page of records into the store, through the importer (one transaction per batch)."""
-    result = importer.import_documents([(label, {"studies": studies})], url, batch_size=max(len(studies), 1))
-    report.add(result)
     report.pages += 1
+    if not studies:  # nothing changed since the watermark: an empty page, not an empty file
+        return
+    result = importer.import_documents([(label, {"studies": studies})], url, batch_size=len(studies))
+    report.add(result)
     report.fetched += len(studies)
 
 

@@ -28,7 +28,9 @@ RANGE = re.compile(r"AREA\[LastUpdatePostDate\]RANGE\[(\d{4}-\d{2}-\d{2}),\s*MAX
 
 
 def last_update(study: dict[str, Any]) -> str:
-    return study["protocolSection"]["statusModule"]["lastUpdatePostDateStruct"]["date"]
+    """The record's ``LastUpdatePostDate`` ("" when it has none: never "changed since")."""
+    status = study.get("protocolSection", {}).get("statusModule", {})
+    return str(status.get("lastUpdatePostDateStruct", {}).get("date", ""))
 
 
 def nct_of(study: dict[str, Any]) -> str:

@@ -110,6 +110,11 @@ def test_first_sync_fetches_every_page_and_the_store_matches(empty_store: str, r
     summary = last_sync_summary(empty_store)
     assert summary is not None and summary.state == COMPLETED and summary.counts["imported"] == 18
 
+    again = sync(options(registry), empty_store)  # the next night, nothing changed: an empty page
+    assert again.state == COMPLETED and again.fetched == 0 and again.pages == 1 and not again.skipped
+    assert again.since == (dt.date.today() - dt.timedelta(days=1)).isoformat()
+    assert stored(empty_store) == registry_state(registry) and again.left == []
+
 
 def test_second_state_changes_withdrawal_new_and_left_trials(empty_store: str, registry: FakeRegistry) -> None:
     sync(options(registry), empty_store)
