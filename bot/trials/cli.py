@@ -323,7 +323,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         options = sync.options_from_settings(settings, api_url=args.api_url, queries_file=args.queries,
                                              page_size=args.page_size, full=args.full)
-        report = sync.sync(options, url, progress=sync.Progress())
+        with _database_errors(url):
+            report = sync.sync(options, url, progress=sync.Progress())
     except sync.SyncError as exc:
         raise CliError(f"trial sync: {exc}", EXIT_ERROR) from exc
     except KeyboardInterrupt:

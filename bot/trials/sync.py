@@ -20,6 +20,7 @@ The newest completed run's start is the next run's watermark; what each run chan
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -343,6 +344,7 @@ def _finish(engine: Engine, report: SyncReport, started: float, client: Registry
     report.seconds = time.perf_counter() - started
     report.requests += client.requests
     client.close()
+    (log.info if report.state == COMPLETED else log.warning)("%s", report.summary())
     values: dict[str, Any] = {"state": report.state, "message": report.message or None}
     if report.state == COMPLETED:
         values["finished_at"] = _now()
@@ -530,6 +532,13 @@ class SyncSummary:
     skipped: list[str]
     message: str | None
     last_completed_at: dt.datetime | None  # start of the newest completed run (the watermark)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values (dates as ISO 8601 text), for a web API."""
+        data = dataclasses.asdict(self)
+        for key in ("started_at", "finished_at", "last_completed_at"):
+            data[key] = data[key].isoformat() if data[key] else None
+        return data
 
 
 def last_sync_summary(database_url: str | None = None) -> SyncSummary | None:

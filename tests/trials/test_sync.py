@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import datetime as dt
+import io
 import json
+import logging
 import os
 import socket
 import time
@@ -25,12 +27,14 @@ from bot.trials.sync import (
     COMPLETED,
     FAILED,
     INTERRUPTED,
+    Progress,
     SavedQuery,
     SyncBusy,
     SyncError,
     SyncOptions,
     last_sync_summary,
     load_queries,
+    log_to_file,
     sync,
 )
 from tests.trials.fake_registry import FakeRegistry, nct_of
@@ -109,6 +113,7 @@ def test_first_sync_fetches_every_page_and_the_store_matches(empty_store: str, r
         assert [h.old_status for h in detail.history] == [None]
     summary = last_sync_summary(empty_store)
     assert summary is not None and summary.state == COMPLETED and summary.counts["imported"] == 18
+    assert json.loads(json.dumps(summary.to_dict()))["last_completed_at"] == summary.started_at.isoformat()
 
     again = sync(options(registry), empty_store)  # the next night, nothing changed: an empty page
     assert again.state == COMPLETED and again.fetched == 0 and again.pages == 1 and not again.skipped
@@ -331,3 +336,31 @@ def test_cli_sync_and_status(bot, empty_store: str, registry: FakeRegistry, tmp_
     assert "the next sync resumes where this one stopped" in err
     code, _, err = bot("trials", "--db", empty_store, "sync", "--queries", str(tmp_path / "none.yml"))
     assert code == 1 and "cannot read the saved queries" in err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_on_a_terminal_and_in_the_log(empty_store: str, registry: FakeRegistry, tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    terminal = _Terminal()
+    with caplog.at_level(logging.INFO, logger="bot.trials.sync"):
+        sync(options(registry), empty_store, progress=Progress(terminal))
+    shown = terminal.getvalue()
+    assert "\rcurie-immunotherapy: 5/18 record(s), 1 page(s)" in shown and "s left" in shown  # ETA
+    assert "curie-immunotherapy: 18/18 record(s), 4 page(s)" in shown and shown.endswith("\n")
+    assert any("18/18 record(s), 4 page(s)" in r.getMessage() for r in caplog.records)
+    log_file = tmp_path / "sync.log"
+    log_to_file(log_file)
+    try:
+        sync(options(registry), empty_store)
+    finally:
+        for handler in list(logging.getLogger("bot.trials").handlers):
+            if getattr(handler, "baseFilename", None) == str(log_file):
+                logging.getLogger("bot.trials").removeHandler(handler)
+                handler.close()
+    logged = log_file.read_text()
+    assert "curie-immunotherapy: 0/0 record(s), 1 page(s)" in logged  # nothing changed since
+    assert "membership): 18/18 record(s)" in logged and "sync completed (changes since" in logged
