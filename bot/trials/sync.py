@@ -292,11 +292,14 @@ def _watermark(connection: Any, overlap_days: int) -> str | None:
     return (_aware(last).date() - dt.timedelta(days=overlap_days)).isoformat()
 
 
-def _save(engine: Engine, run_id: int, report: SyncReport, resume: dict[str, Any] | None, **values: Any) -> None:
+def _save(engine: Engine, report: SyncReport, **values: Any) -> None:
+    """The run's counts so far, and ``values`` (e.g. ``resume``: where to go on from)."""
+    if "resume" in values:
+        values["resume"] = json.dumps(values["resume"]) if values["resume"] is not None else None
     with engine.begin() as connection:
-        connection.execute(update(TrialSyncRun).where(TrialSyncRun.id == run_id).values(
+        connection.execute(update(TrialSyncRun).where(TrialSyncRun.id == report.run_id).values(
             heartbeat_at=_now(), pages=report.pages, fetched=report.fetched, changes=report.changes_json(),
-            resume=json.dumps(resume) if resume is not None else None, **values))
+            **values))
 
 
 # ---------------------------------------------------------------- the run
@@ -317,7 +320,7 @@ def sync(options: SyncOptions, database_url: str | None = None, *, progress: Pro
     progress = progress or Progress(show=False)  # the log only
     try:
         _fetch_changes(client, options, url, engine, report, resume, progress, should_stop)
-        _save(engine, report.run_id, report, None)  # every change fetched: nothing to resume
+        _save(engine, report, resume=None)  # every change fetched: nothing to resume
         members, complete = _membership(client, options, report, progress, should_stop)
         _fetch_missing(client, options, url, engine, report, members, progress, should_stop)
         if complete:
@@ -349,10 +352,7 @@ def _finish(engine: Engine, report: SyncReport, started: float, client: Registry
     if report.state == COMPLETED:
         values["finished_at"] = _now()
     try:
-        with engine.begin() as connection:
-            connection.execute(update(TrialSyncRun).where(TrialSyncRun.id == report.run_id).values(
-                heartbeat_at=_now(), pages=report.pages, fetched=report.fetched, changes=report.changes_json(),
-                **values))
+        _save(engine, report, **values)
     except Exception as exc:  # noqa: BLE001 - the store itself may be what failed
         log.warning("could not record the end of sync run %s: %s", report.run_id, exc)
 
@@ -423,7 +423,7 @@ def _fetch_changes(client: RegistryClient, options: SyncOptions, url: str, engin
             fetched += len(studies)
             following = page.get("nextPageToken")
             nxt = {"query": index, "token": following} if following else {"query": index + 1, "token": None}
-            _save(engine, report.run_id, report, nxt)
+            _save(engine, report, resume=nxt)
             progress.page(query.name, fetched, total, report.pages)
 
 
