@@ -62,6 +62,7 @@ class FakeRegistry:
         self.faults: list[tuple[Any, ...]] = []
         self.requests: list[dict[str, str]] = []  # query parameters of every request
         self.user_agents: list[str] = []
+        self.count_extra = 0  # added to totalCount: a listing that cannot be complete
         self._lock = threading.Lock()
         self._tokens: dict[str, int] = {}
         self._dead = False  # after a "die": open keep-alive connections get no answer either
@@ -162,7 +163,7 @@ class FakeRegistry:
         studies = [select_fields(s, fields.split(",")) if fields else s for s in chunk]
         body: dict[str, Any] = {"studies": studies}
         if params.get("countTotal") == "true" and "pageToken" not in params:
-            body["totalCount"] = len(matches)
+            body["totalCount"] = len(matches) + self.count_extra
         if start + size < len(matches):
             token = f"tok{len(self._tokens) + 1}x{start + size}"
             with self._lock:

@@ -364,3 +364,29 @@ def test_progress_on_a_terminal_and_in_the_log(empty_store: str, registry: FakeR
     logged = log_file.read_text()
     assert "curie-immunotherapy: 0/0 record(s), 1 page(s)" in logged  # nothing changed since
     assert "membership): 18/18 record(s)" in logged and "sync completed (changes since" in logged
+
+
+def test_a_run_whose_process_died_is_resumed(empty_store: str, registry: FakeRegistry) -> None:
+    """kill -9, power cut: the run stays "running" with an owner that no longer exists."""
+    opts = options(registry)
+    now = dt.datetime.now(dt.timezone.utc)
+    with get_engine(empty_store).begin() as c:
+        c.execute(TrialSyncRun.__table__.insert().values(
+            started_at=now, heartbeat_at=now, state="running", api_url=registry.url, config_key=opts.key(),
+            resume=json.dumps({"query": 0, "token": None}), owner=f"{socket.gethostname()}:999999999",
+            pages=0, fetched=0))
+    report = sync(opts, empty_store)
+    assert report.resumed and report.run_id == 1 and report.state == COMPLETED
+    assert stored(empty_store) == registry_state(registry)
+
+
+def test_no_trial_is_marked_after_an_incomplete_listing(empty_store: str, registry: FakeRegistry) -> None:
+    sync(options(registry), empty_store)
+    gone = nct_of(registry.studies.pop(0))
+    registry.count_extra = 1  # the registry says 18 match, lists 17
+    report = sync(options(registry), empty_store)
+    assert report.left == [] and "no trial marked" in report.message
+    with session_scope(empty_store) as session:
+        assert store.get_detail(session, gone) is not None  # still shown: nothing proves it left
+    registry.count_extra = 0
+    assert sync(options(registry), empty_store).left == [gone]
