@@ -326,8 +326,12 @@ def test_cli_sync_and_status(bot, empty_store: str, registry: FakeRegistry, tmp_
     assert code == 0 and "completed" in out and "18 new" in out and "last complete sync:" in out
 
     change(registry.studies[0], "BOGUS")
+    gone = nct_of(registry.studies.pop())
     code, out, _ = bot("trials", "--db", empty_store, "sync", "--api-url", registry.url, "--queries", str(queries))
     assert code == 3 and "skipped" in out and "overallStatus" in out  # partial: a record refused
+    assert f"left the queries (kept, hidden from patients): {gone}" in out
+    code, out, _ = bot("trials", "--db", empty_store, "show", gone)
+    assert code == 0 and "Registry sync: no longer in the saved queries since" in out
 
     url = registry.url
     registry.stop()
