@@ -19,6 +19,8 @@ SUMMARY_COLUMNS = (
     Trial.hidden, Trial.site_count, Trial.locations_digest, Trial.snapshot_date, Trial.condition_names,
 )
 FLAGS = ("featured", "hidden")
+# Not hidden by staff, and still matched by the registry sync's queries (or never synced).
+SHOWN_TO_PATIENTS = (Trial.hidden.is_(False), Trial.left_query_at.is_(None))
 
 
 def _split(value: str | None, sep: str = " | ") -> tuple[str, ...]:
@@ -121,7 +123,7 @@ def get_detail(session: Session, nct_id: str, *, include_hidden: bool = False) -
 def list_summaries(session: Session, *, include_hidden: bool = True, limit: int | None = None) -> list[TrialSummary]:
     stmt = select(*SUMMARY_COLUMNS).order_by(Trial.featured.desc(), Trial.status_rank, Trial.nct_id)
     if not include_hidden:
-        stmt = stmt.where(Trial.hidden.is_(False))
+        stmt = stmt.where(*SHOWN_TO_PATIENTS)
     if limit:
         stmt = stmt.limit(limit)
     return summaries(session.execute(stmt).all())
@@ -139,7 +141,7 @@ def iter_details(session: Session) -> Iterator[TrialDetail]:
 def count(session: Session, *, include_hidden: bool = True) -> int:
     stmt = select(func.count()).select_from(Trial)
     if not include_hidden:
-        stmt = stmt.where(Trial.hidden.is_(False))
+        stmt = stmt.where(*SHOWN_TO_PATIENTS)
     return int(session.execute(stmt).scalar_one())
 
 
