@@ -246,6 +246,8 @@ def _alive(owner: str | None) -> bool | None:
     host, _, pid = (owner or "").rpartition(":")
     if host != socket.gethostname() or not pid.isdigit():
         return None
+    if int(pid) == os.getpid():  # this process runs one sync at a time: a leftover of an earlier one
+        return False
     try:
         os.kill(int(pid), 0)
     except ProcessLookupError:

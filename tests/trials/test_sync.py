@@ -286,7 +286,7 @@ def test_a_second_sync_while_one_runs_is_refused(empty_store: str, registry: Fak
     with get_engine(empty_store).begin() as c:
         c.execute(TrialSyncRun.__table__.insert().values(
             started_at=now, heartbeat_at=now, state="running", api_url=registry.url, config_key="x",
-            owner=f"{socket.gethostname()}:{os.getpid()}", pages=0, fetched=0))
+            owner=f"{socket.gethostname()}:{os.getppid()}", pages=0, fetched=0))  # a live process
     with pytest.raises(SyncBusy, match="another sync is running"):
         sync(options(registry), empty_store)
     assert stored(empty_store) == {}
