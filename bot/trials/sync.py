@@ -336,8 +336,7 @@ def sync(options: SyncOptions, database_url: str | None = None, *, progress: Pro
         report.state = FAILED
         report.message = f"stopped: {exc}; the next sync resumes where this one stopped"
         _finish(engine, report, started, client)
-        error = SyncBusy if isinstance(exc, SyncBusy) else SyncError
-        raise error(report.message.removeprefix("stopped: ")) from exc
+        raise SyncError(report.message.removeprefix("stopped: ")) from exc
     finally:
         progress.done()
     report.state = COMPLETED
