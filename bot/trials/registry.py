@@ -95,7 +95,7 @@ class RegistryClient:
     def __init__(self, api_url: str = DEFAULT_API_URL, options: ClientOptions | None = None) -> None:
         self.api_url = api_url.rstrip("/")
         self.options = options or ClientOptions()
-        self.requests = 0
+        self.requests = 0  # HTTP requests sent, retries included
         self._pacer = _Pacer(self.options.min_interval_s)
         self._session = requests.Session()
         self._session.headers.update({"User-Agent": USER_AGENT, "Accept": "application/json"})
@@ -132,6 +132,8 @@ class RegistryClient:
             except requests.exceptions.ConnectionError as exc:
                 raise RegistryError(f"{url}: cannot reach the registry ({_reason(exc)})") from exc
             else:
+                # urllib3's own retries of this request (429, 5xx, timeouts) count too.
+                self.requests += len(getattr(getattr(reply.raw, "retries", None), "history", ()) or ())
                 page, problem = _page_or_problem(reply)
                 if page is not None:
                     return page

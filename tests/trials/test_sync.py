@@ -199,6 +199,7 @@ def test_registry_faults_are_retried_and_nothing_is_lost(empty_store: str, regis
     assert time.monotonic() - started >= 1.0  # Retry-After honoured
     assert stored(empty_store) == registry_state(registry)
     assert registry.faults == [] and len(registry.requests) == 4 + 1 + 4  # pages, ids, one repeat per fault
+    assert report.requests == len(registry.requests)
     whole_records(empty_store)
 
 
