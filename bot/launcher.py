@@ -18,12 +18,16 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.cli import CliError
 from bot.model import ensure_model, rasa_env
 from bot.rasa_endpoints import write_endpoints
 from bot.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.trials.schedule import DailySync
 
 LOG_DIR = VAR_DIR / "logs"
 START_TIMEOUT_S = 240.0
@@ -191,6 +195,13 @@ def purge_old_conversations(settings: Settings) -> None:
         )
 
 
+def start_trial_sync(settings: Settings) -> DailySync | None:
+    """The daily registry sync thread when TRIALS_SYNC_DAILY=true (bot/trials/schedule.py), else None."""
+    from bot.trials.schedule import start_daily_sync
+
+    return start_daily_sync(settings)
+
+
 def run(args: argparse.Namespace) -> int:
     from bot.faq.model import FaqFormatError
 
@@ -216,6 +227,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     services = build_services(settings, model)
     signal.signal(signal.SIGTERM, _interrupt)
+    daily_sync = start_trial_sync(settings)
     try:
         for service in services:
             start(service)
@@ -244,6 +256,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
+        if daily_sync:
+            daily_sync.stop()
         stop(services)
 
 

@@ -58,6 +58,14 @@ class Settings:
     lock_store_url: str | None
     cors_origins: list[str] = field(default_factory=list)
     retention_days: int = 90
+    # Registry sync (bot/trials/sync.py): off by default in `bot run`, it needs the internet.
+    trials_sync_daily: bool = False
+    trials_sync_time: str = "03:30"  # local time of the daily run
+    trials_sync_api_url: str = "https://clinicaltrials.gov/api/v2"
+    trials_sync_queries: Path = PROJECT_ROOT / "trials_sync.yml"
+    trials_sync_interval_s: float = 2.0  # between two registry requests (30/min)
+    trials_sync_retries: int = 5  # per request: timeouts, 429, 5xx, cut pages
+    trials_sync_backoff_s: float = 2.0  # first wait between retries, doubled each time
 
     @property
     def rasa_url(self) -> str:
@@ -96,4 +104,15 @@ def load_settings() -> Settings:
         lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
         cors_origins=_csv(os.environ.get("CORS_ORIGINS", default_origins)),
         retention_days=int(os.environ.get("RETENTION_DAYS", "90")),
+        trials_sync_daily=_flag(os.environ.get("TRIALS_SYNC_DAILY", "")),
+        trials_sync_time=os.environ.get("TRIALS_SYNC_TIME", "03:30"),
+        trials_sync_api_url=os.environ.get("TRIALS_SYNC_API_URL") or "https://clinicaltrials.gov/api/v2",
+        trials_sync_queries=Path(os.environ.get("TRIALS_SYNC_QUERIES") or PROJECT_ROOT / "trials_sync.yml"),
+        trials_sync_interval_s=float(os.environ.get("TRIALS_SYNC_INTERVAL_S", "2.0")),
+        trials_sync_retries=int(os.environ.get("TRIALS_SYNC_RETRIES", "5")),
+        trials_sync_backoff_s=float(os.environ.get("TRIALS_SYNC_BACKOFF_S", "2.0")),
     )
+
+
+def _flag(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}

@@ -76,6 +76,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     p = add("export", cmd_export, "export every trial (hidden ones included) as JSON or CSV")
     p.add_argument("--format", choices=("json", "csv"), default="json")
     p.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    p = add("sync", cmd_sync, "update the store from the ClinicalTrials.gov API (saved queries, changes only)")
+    p.add_argument("--api-url", default=None, metavar="URL",
+                   help="registry API base (default: TRIALS_SYNC_API_URL, else https://clinicaltrials.gov/api/v2)")
+    p.add_argument("--queries", type=Path, default=None, metavar="FILE",
+                   help="saved queries (default: TRIALS_SYNC_QUERIES, else trials_sync.yml)")
+    p.add_argument("--page-size", type=int, default=200, help="records per request (1-1000)")
+    p.add_argument("--full", action="store_true", help="fetch everything the queries match, not only changes")
+    p.add_argument("--status", action="store_true", help="only show when the last sync ran and what it changed")
     p = add("upgrade", cmd_upgrade, "migrate the store to the newest schema")
     p.add_argument("--revision", default="head")
     add("seed", cmd_seed, "set up the store and import the bundled records if it is empty")
@@ -162,6 +170,11 @@ def cmd_show(args: argparse.Namespace) -> int:
     print()
     print(f"Flags: featured={trial.featured} hidden={trial.hidden} immunotherapy={trial.immunotherapy} oncology={trial.oncology}")
     print(f"Source: {trial.source_file} ({trial.source_format}), imported {trial.imported_at:%Y-%m-%d %H:%M} UTC")
+    if trial.left_query_at:
+        print(f"Registry sync: no longer in the saved queries since {trial.left_query_at:%Y-%m-%d %H:%M} UTC "
+              "(kept, not shown to patients)")
+    elif trial.registry_seen_at:
+        print(f"Registry sync: in the saved queries, last seen {trial.registry_seen_at:%Y-%m-%d %H:%M} UTC")
     ids = ", ".join(f"{i.kind} {i.value}" for i in trial.identifiers if i.kind != "NCT")
     if ids:
         print(f"Identifiers: {ids}")
@@ -290,3 +303,33 @@ def cmd_seed(args: argparse.Namespace) -> int:
             return EXIT_OK
     print(report.summary())
     return _import_exit(report)
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from bot.settings import load_settings
+    from bot.trials import sync
+
+    url = _url(args)
+    if args.status:
+        _require_schema(url)
+        with _database_errors(url):
+            summary = sync.last_sync_summary(url)
+        print(sync.describe(summary))
+        return EXIT_OK
+    settings = load_settings()
+    with _database_errors(url):
+        migrate.upgrade(url)
+    sync.log_to_file()
+    try:
+        options = sync.options_from_settings(settings, api_url=args.api_url, queries_file=args.queries,
+                                             page_size=args.page_size, full=args.full)
+        with _database_errors(url):
+            report = sync.sync(options, url, progress=sync.Progress())
+    except sync.SyncError as exc:
+        raise CliError(f"trial sync: {exc}", EXIT_ERROR) from exc
+    except KeyboardInterrupt:
+        print("interrupted: the store holds whole records only; the next sync resumes where this one stopped",
+              file=sys.stderr)
+        return 130
+    print(report.summary())
+    return EXIT_PARTIAL if report.skipped else EXIT_OK

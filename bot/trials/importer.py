@@ -140,12 +140,16 @@ ANALYZE_AFTER = 1000  # changed trials
 
 
 def _refresh_statistics(url: str, report: ImportReport) -> None:
+    refresh_statistics(url, len(report.imported) + len(report.updated))
+
+
+def refresh_statistics(url: str, changed: int) -> None:
     """After a large import on PostgreSQL, until autovacuum runs, the planner statistics are
     stale and the visibility map is empty: every posting read would then visit the table (10x
     slower searches) instead of the index alone. VACUUM ANALYZE now sets both. (SQLite needs
     neither for these queries.)"""
     engine = get_engine(url)
-    if engine.dialect.name == "postgresql" and len(report.imported) + len(report.updated) >= ANALYZE_AFTER:
+    if engine.dialect.name == "postgresql" and changed >= ANALYZE_AFTER:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             for table in ("trial_terms", "trial_search", "trials"):
                 connection.exec_driver_sql(f"VACUUM ANALYZE {table}")
@@ -431,7 +435,7 @@ def _write(connection: Connection, batch: list[_Parsed], rows: _LazyRows, outcom
         row.nct_id: row
         for row in connection.execute(
             select(Trial.nct_id, Trial.content_hash, Trial.overall_status, Trial.snapshot_date,
-                   Trial.featured, Trial.hidden)
+                   Trial.featured, Trial.hidden, Trial.left_query_at)
             .where(Trial.nct_id.in_(ids))
         )
     }
@@ -495,10 +499,11 @@ def _write(connection: Connection, batch: list[_Parsed], rows: _LazyRows, outcom
 
 
 def _search_row(trial: dict[str, Any], old: Any | None) -> dict[str, Any]:
-    """The narrow search row; an update keeps the staff flags of the stored trial."""
-    featured, hidden = (bool(old.featured), bool(old.hidden)) if old is not None else (False, False)
+    """The narrow search row; an update keeps the staff flags (and the sync's mark) of the stored trial."""
+    featured, hidden, left = ((bool(old.featured), bool(old.hidden), old.left_query_at is not None)
+                              if old is not None else (False, False, False))
     return {
-        "nct_id": trial["nct_id"], "rank": search_rank(featured, trial["status_rank"], hidden),
+        "nct_id": trial["nct_id"], "rank": search_rank(featured, trial["status_rank"], hidden, left),
         "overall_status": trial["overall_status"], "immunotherapy": trial["immunotherapy"],
         "min_age_years": trial["min_age_years"], "max_age_years": trial["max_age_years"],
     }

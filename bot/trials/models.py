@@ -84,6 +84,10 @@ class Trial(Base):
     # Revision 0002: staff flags and the status history.
     featured = Column(Boolean, nullable=False, default=False, server_default=false())
     hidden = Column(Boolean, nullable=False, default=False, server_default=false())
+    # Revision 0003: registry sync. Set by a complete sync that found the trial in a saved query;
+    # ``left_query_at`` when a later complete sync no longer did (kept, out of patients' results).
+    registry_seen_at = Column(DateTime(timezone=True))
+    left_query_at = Column(DateTime(timezone=True))
 
     conditions = relationship("TrialCondition", cascade=_CASCADE, order_by="TrialCondition.position")
     interventions = relationship("TrialIntervention", cascade=_CASCADE, order_by="TrialIntervention.position")
@@ -187,10 +191,11 @@ def age_in_days(years: float | None) -> int | None:
     return None if years is None else round(years * 365.25)
 
 
-def search_rank(featured: bool, status_rank: int, hidden: bool = False) -> int:
+def search_rank(featured: bool, status_rank: int, hidden: bool = False, left_query: bool = False) -> int:
     """Result order as one integer: featured trials 0-9, others 10-19 (by status inside each,
-    recruiting first); hidden trials 100 and up, so "visible" is a range of the index."""
-    return (100 if hidden else 0) + (0 if featured else 10) + status_rank
+    recruiting first); hidden trials 100 and up, so "visible" is a range of the index. A trial
+    that left the sync's saved queries is no longer kept current: out of patients' sight too."""
+    return (100 if hidden or left_query else 0) + (0 if featured else 10) + status_rank
 
 
 class TrialTerm(Base):
@@ -223,3 +228,28 @@ class TrialStatusChange(Base):
     snapshot_date = Column(String(10))
     recorded_at = Column(DateTime(timezone=True), nullable=False)
     source_file = Column(Text)
+
+
+class TrialSyncRun(Base):
+    """One ``bot trials sync`` run: its state while it runs (resume point), then what it changed.
+
+    The newest completed run's ``started_at`` is the watermark of the next run
+    (``LastUpdatePostDate`` since then); an unfinished run is resumed from ``resume``.
+    """
+
+    __tablename__ = "trial_sync_runs"
+
+    id = Column(Integer, primary_key=True)
+    started_at = Column(DateTime(timezone=True), nullable=False)
+    heartbeat_at = Column(DateTime(timezone=True), nullable=False)  # last page applied
+    finished_at = Column(DateTime(timezone=True))
+    state = Column(String(12), nullable=False)  # running | completed | failed | interrupted
+    since = Column(String(10))  # LastUpdatePostDate lower bound; None = everything
+    api_url = Column(Text, nullable=False)
+    config_key = Column(String(64), nullable=False)  # hash of API URL + saved queries
+    resume = Column(Text)  # JSON: {"query": index, "token": pageToken}; None once fetched
+    owner = Column(String(120))  # host:pid of the process running it
+    pages = Column(Integer, nullable=False, default=0)
+    fetched = Column(Integer, nullable=False, default=0)
+    changes = Column(Text)  # JSON: imported / updated / status changes / skipped / left / returned
+    message = Column(Text)  # why it failed, or a warning

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.trials.models import Trial, TrialSearch, TrialTerm, search_rank
@@ -18,6 +19,8 @@ SUMMARY_COLUMNS = (
     Trial.hidden, Trial.site_count, Trial.locations_digest, Trial.snapshot_date, Trial.condition_names,
 )
 FLAGS = ("featured", "hidden")
+# Not hidden by staff, and still matched by the registry sync's queries (or never synced).
+SHOWN_TO_PATIENTS = (Trial.hidden.is_(False), Trial.left_query_at.is_(None))
 
 
 def _split(value: str | None, sep: str = " | ") -> tuple[str, ...]:
@@ -73,7 +76,7 @@ def summaries_by_search_id(session: Session, search_ids: Sequence[int]) -> list[
 
 def get_detail(session: Session, nct_id: str, *, include_hidden: bool = False) -> TrialDetail | None:
     trial = session.get(Trial, nct_id.strip().upper())
-    if trial is None or (trial.hidden and not include_hidden):
+    if trial is None or ((trial.hidden or trial.left_query_at is not None) and not include_hidden):
         return None
     summary = summary_from_row(trial, [c.name for c in trial.conditions])
     fields = {name: getattr(summary, name) for name in TrialSummary.__dataclass_fields__}
@@ -112,13 +115,15 @@ def get_detail(session: Session, nct_id: str, *, include_hidden: bool = False) -
         source_format=trial.source_format,
         source_file=trial.source_file,
         imported_at=trial.imported_at,
+        registry_seen_at=trial.registry_seen_at,
+        left_query_at=trial.left_query_at,
     )
 
 
 def list_summaries(session: Session, *, include_hidden: bool = True, limit: int | None = None) -> list[TrialSummary]:
     stmt = select(*SUMMARY_COLUMNS).order_by(Trial.featured.desc(), Trial.status_rank, Trial.nct_id)
     if not include_hidden:
-        stmt = stmt.where(Trial.hidden.is_(False))
+        stmt = stmt.where(*SHOWN_TO_PATIENTS)
     if limit:
         stmt = stmt.limit(limit)
     return summaries(session.execute(stmt).all())
@@ -136,7 +141,7 @@ def iter_details(session: Session) -> Iterator[TrialDetail]:
 def count(session: Session, *, include_hidden: bool = True) -> int:
     stmt = select(func.count()).select_from(Trial)
     if not include_hidden:
-        stmt = stmt.where(Trial.hidden.is_(False))
+        stmt = stmt.where(*SHOWN_TO_PATIENTS)
     return int(session.execute(stmt).scalar_one())
 
 
@@ -145,16 +150,21 @@ def set_flag(session: Session, nct_id: str, flag: str, value: bool) -> bool:
     if flag not in FLAGS:
         raise ValueError(f"unknown flag {flag!r}")
     nct = nct_id.strip().upper()
-    row = session.execute(
-        select(Trial.featured, Trial.hidden, Trial.status_rank).where(Trial.nct_id == nct)).first()
-    if row is None:
-        return False
-    flags = {"featured": bool(row.featured), "hidden": bool(row.hidden), flag: value}
-    rank = search_rank(flags["featured"], row.status_rank, flags["hidden"])
     connection = session.connection()  # plain SQL updates: no ORM objects to keep in sync
-    connection.execute(update(Trial).where(Trial.nct_id == nct).values({flag: value}))
-    connection.execute(update(TrialSearch).where(TrialSearch.nct_id == nct).values(rank=rank))
-    # The rank is part of every term row's key (result order): move them all.
-    search_id = select(TrialSearch.id).where(TrialSearch.nct_id == nct).scalar_subquery()
-    connection.execute(update(TrialTerm).where(TrialTerm.trial_id == search_id).values(rank=rank))
+    if connection.execute(update(Trial).where(Trial.nct_id == nct).values({flag: value})).rowcount == 0:
+        return False
+    rerank(connection, [nct])
     return True
+
+
+def rerank(connection: Connection, nct_ids: Sequence[str]) -> None:
+    """Recomputes the search rank of trials from their flags, status and sync mark."""
+    rows = connection.execute(
+        select(Trial.nct_id, Trial.featured, Trial.hidden, Trial.status_rank, Trial.left_query_at)
+        .where(Trial.nct_id.in_(list(nct_ids)))).all()
+    for row in rows:
+        rank = search_rank(bool(row.featured), row.status_rank, bool(row.hidden), row.left_query_at is not None)
+        connection.execute(update(TrialSearch).where(TrialSearch.nct_id == row.nct_id).values(rank=rank))
+        # The rank is part of every term row's key (result order): move them all.
+        search_id = select(TrialSearch.id).where(TrialSearch.nct_id == row.nct_id).scalar_subquery()
+        connection.execute(update(TrialTerm).where(TrialTerm.trial_id == search_id).values(rank=rank))

@@ -81,6 +81,8 @@ class TrialDetail(TrialSummary):
     source_format: str
     source_file: str
     imported_at: dt.datetime
+    registry_seen_at: dt.datetime | None = None  # last complete registry sync that found it
+    left_query_at: dt.datetime | None = None  # when a sync no longer found it in the saved queries
 
     @property
     def central_contacts(self) -> tuple[Contact, ...]:

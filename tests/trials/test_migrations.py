@@ -17,8 +17,8 @@ from bot.trials.search import search
 def test_fresh_database_has_no_revision_then_reaches_head(factory) -> None:
     url = factory.new_url()
     assert migrate.current_revision(url) is None
-    assert migrate.upgrade(url) == migrate.head_revision() == "0002"
-    assert migrate.upgrade(url) == "0002"  # idempotent
+    assert migrate.upgrade(url) == migrate.head_revision() == "0003"
+    assert migrate.upgrade(url) == "0003"  # idempotent
     tables = set(inspect(get_engine(url)).get_table_names())
     assert {"trials", "trial_terms", "trial_status_history", migrate.VERSION_TABLE} <= tables
     assert "alembic_version" not in tables  # own version table: PostgreSQL may be shared
@@ -48,7 +48,7 @@ def test_upgrade_keeps_data_written_at_the_first_revision(factory) -> None:
                           " VALUES ('c:melanoma', 0, 7, 6575), ('co:france', 0, 7, 6575)"))
         conn.execute(text("INSERT INTO trial_sites (nct_id, position, facility, city, country, lat, lon)"
                           " VALUES ('NCT01234567', 0, 'Gustave Roussy', 'Villejuif', 'France', 48.79, 2.36)"))
-    assert migrate.upgrade(url) == "0002"
+    assert migrate.upgrade(url) == "0003"
 
     with get_engine(url).connect() as conn:
         row = conn.execute(text("SELECT brief_title, featured, hidden, imported_at FROM trials")).one()

@@ -27,5 +27,5 @@ def test_migrations_and_data_ship_inside_the_package() -> None:
     from bot.trials.migrate import MIGRATIONS_DIR, head_revision
     from bot.trials.seed import DATA_DIR, bundled_files
 
-    assert MIGRATIONS_DIR.is_relative_to(DATA_DIR.parent) and head_revision() == "0002"
+    assert MIGRATIONS_DIR.is_relative_to(DATA_DIR.parent) and head_revision() == "0003"
     assert len(bundled_files()) == 34 and (DATA_DIR / "manifest.json").is_file()
