@@ -1,0 +1,107 @@
+"""``bot eval``: runs the real-questions corpus against the assistant and prints the tables."""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from bot.cli import CliError
+from bot.evaluation import corpus, report
+from bot.evaluation.runner import Assistant, Result, run
+from bot.settings import Settings, load_settings
+
+
+@contextmanager
+def private_assistant(settings: Settings) -> Iterator[Settings]:
+    """The whole assistant on free ports with temporary SQLite stores (as the test fixture)."""
+    from bot import launcher
+    from bot.model import ensure_model
+
+    model = ensure_model()
+    with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp:
+        data = Path(tmp)
+        web_port = launcher.free_port()
+        settings = replace(
+            settings, host="127.0.0.1", rasa_port=launcher.free_port(), action_port=launcher.free_port(),
+            web_port=web_port, database_url=f"sqlite:///{data / 'trials.db'}",
+            tracker_store_url=f"sqlite:///{data / 'conversations.db'}", lock_store_url=None,
+            cors_origins=[f"http://127.0.0.1:{web_port}"],
+        )
+        overrides = {
+            "BOT_HOST": settings.host, "RASA_PORT": str(settings.rasa_port),
+            "ACTION_PORT": str(settings.action_port), "WEB_PORT": str(web_port),
+            "DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": settings.tracker_store_url,
+            "CORS_ORIGINS": ",".join(settings.cors_origins),
+        }
+        previous = {key: os.environ.get(key) for key in overrides}
+        os.environ.update(overrides)  # the child processes read their settings from here
+        launcher.prepare_store(settings)
+        services = launcher.build_services(settings, model, data / "endpoints.yml")
+        try:
+            for service in services:
+                launcher.start(service)
+            launcher.wait_ready(services)
+            yield settings
+        finally:
+            launcher.stop(services)
+            for key, value in previous.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def _progress(index: int, result: Result) -> None:
+    if result.verdict.verdict != "right":
+        print(f"  [{index}] {result.verdict.verdict:<14} {result.item.category}/{result.item.lang}: "
+              f"{result.item.text[:70]!r} -> {result.verdict.got}", file=sys.stderr)
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    try:
+        items = corpus.load_part(args.part)
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read the {args.part} part: {exc}") from None
+    if args.limit:
+        items = items[: args.limit]
+    settings = load_settings()
+
+    def go(rasa_url: str) -> list[Result]:
+        print(f"Asking {len(items)} questions ({args.part} part) at {rasa_url}", file=sys.stderr)
+        return run(items, Assistant(rasa_url, settings.rasa_api_token()), _progress if args.verbose else None)
+
+    try:
+        if args.start:
+            with private_assistant(settings) as running:
+                results = go(running.rasa_url)
+        else:
+            results = go(args.url or settings.rasa_url)
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
+    errors = sum(r.verdict.verdict == "error" for r in results)
+    if errors == len(results):
+        raise CliError(f"the assistant did not answer ({results[0].answer.error}); is it running? (--start starts one)")
+    print(f"\nReal questions, {args.part} part ({len(results)} items)\n")
+    print(report.tables(results))
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.as_json(results), ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"\nEvery item and its verdict: {args.json}")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("eval", help="ask the real questions (eval/real_questions) and print the tables")
+    parser.add_argument("--part", choices=corpus.PARTS, default="dev", help="which part (default: dev)")
+    parser.add_argument("--url", help="Rasa URL of a running assistant (default: from the settings)")
+    parser.add_argument("--start", action="store_true", help="start a private assistant, run, stop it")
+    parser.add_argument("--json", help="write every item with its verdict to this file")
+    parser.add_argument("--limit", type=int, default=0, help="only the first N items (quick check)")
+    parser.add_argument("--verbose", action="store_true", help="print every answer that is not right")
+    parser.set_defaults(handler=evaluate)
