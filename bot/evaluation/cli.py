@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.cli import CliError
 from bot.evaluation import corpus, report
+from bot.evaluation.judge import Answer, Reply, judge
 from bot.evaluation.runner import Assistant, Result, run
 from bot.settings import Settings, load_settings
 
@@ -63,6 +64,27 @@ def _progress(index: int, result: Result) -> None:
               f"{result.item.text[:70]!r} -> {result.verdict.got}", file=sys.stderr)
 
 
+def rejudge(path: str, items: list[corpus.Item]) -> list[Result]:
+    """The answers stored by an earlier ``--json``, judged again with today's labels and table."""
+    try:
+        stored = {row["id"]: row for row in json.loads(Path(path).read_text(encoding="utf-8"))}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise CliError(f"cannot read {path}: {exc}") from None
+    results = []
+    for item in items:
+        row = stored.get(item.id)
+        if row is None:
+            continue
+        answer = Answer(
+            [Reply(text=r.get("text") or "", name=r.get("name"), cards=bool(r.get("cards"))) for r in row.get("replies") or []],
+            latency_ms=float(row.get("latency_ms") or 0.0), error=row.get("error"),
+        )
+        results.append(Result(item, answer, judge(item, answer)))
+    if not results:
+        raise CliError(f"{path} holds no answer to an item of this part")
+    return results
+
+
 def evaluate(args: argparse.Namespace) -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
     try:
@@ -72,6 +94,8 @@ def evaluate(args: argparse.Namespace) -> int:
     if args.limit:
         items = items[: args.limit]
     settings = load_settings()
+    if args.rejudge:
+        return _print(args, rejudge(args.rejudge, items), "re-judged from " + args.rejudge)
 
     def go(rasa_url: str) -> list[Result]:
         print(f"Asking {len(items)} questions ({args.part} part) at {rasa_url}", file=sys.stderr)
@@ -88,7 +112,11 @@ def evaluate(args: argparse.Namespace) -> int:
     errors = sum(r.verdict.verdict == "error" for r in results)
     if errors == len(results):
         raise CliError(f"the assistant did not answer ({results[0].answer.error}); is it running? (--start starts one)")
-    print(f"\nReal questions, {args.part} part ({len(results)} items)\n")
+    return _print(args, results)
+
+
+def _print(args: argparse.Namespace, results: list[Result], how: str = "") -> int:
+    print(f"\nReal questions, {args.part} part ({len(results)} items{', ' + how if how else ''})\n")
     print(report.tables(results))
     if args.json:
         Path(args.json).write_text(json.dumps(report.as_json(results), ensure_ascii=False, indent=1), encoding="utf-8")
@@ -104,4 +132,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", help="write every item with its verdict to this file")
     parser.add_argument("--limit", type=int, default=0, help="only the first N items (quick check)")
     parser.add_argument("--verbose", action="store_true", help="print every answer that is not right")
+    parser.add_argument("--rejudge", metavar="JSON", help="judge again the answers stored by an earlier --json (no assistant)")
     parser.set_defaults(handler=evaluate)

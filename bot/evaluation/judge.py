@@ -122,6 +122,10 @@ def _kind_of(got: Outcome) -> str:
     return got.kind
 
 
+def _expects(item: Item, kind: str) -> bool:
+    return any(outcome.kind == kind for outcome in item.expect)
+
+
 def judge(item: Item, answer: Answer) -> Verdict:
     if answer.error:
         return Verdict("error", "error", reason=answer.error)
@@ -135,6 +139,8 @@ def judge(item: Item, answer: Answer) -> Verdict:
     kind = _kind_of(got)
     if kind == "fallback":
         return Verdict("fallback", str(got), reply_lang)
-    if kind in HONEST_NON_ANSWERS:
+    if kind in HONEST_NON_ANSWERS or (kind == "emergency" and _expects(item, "advice_refusal")):
+        # The emergency line given to a question about one's own symptoms is over-cautious,
+        # not a confident wrong answer; given to anything else ("wake me up at 5") it is wrong.
         return Verdict("dont_know", str(got), reply_lang)
     return Verdict("wrong", str(got), reply_lang, f"expected {', '.join(map(str, item.expect))}")

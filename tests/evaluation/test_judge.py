@@ -61,6 +61,13 @@ def test_fallback_refusal_and_topic_specific_dont_know_are_not_wrong_answers() -
     assert judge(asked, answer(("utter_faq/practical_info", practical))).verdict == "dont_know"
 
 
+def test_the_emergency_line_for_ones_own_mild_symptom_is_cautious_elsewhere_wrong() -> None:
+    mild = item(["advice_refusal", "faq:side_effects"], text="My skin is itching.")
+    assert judge(mild, answer(("utter_urgent", URGENT_EN))).verdict == "dont_know"
+    alarm = item(["out_of_scope"], text="wake me up at five am")
+    assert judge(alarm, answer(("utter_urgent", URGENT_EN))).verdict == "wrong"
+
+
 def test_a_topic_specific_dont_know_is_right_only_where_the_item_lists_it() -> None:
     practical = "I do not have verified practical information yet (address, parking). Ask your care team."
     assert judge(item(["faq:practical_info"]), answer(("utter_faq/practical_info", practical))).verdict == "right"
