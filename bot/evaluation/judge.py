@@ -51,6 +51,9 @@ VERDICTS = ("right", "dont_know", "fallback", "wrong", "wrong_language", "error"
 # sentence of the first reply; numbers at the end of a long answer do not count as "first".
 _EMERGENCY_NUMBERS = (re.compile(r"(?<!\d)15(?!\d)"), re.compile(r"(?<!\d)112(?!\d)"))
 _FIRST_SENTENCE = re.compile(r"^[^.!?\n]*")
+# Outcomes that carry the same content: the greeting and the identity answer both say what the
+# assistant is and what it can do, so either is right for "hello, how are you?" or "who are you?".
+SAME_CONTENT = {"greet": {"identity"}, "identity": {"greet"}}
 # Replies that are bilingual on purpose: no language check.
 _NO_LANGUAGE_CHECK = {"other_language"}
 
@@ -113,7 +116,7 @@ def _matches(expected: Outcome, got: Outcome, answer: Answer) -> bool:
         return got.kind == "faq" and got.value == expected.value
     # trials:<cancer> / no_trials:<cancer> / language_switch:<lang>: the kind decides here,
     # the cancer type is not checked; the switch language is checked as the reply language.
-    return expected.kind == got.kind
+    return expected.kind == got.kind or got.kind in SAME_CONTENT.get(expected.kind, set())
 
 
 def _kind_of(got: Outcome) -> str:

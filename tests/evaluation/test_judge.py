@@ -68,6 +68,13 @@ def test_the_emergency_line_for_ones_own_mild_symptom_is_cautious_elsewhere_wron
     assert judge(alarm, answer(("utter_urgent", URGENT_EN))).verdict == "wrong"
 
 
+def test_the_greeting_and_the_identity_answer_are_interchangeable() -> None:
+    identity = "I am the automated assistant of Institut Curie's Center for Cancer Immunotherapy."
+    assert judge(item(["greet"], text="hello how are you"), answer(("utter_bot_identity", identity))).verdict == "right"
+    assert judge(item(["identity"], text="who are you"), answer(("utter_greet", "Hello! " + identity))).verdict == "right"
+    assert judge(item(["out_of_scope"], text="what time is it"), answer(("utter_bot_identity", identity))).verdict == "wrong"
+
+
 def test_a_topic_specific_dont_know_is_right_only_where_the_item_lists_it() -> None:
     practical = "I do not have verified practical information yet (address, parking). Ask your care team."
     assert judge(item(["faq:practical_info"]), answer(("utter_faq/practical_info", practical))).verdict == "right"
