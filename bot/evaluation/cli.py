@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.cli import CliError
 from bot.evaluation import corpus, report
 from bot.evaluation.judge import Answer, Reply, judge
-from bot.evaluation.runner import Assistant, Result, run
+from bot.evaluation.runner import Assistant, Result, run, trial_topics
 from bot.settings import Settings, load_settings
 
 
@@ -70,16 +70,18 @@ def rejudge(path: str, items: list[corpus.Item]) -> list[Result]:
         stored = {row["id"]: row for row in json.loads(Path(path).read_text(encoding="utf-8"))}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise CliError(f"cannot read {path}: {exc}") from None
+    topics = trial_topics()
     results = []
     for item in items:
         row = stored.get(item.id)
         if row is None:
             continue
         answer = Answer(
-            [Reply(text=r.get("text") or "", name=r.get("name"), cards=bool(r.get("cards"))) for r in row.get("replies") or []],
+            [Reply(text=r.get("text") or "", name=r.get("name"), cards=bool(r.get("cards")),
+                   card_ids=tuple(r.get("card_ids") or ())) for r in row.get("replies") or []],
             latency_ms=float(row.get("latency_ms") or 0.0), error=row.get("error"),
         )
-        results.append(Result(item, answer, judge(item, answer)))
+        results.append(Result(item, answer, judge(item, answer, topics)))
     if not results:
         raise CliError(f"{path} holds no answer to an item of this part")
     return results

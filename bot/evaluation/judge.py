@@ -54,6 +54,23 @@ _FIRST_SENTENCE = re.compile(r"^[^.!?\n]*")
 # Outcomes that carry the same content: the greeting and the identity answer both say what the
 # assistant is and what it can do, so either is right for "hello, how are you?" or "who are you?".
 SAME_CONTENT = {"greet": {"identity"}, "identity": {"greet"}}
+# For "trials:<cancer>": words that a shown trial's title, conditions or keywords must contain
+# (at least one card) for the search to be right. Cancers not listed here ("any",
+# "immunotherapy") are not checked. Extend it with the cancers of new items.
+CANCER_WORDS = {
+    "melanoma": ("melanoma", "mélanome"),
+    "pancreatic": ("pancrea",),
+    "lung": ("lung", "nsclc", "poumon"),
+    "breast": ("breast", "sein"),
+    "colorectal": ("colorectal", "colon", "rectal"),
+    "bladder": ("bladder", "urothelial"),
+    "lymphoma": ("lymphoma",),
+    "leukemia": ("leukemia", "leukaemia"),
+    "gastric": ("gastric", "stomach"),
+    "brain": ("brain", "glioma", "medulloblastoma"),
+    "neuroblastoma": ("neuroblastoma",),
+    "head_and_neck": ("head and neck", "hnscc"),
+}
 # Replies that are bilingual on purpose: no language check.
 _NO_LANGUAGE_CHECK = {"other_language"}
 
@@ -63,6 +80,7 @@ class Reply:
     text: str
     name: str | None = None  # utter_action or the action that sent it
     cards: bool = False
+    card_ids: tuple[str, ...] = ()  # the NCT ids of the trial cards shown
 
 
 @dataclass
@@ -109,13 +127,23 @@ def emergency_first(answer: Answer) -> bool:
     return bool(sentence) and all(p.search(sentence.group(0)) for p in _EMERGENCY_NUMBERS)
 
 
-def _matches(expected: Outcome, got: Outcome, answer: Answer) -> bool:
+def _cancer_shown(cancer: str, answer: Answer, trial_topics: dict[str, str] | None) -> bool:
+    words = CANCER_WORDS.get(cancer)
+    ids = [i for r in answer.replies for i in r.card_ids]
+    if not words or trial_topics is None or not ids:
+        return True  # not checkable: the kind alone decides
+    return any(word in trial_topics.get(i, "") for i in ids for word in words)
+
+
+def _matches(expected: Outcome, got: Outcome, answer: Answer, trial_topics: dict[str, str] | None = None) -> bool:
     if expected.kind == "emergency":
         return emergency_first(answer)
+    if expected.kind == "trials" and got.kind == "trials":
+        return _cancer_shown(expected.value or "", answer, trial_topics)
     if expected.kind == "faq":
         return got.kind == "faq" and got.value == expected.value
-    # trials:<cancer> / no_trials:<cancer> / language_switch:<lang>: the kind decides here,
-    # the cancer type is not checked; the switch language is checked as the reply language.
+    # no_trials:<cancer> / language_switch:<lang>: the kind decides here; the switch language
+    # is checked as the reply language.
     return expected.kind == got.kind or got.kind in SAME_CONTENT.get(expected.kind, set())
 
 
@@ -129,12 +157,14 @@ def _expects(item: Item, kind: str) -> bool:
     return any(outcome.kind == kind for outcome in item.expect)
 
 
-def judge(item: Item, answer: Answer) -> Verdict:
+def judge(item: Item, answer: Answer, trial_topics: dict[str, str] | None = None) -> Verdict:
+    """``trial_topics`` (NCT id -> lowercase title, conditions and keywords) lets the judge check
+    that the trials shown are about the cancer asked for; without it only the kind is checked."""
     if answer.error:
         return Verdict("error", "error", reason=answer.error)
     got = answer_outcome(answer)
     reply_lang = detect(answer.text) if answer.text else None
-    if any(_matches(expected, got, answer) for expected in item.expect):
+    if any(_matches(expected, got, answer, trial_topics) for expected in item.expect):
         wanted = item.reply_lang
         if wanted and _kind_of(got) not in _NO_LANGUAGE_CHECK and reply_lang in ("fr", "en") and reply_lang != wanted:
             return Verdict("wrong_language", str(got), reply_lang, f"answered in {reply_lang}, not {wanted}")

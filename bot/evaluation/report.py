@@ -56,6 +56,7 @@ def as_json(results: list[Result]) -> list[dict[str, Any]]:
         "expect": [str(o) for o in r.item.expect], "verdict": r.verdict.verdict,
         "got": r.verdict.got, "reply_lang": r.verdict.reply_lang, "reason": r.verdict.reason,
         "latency_ms": round(r.answer.latency_ms, 1), "error": r.answer.error,
-        "replies": [{"name": x.name, "text": x.text, "cards": x.cards} for x in r.answer.replies],
+        "replies": [{"name": x.name, "text": x.text, "cards": x.cards, "card_ids": list(x.card_ids)}
+                    for x in r.answer.replies],
         "source": r.item.source,
     } for r in results]

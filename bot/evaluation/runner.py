@@ -14,12 +14,15 @@ import urllib.request
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bot.evaluation.corpus import Item
 from bot.evaluation.judge import Answer, Reply, Verdict, judge
+from bot.settings import PROJECT_ROOT
 
 TIMEOUT_S = 60.0
+TRIALS_DATA = PROJECT_ROOT / "bot" / "trials" / "data"
 # Actions that run around every message and send nothing worth judging.
 _BOOKKEEPING = {"action_listen", "action_session_start", "action_detect_language", "action_extract_slots"}
 
@@ -73,21 +76,45 @@ def replies_of_last_turn(events: list[dict[str, Any]]) -> list[Reply]:
         elif event.get("event") == "bot":
             metadata = event.get("metadata") or {}
             data = event.get("data") or {}
+            custom = data.get("custom") or {}
+            cards = custom.get("cards") if isinstance(custom, dict) else None
             replies.append(Reply(
                 text=event.get("text") or "",
                 name=metadata.get("utter_action") or action,
-                cards=bool(data.get("custom")),
+                cards=bool(custom),
+                card_ids=tuple(str(c.get("id")) for c in cards or () if isinstance(c, dict) and c.get("id")),
             ))
     return replies
 
 
+def trial_topics(folder: Path = TRIALS_DATA) -> dict[str, str]:
+    """NCT id -> lowercase title, conditions and keywords of the trial records we hold."""
+    from bot.trials.formats import UnsupportedDocument, parser_for, split
+    from bot.trials.records import FieldError
+
+    topics: dict[str, str] = {}
+    for path in sorted(folder.glob("*.json")):
+        if path.name == "manifest.json":
+            continue
+        try:
+            for element in split(json.loads(path.read_text(encoding="utf-8"))):
+                record = parser_for(element.data)(element.data)
+                words = [record.brief_title, record.official_title or "", *record.conditions, *record.keywords]
+                topics[record.nct_id] = " ".join(words).lower()
+        except (OSError, ValueError, UnsupportedDocument, FieldError):
+            continue
+    return topics
+
+
 def run(
-    items: Iterable[Item], assistant: Assistant, progress: Callable[[int, Result], None] | None = None
+    items: Iterable[Item], assistant: Assistant, progress: Callable[[int, Result], None] | None = None,
+    topics: dict[str, str] | None = None,
 ) -> list[Result]:
+    topics = trial_topics() if topics is None else topics
     results = []
     for index, item in enumerate(items, 1):
         answer = assistant.ask(item.text, item.page_lang)
-        result = Result(item, answer, judge(item, answer))
+        result = Result(item, answer, judge(item, answer, topics))
         results.append(result)
         if progress:
             progress(index, result)

@@ -6,7 +6,7 @@ import pytest
 from bot.evaluation.corpus import Item, Outcome
 from bot.evaluation.judge import RESPONSE_KINDS, Answer, Reply, judge
 from bot.evaluation.report import as_json, tables
-from bot.evaluation.runner import Result, replies_of_last_turn
+from bot.evaluation.runner import Result, replies_of_last_turn, trial_topics
 
 URGENT_EN = ("If this may be an emergency, call 15 (SAMU) or 112 right now, or go to the nearest "
              "emergency department.")
@@ -100,6 +100,23 @@ def test_trial_searches_count_cards_as_found_and_no_card_as_nothing_found() -> N
     assert judge(item(["advice_refusal"]), found).verdict == "wrong"
 
 
+def test_trials_shown_must_be_about_the_cancer_asked_for_when_the_records_are_known() -> None:
+    topics = {"NCT1": "a study in metastatic melanoma melanoma", "NCT2": "resectable pancreatic cancer"}
+    lead = "Here are trials 1 to 1 of 1:"
+    melanoma = Answer([Reply(lead, "action_search_trials", cards=True, card_ids=("NCT1",))], latency_ms=5.0)
+    assert judge(item(["trials:melanoma"]), melanoma, topics).verdict == "right"
+    assert judge(item(["trials:pancreatic"]), melanoma, topics).verdict == "wrong"
+    # "any" / "immunotherapy", or no record index: the kind alone decides.
+    assert judge(item(["trials:any"]), melanoma, topics).verdict == "right"
+    assert judge(item(["trials:pancreatic"]), melanoma).verdict == "right"
+
+
+def test_the_trial_records_we_hold_are_indexed_by_nct_id() -> None:
+    topics = trial_topics()
+    assert len(topics) >= 30
+    assert "pancrea" in topics["NCT05052671"] and "melanoma" in topics["NCT04318717"]
+
+
 def test_other_language_replies_are_not_language_checked_and_switches_must_be_in_the_new_language() -> None:
     bilingual = "Je ne comprends que le français et l'anglais. / I can only understand French and English."
     assert judge(item(["other_language"], lang="other"), answer(("utter_unsupported_language", bilingual))).verdict == "right"
@@ -120,13 +137,15 @@ def test_replies_are_read_from_the_last_turn_of_the_tracker_and_named() -> None:
         {"event": "user", "text": "trials for melanoma"},
         {"event": "action", "name": "action_detect_language"},
         {"event": "action", "name": "action_search_trials"},
-        {"event": "bot", "text": "Here are trials", "data": {"custom": {"cards": []}}, "metadata": {}},
+        {"event": "bot", "text": "Here are trials", "metadata": {},
+         "data": {"custom": {"type": "trial_cards", "cards": [{"id": "NCT04318717", "title": "t"}]}}},
         {"event": "bot", "text": "Want more?", "metadata": {}},
         {"event": "action", "name": "action_listen"},
     ]
     replies = replies_of_last_turn(events)
-    assert [(r.name, r.text, r.cards) for r in replies] == [
-        ("action_search_trials", "Here are trials", True), ("action_search_trials", "Want more?", False)]
+    assert [(r.name, r.text, r.cards, r.card_ids) for r in replies] == [
+        ("action_search_trials", "Here are trials", True, ("NCT04318717",)),
+        ("action_search_trials", "Want more?", False, ())]
     faq = [{"event": "user", "text": "q"}, {"event": "action", "name": "utter_faq"},
            {"event": "bot", "text": "a", "metadata": {"utter_action": "utter_faq/side_effects"}}]
     assert replies_of_last_turn(faq)[0].name == "utter_faq/side_effects"
