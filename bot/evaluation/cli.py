@@ -8,7 +8,6 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from pathlib import Path
 
 from bot.cli import CliError
@@ -25,37 +24,9 @@ def private_assistant(settings: Settings) -> Iterator[Settings]:
     from bot.model import ensure_model
 
     model = ensure_model()
-    with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp:
-        data = Path(tmp)
-        web_port = launcher.free_port()
-        settings = replace(
-            settings, host="127.0.0.1", rasa_port=launcher.free_port(), action_port=launcher.free_port(),
-            web_port=web_port, database_url=f"sqlite:///{data / 'trials.db'}",
-            tracker_store_url=f"sqlite:///{data / 'conversations.db'}", lock_store_url=None,
-            cors_origins=[f"http://127.0.0.1:{web_port}"],
-        )
-        overrides = {
-            "BOT_HOST": settings.host, "RASA_PORT": str(settings.rasa_port),
-            "ACTION_PORT": str(settings.action_port), "WEB_PORT": str(web_port),
-            "DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": settings.tracker_store_url,
-            "CORS_ORIGINS": ",".join(settings.cors_origins),
-        }
-        previous = {key: os.environ.get(key) for key in overrides}
-        os.environ.update(overrides)  # the child processes read their settings from here
-        launcher.prepare_store(settings)
-        services = launcher.build_services(settings, model, data / "endpoints.yml")
-        try:
-            for service in services:
-                launcher.start(service)
-            launcher.wait_ready(services)
-            yield settings
-        finally:
-            launcher.stop(services)
-            for key, value in previous.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+    with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp, \
+            launcher.private_assistant(settings, model, Path(tmp)) as running:
+        yield running
 
 
 def _progress(index: int, result: Result) -> None:
