@@ -35,7 +35,7 @@ def _progress(index: int, result: Result) -> None:
               f"{result.item.text[:70]!r} -> {result.verdict.got}", file=sys.stderr)
 
 
-def rejudge(path: str, items: list[corpus.Item]) -> list[Result]:
+def rejudge(path: str, items: list[corpus.Item], required: bool = True) -> list[Result]:
     """The answers stored by an earlier ``--json``, judged again with today's labels and table."""
     try:
         stored = {row["id"]: row for row in json.loads(Path(path).read_text(encoding="utf-8"))}
@@ -53,7 +53,7 @@ def rejudge(path: str, items: list[corpus.Item]) -> list[Result]:
             latency_ms=float(row.get("latency_ms") or 0.0), error=row.get("error"),
         )
         results.append(Result(item, answer, judge(item, answer, topics)))
-    if not results:
+    if required and not results:
         raise CliError(f"{path} holds no answer to an item of this part")
     return results
 
@@ -69,22 +69,29 @@ def evaluate(args: argparse.Namespace) -> int:
     settings = load_settings()
     if args.rejudge:
         return _print(args, rejudge(args.rejudge, items), "re-judged from " + args.rejudge)
+    # --resume: answers already stored (without error) are judged again, only the rest is asked.
+    kept = {r.item.id: r for r in (rejudge(args.resume, items, required=False) if args.resume else [])
+            if not r.answer.error}
+    to_ask = [item for item in items if item.id not in kept]
 
     def go(rasa_url: str) -> list[Result]:
-        print(f"Asking {len(items)} questions ({args.part} part) at {rasa_url}", file=sys.stderr)
-        return run(items, Assistant(rasa_url, settings.rasa_api_token()), _progress if args.verbose else None)
+        print(f"Asking {len(to_ask)} questions ({args.part} part) at {rasa_url}", file=sys.stderr)
+        return run(to_ask, Assistant(rasa_url, settings.rasa_api_token()), _progress if args.verbose else None)
 
     try:
-        if args.start:
+        if not to_ask:
+            asked: list[Result] = []
+        elif args.start:
             with private_assistant(settings) as running:
-                results = go(running.rasa_url)
+                asked = go(running.rasa_url)
         else:
-            results = go(args.url or settings.rasa_url)
+            asked = go(args.url or settings.rasa_url)
     except RuntimeError as exc:
         raise CliError(str(exc)) from None
-    errors = sum(r.verdict.verdict == "error" for r in results)
-    if errors == len(results):
-        raise CliError(f"the assistant did not answer ({results[0].answer.error}); is it running? (--start starts one)")
+    if asked and all(r.verdict.verdict == "error" for r in asked):
+        raise CliError(f"the assistant did not answer ({asked[0].answer.error}); is it running? (--start starts one)")
+    answered = {**kept, **{r.item.id: r for r in asked}}
+    results = [answered[item.id] for item in items]
     return _print(args, results)
 
 
@@ -106,4 +113,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N items (quick check)")
     parser.add_argument("--verbose", action="store_true", help="print every answer that is not right")
     parser.add_argument("--rejudge", metavar="JSON", help="judge again the answers stored by an earlier --json (no assistant)")
+    parser.add_argument("--resume", metavar="JSON", help="reuse the answers stored by an earlier --json; ask only the others")
     parser.set_defaults(handler=evaluate)
