@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -15,8 +16,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,6 +166,46 @@ def prepare_store(settings: Settings) -> None:
     report = ensure_ready(settings.database_url)
     if report:
         print(report, flush=True)
+
+
+@contextmanager
+def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterator[Settings]:
+    """The whole stack on free ports with its own SQLite stores in ``data_dir`` (tests, ``bot eval``).
+
+    The child processes read their settings from the environment, like ``bot run``'s do: the
+    overrides are set for the run and restored afterwards.
+    """
+    web_port = free_port()
+    settings = replace(
+        settings, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=web_port,
+        database_url=f"sqlite:///{data_dir / 'trials.db'}",
+        tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}", lock_store_url=None,
+        cors_origins=[f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"],
+    )
+    overrides = {
+        "BOT_HOST": settings.host, "RASA_PORT": str(settings.rasa_port),
+        "ACTION_PORT": str(settings.action_port), "WEB_PORT": str(web_port),
+        "DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": settings.tracker_store_url,
+        "CORS_ORIGINS": ",".join(settings.cors_origins),
+    }
+    previous = {key: os.environ.get(key) for key in overrides}
+    os.environ.update(overrides)
+    try:
+        prepare_store(settings)
+        services = build_services(settings, model, data_dir / "endpoints.yml")
+        try:
+            for service in services:
+                start(service)
+            wait_ready(services)
+            yield settings
+        finally:
+            stop(services)
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def busy_ports(settings: Settings) -> list[str]:

@@ -11,7 +11,7 @@ import os
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,6 @@ import pytest
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bot import launcher  # noqa: E402
-from bot.launcher import free_port  # noqa: E402
 from bot.model import ensure_model  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
@@ -71,41 +70,5 @@ class Assistant:
 def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
     """The whole assistant running on free ports, with its own databases."""
     data_dir = tmp_path_factory.mktemp("assistant")
-    web_port = free_port()
-    settings = replace(
-        load_settings(),
-        host="127.0.0.1",
-        rasa_port=free_port(),
-        action_port=free_port(),
-        web_port=web_port,
-        database_url=f"sqlite:///{data_dir / 'trials.db'}",
-        tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}",
-        lock_store_url=None,
-        cors_origins=[f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"],
-    )
-    # The child processes read their settings from the environment, like `bot run` does.
-    overrides = {
-        "BOT_HOST": settings.host,
-        "RASA_PORT": str(settings.rasa_port),
-        "ACTION_PORT": str(settings.action_port),
-        "WEB_PORT": str(settings.web_port),
-        "DATABASE_URL": settings.database_url,
-        "TRACKER_STORE_URL": settings.tracker_store_url,
-        "CORS_ORIGINS": ",".join(settings.cors_origins),
-    }
-    previous = {key: os.environ.get(key) for key in overrides}
-    os.environ.update(overrides)
-    launcher.prepare_store(settings)
-    services = launcher.build_services(settings, trained_model, data_dir / "endpoints.yml")
-    try:
-        for service in services:
-            launcher.start(service)
-        launcher.wait_ready(services)
+    with launcher.private_assistant(load_settings(), trained_model, data_dir) as settings:
         yield Assistant(settings)
-    finally:
-        launcher.stop(services)
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
