@@ -315,3 +315,45 @@ def _pick(ids: list[str], position: int | None) -> str | None:
         return None
     index = position - 1 if position > 0 else len(ids) + position
     return ids[index] if 0 <= index < len(ids) else None
+
+
+# ---------------------------------------------------------------- one question about a shown trial
+_ASPECTS = (
+    ("join", re.compile(
+        r"\b(?:can i (?:join|take part|participate|enrol+|sign up)|could i (?:join|take part)|am i eligible|"
+        r"how (?:do|can) i (?:join|take part|enrol+|sign up)|puis je (?:y )?participer|je peux (?:y )?participer|"
+        r"est ce que je peux (?:y )?participer|(?:suis je|je suis) eligible|comment (?:y )?participer|"
+        r"m inscrire|y entrer)\b")),
+    ("status", re.compile(
+        r"\b(?:still (?:open|recruiting|running|going)|is (?:it|this|that)(?: one| trial| study)? (?:open|recruiting|closed|finished)|"
+        r"(?:open|recruiting|closed) (?:now|still|yet)|status|statut|toujours (?:ouvert|en cours|actif)|"
+        r"(?:il|elle) (?:est|recrute) (?:encore|toujours)|recrute t il|recrute t elle|recrute (?:encore|toujours)|"
+        r"est (?:il|elle) (?:ouvert|ouverte|ferme|fermee|termine|terminee|en cours)|encore ouvert|"
+        r"does it (?:still )?recruit|accepting (?:patients|participants))\b")),
+    ("phase", re.compile(r"\b(?:what|which|quelle|en quelle|c est quelle|it s which) phase\b|\bphase (?:of|de) (?:it|this|cet|l essai|the)\b|"
+                         r"^\W*(?:et )?(?:la |the )?phase\W*$|\bphase (?:est )?(?:il|elle)\b|\bis it (?:in )?phase\s*$")),
+    ("where", re.compile(
+        r"\b(?:where (?:is|does|are|can)|which (?:hospital|hospitals|city|cities|country|countries|centre|center|sites?)|"
+        r"(?:what|which) (?:locations?|places?)|ou (?:est|a lieu|se (?:deroule|passe|fait)|ca se passe)|"
+        r"quels? (?:hopital|hopitaux|ville|villes|pays|centres?|sites?|lieux?)|dans quelle ville|"
+        r"en france ou|locations?|lieux?)\b")),
+)
+
+
+def asked_aspect(text: str) -> str | None:
+    """The one thing a follow-up asks about a trial: 'status', 'phase', 'where', 'join', or None.
+
+    "is it still open?", "quelle phase ?", "où a-t-il lieu ?", "can I join?". A phase with a
+    number ("phase 2 trials") is a search, not a question about a shown trial.
+    """
+    folded = fold((text or "")[:MAX_TEXT])
+    if not folded:
+        return None
+    for aspect, pattern in _ASPECTS:
+        if pattern.search(folded):
+            if aspect == "phase" and parse_phases(folded):
+                continue
+            return aspect
+    if re.search(r"(?:^|\s)où(?:\s|$|\?)", (text or "").lower()):
+        return "where"
+    return None
