@@ -57,6 +57,12 @@ async def show_page(
     if page > 0 and not result.items:
         dispatcher.utter_message(text=present.no_more(lang))
         return []
+    if not result.items and query.conditions:
+        disease_only = TrialQuery(conditions=query.conditions)
+        if disease_only != query and not (await search_trials(disease_only, page=0, page_size=1)).items:
+            # No trial at all for this cancer type: say that, not "leave the phase out".
+            dispatcher.utter_message(text=present.no_match(disease_only, lang))
+            return _query_slots(query)
     send(dispatcher, present.cards(result, lang, query))
     return [
         SlotSet("trial_search", {"query": query.to_dict(), "page": page}),

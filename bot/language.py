@@ -43,18 +43,30 @@ _LANG_WORDS = {
     "en": r"(?:english|anglais|angalis|englsih)",
 }
 _ASK_VERBS = (
-    r"(?:in|into|speak|talk|write|answer|reply|respond|switch(?:\s+to)?|change\s+to|continue\s+in|"
-    r"en|parle[rsz]?|[ée]cri[stv]?e?z?|r[ée]pond(?:s|ez|re)?|continue[rz]?\s+en|passe[rz]?\s+en)"
+    r"(?:in|into|speak|talk|write|answer|reply|respond|switch(?:\s+to)?|change\s+to|continue\s+in|prefer|"
+    r"en|parle[rsz]?|[ée]cri[stv]?e?z?|r[ée]pond(?:s|ez|re)?|continue[rz]?\s+en|passe[rz]?\s+en|"
+    r"pr[ée]f[èée]r(?:e|es|ez|erais)?)"
 )
 _EXPLICIT = {
     lang: (
-        re.compile(rf"\b{_ASK_VERBS}\s+(?:moi\s+|me\s+|with\s+me\s+|to\s+me\s+)?{words}\b", re.I),
+        re.compile(rf"\b{_ASK_VERBS}(?:-(?:vous|tu|moi))?\s+(?:moi\s+|me\s+|with\s+me\s+|to\s+me\s+)?(?:l['’]\s*|le\s+)?{words}\b", re.I),
         re.compile(
-            rf"^\W*{words}\W*(?:please|pls|plz|svp|stp|s'il\s+(?:vous|te)\s+pla[iî]t)?\W*$", re.I
+            rf"^\W*{words}\W*(?:version\W*)?(?:please|pls|plz|svp|stp|s'il\s+(?:vous|te)\s+pla[iî]t)?\W*$", re.I
         ),
     )
     for lang, words in _LANG_WORDS.items()
 }
+# "I don't speak French", "je ne comprends pas l'anglais": the person wants the other language.
+_REFUSED = {
+    lang: re.compile(
+        r"\b(?:(?:don'?t|do\s+not|can'?t|cannot|doesn'?t|does\s+not)\s+(?:speak|understand|read|talk|know)|"
+        r"(?:ne|n['’])\s*(?:parle|parlons|comprends|comprend|lis|sais|connais)\s+pas(?:\s+(?:le|l['’]|bien|tr[eè]s\s+bien))*|"
+        r"\bno|\bpas\s+(?:de|d['’]|en)|\bnot\s+in)\s*" + words + r"\b",
+        re.I,
+    )
+    for lang, words in _LANG_WORDS.items()
+}
+_OTHER_OF = {"fr": "en", "en": "fr"}
 
 # Below this many words, identification is a coin toss: keep the current language.
 MIN_WORDS_TO_DETECT = 3
@@ -168,6 +180,14 @@ def detect(text: str) -> str | None:
     return None if found is None else found.iso_code_639_1.name.lower()
 
 
+def refused_language(text: str) -> str | None:
+    """The language wanted when the person says they do not read the other one, if so."""
+    for lang, pattern in _REFUSED.items():
+        if pattern.search(text):
+            return _OTHER_OF[lang]
+    return None
+
+
 def choose_language(
     text: str,
     current: str | None,
@@ -175,7 +195,7 @@ def choose_language(
     previous_page_language: object = None,
 ) -> str:
     """The language to answer this message in (see the module docstring for the order)."""
-    asked = explicit_request(text)
+    asked = explicit_request(text) or refused_language(text)
     if asked:
         return asked
     detected = detect(text)
