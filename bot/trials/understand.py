@@ -335,7 +335,7 @@ _ASPECTS = (
     ("where", re.compile(
         r"\b(?:where (?:is|does|are|can)|which (?:hospital|hospitals|city|cities|country|countries|centre|center|sites?)|"
         r"(?:what|which) (?:locations?|places?)|ou (?:est|a lieu|se (?:deroule|passe|fait)|ca se passe)|"
-        r"quels? (?:hopital|hopitaux|ville|villes|pays|centres?|sites?|lieux?)|dans quelle ville|"
+        r"quel(?:le)?s? (?:hopital|hopitaux|ville|villes|pays|centres?|sites?|lieux?)|dans quel(?:le)?s? (?:villes?|pays|hopita(?:l|ux))|"
         r"en france ou|locations?|lieux?)\b")),
 )
 
