@@ -6,7 +6,12 @@ import time
 import pytest
 
 from bot.trials.query import TrialQuery
-from bot.trials.understand import asked_aspect, parse_age, parse_trial_request, resolve_trial_reference
+from bot.trials.understand import (
+    asked_aspect,
+    parse_age,
+    parse_trial_request,
+    resolve_trial_reference,
+)
 
 
 @pytest.mark.parametrize(
