@@ -131,6 +131,10 @@ def _cue_counts(words: Iterable[str]) -> tuple[int, int]:
     return fr, en
 
 
+def _clear_cues(fr: int, en: int) -> bool:
+    return max(fr, en) >= 2 and abs(fr - en) >= 2
+
+
 def _mostly_other_script(text: str) -> bool:
     """Written mostly in letters that are not Latin (Chinese, Arabic, Cyrillic...)."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -152,11 +156,18 @@ def _second_opinion():  # type: ignore[no-untyped-def]
 _SHARED_WITH_OTHERS = frozenset("de la le les que a es son un une il in o e en ou me se per con no was was".split())
 
 
+_SPANISH_MARKS = re.compile("[¿¡ñÑ]")
+
+
 def _other_language(text: str, words: list[str]) -> bool:
     if sum(1 for w in words if (w in _FR_CUES or w in _EN_CUES) and w not in _SHARED_WITH_OTHERS) > MAX_CUES_IN_OTHER:
         return False
     lang, confidence = _identifier().classify(text)
-    if lang in SUPPORTED or confidence < MIN_CONFIDENCE:
+    if lang in SUPPORTED:
+        return False
+    if _SPANISH_MARKS.search(text):
+        return True  # "¿", "¡", "ñ": never French or English
+    if confidence < MIN_CONFIDENCE:
         return False
     second = _second_opinion().detect_language_of(text)
     return second is not None and second.iso_code_639_1.name.lower() not in SUPPORTED
@@ -168,8 +179,11 @@ def detect(text: str) -> str | None:
     if not words:
         return None
     fr, en = _cue_counts(words)
-    if max(fr, en) >= 2 and abs(fr - en) >= 2:
-        return "fr" if fr > en else "en"
+    if _clear_cues(fr, en):
+        # Cue words Spanish or Italian share ("que", "la", "de") do not rule those out.
+        if _clear_cues(*_cue_counts(w for w in words if w not in _SHARED_WITH_OTHERS)) or not _other_language(text, words):
+            return "fr" if fr > en else "en"
+        return OTHER
     if _mostly_other_script(text):
         return OTHER
     if len(words) < MIN_WORDS_TO_DETECT:
