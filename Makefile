@@ -26,3 +26,4 @@ lint: setup
 bench: setup ## speed and memory: the assistant, the trial store
 	@.venv/bin/python -m bench.assistant
 	@.venv/bin/python -m bench.trials
+	@.venv/bin/python -m bench.language
