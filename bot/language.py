@@ -72,6 +72,8 @@ _OTHER_OF = {"fr": "en", "en": "fr"}
 MIN_WORDS_TO_DETECT = 3
 # py3langid's confidence for "another language" (Spanish, German...); lingua decides FR vs EN.
 MIN_CONFIDENCE = 0.95
+# Lingua's confidence (French vs English, summing to 1) needed to decide.
+MIN_FR_EN_CONFIDENCE = 0.6
 # A message naming another language with at most this many French/English function words
 # ("de", "a") is still in that other language ("hola, ¿tienen ensayos para cáncer de pulmón?").
 MAX_CUES_IN_OTHER = 1
@@ -197,8 +199,10 @@ def detect(text: str) -> str | None:
         return None
     if _other_language(text, words):
         return OTHER
-    found = _fr_or_en().detect_language_of(text)
-    return None if found is None else found.iso_code_639_1.name.lower()
+    best = _fr_or_en().compute_language_confidence_values(text)[0]
+    if best.value < MIN_FR_EN_CONFIDENCE:
+        return None  # gibberish or markup ("blorf zanzibar quux"): keep the current language
+    return best.language.iso_code_639_1.name.lower()
 
 
 def refused_language(text: str) -> str | None:
