@@ -166,6 +166,34 @@ def _years(number: str, unit: str | None) -> float | None:
     return value if 0 <= value <= 120 else None
 
 
+# ---------------------------------------------------------------- cancer names we do not know
+# "cancer de l'appendice", "appendix cancer": a cancer type named but missing from the
+# lexicon is kept as wording (the search then finds nothing and says so), never dropped,
+# which would turn the question into "list every trial".
+_CANCER_HEAD = r"(?:cancers?|tumeurs?|carcinomes?|tumou?rs?|carcinomas?)"
+_UNKNOWN_FR = re.compile(rf"\b{_CANCER_HEAD} (?:du|de la|de l|des|de|d) ([a-z]{{4,}})\b")
+_UNKNOWN_EN = re.compile(rf"\b([a-z]{{4,}}) {_CANCER_HEAD}\b|\b{_CANCER_HEAD} of the ([a-z]{{4,}})\b")
+_NOT_A_SITE = frozenset(
+    """stade grade type forme mon votre notre leur leurs enfant enfants adulte adultes patient patients
+    personne personnes femme femmes homme hommes pere mere mari fille fils soeur frere famille
+    haut niveau depuis immunotherapie traitement chimio moins plus tous toutes
+    this that which what your their there these those with from have about some many every other
+    advanced metastatic recurrent rare common early late stage aggressive childhood paediatric
+    pediatric adult adults having treat treating immunotherapy immune against fight fighting after
+    before trial trials study studies current curie centre center join open recruiting cell cells""".split()
+)
+
+
+def unknown_cancer(folded: str) -> str | None:
+    """The wording of a cancer type named in ``folded`` that the lexicon does not know, if any."""
+    for pattern in (_UNKNOWN_FR, _UNKNOWN_EN):
+        for match in pattern.finditer(folded):
+            site = next(g for g in match.groups() if g)
+            if site not in _NOT_A_SITE:
+                return match.group(0)
+    return None
+
+
 # ---------------------------------------------------------------- whole request
 def parse_trial_request(text: str, entities: list[dict[str, Any]] | None = None) -> TrialQuery:
     """Turns a patient's message (and NLU entities, if any) into a :class:`TrialQuery`.
@@ -179,6 +207,8 @@ def parse_trial_request(text: str, entities: list[dict[str, Any]] | None = None)
     taken = _blocked_positions(words)
     cond_matcher, int_matcher, place_matcher = _matchers()
     conditions = _drop_broader(_unique(m.value for m in cond_matcher.find(words, taken)))
+    if not conditions and not entities:
+        conditions = [c for c in [unknown_cancer(folded)] if c]
     interventions = _unique(m.value for m in int_matcher.find(words, taken))
     places = [m.value for m in place_matcher.find(words, taken)]
     query = TrialQuery(

@@ -180,3 +180,11 @@ def test_is_it_still_recruiting_is_about_the_current_trial_not_a_search() -> Non
 def test_follow_up_without_a_current_trial_asks_which_one() -> None:
     messages, events = run_action(ActionTrialDetails(), load_tracker("followup_without_trial_en"))
     assert text(messages).startswith("Which trial do you mean?") and events == []
+
+
+def test_an_unknown_cancer_type_gets_no_match_never_the_immunotherapy_list() -> None:
+    tracker = load_tracker("search_testicular_fr")
+    tracker.latest_message["text"] = "essais pour le cancer de l'appendice"
+    messages, _ = run_action(ActionSearchTrials(), tracker)
+    assert text(messages).startswith("Je n'ai trouvé aucun essai correspondant (« cancer de l appendice »)")
+    assert cards(messages) == []

@@ -235,3 +235,21 @@ def test_cancer_types_beyond_those_in_the_records(text: str, conditions: list[st
 )
 def test_the_one_thing_a_follow_up_asks(text: str, aspect: str | None) -> None:
     assert asked_aspect(text) == aspect
+
+
+@pytest.mark.parametrize(
+    ("text", "conditions"),
+    [
+        ("essais pour le cancer de l'appendice", ["cancer de l appendice"]),
+        ("appendix cancer trials", ["appendix cancer"]),
+        ("cancer of the appendix", ["cancer of the appendix"]),
+        # no cancer type named: nothing kept
+        ("cancer de stade 4", []),
+        ("my mother has advanced cancer, any trials?", []),
+        ("immunotherapy cancer trials", []),
+        ("essais pour le cancer de mon père", []),
+        ("trials for cancer patients", []),
+    ],
+)
+def test_a_cancer_type_missing_from_the_lexicon_is_kept_as_wording(text: str, conditions: list[str]) -> None:
+    assert parse_trial_request(text).conditions == conditions
