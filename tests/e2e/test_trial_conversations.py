@@ -99,3 +99,10 @@ def test_i_dont_speak_french_switches_to_english(assistant: Assistant) -> None:
     assistant.send("bonjour", sender, lang="fr")
     assert "continue in English" in joined(assistant.send("I don't speak French", sender, lang="fr"))
     assert "continue en français" in joined(assistant.send("je ne parle pas anglais", sender, lang="fr"))
+
+
+@pytest.mark.parametrize("text", ["mi madre tiene dolor en el pecho", "ich habe Fieber seit gestern"])
+def test_a_symptom_in_another_language_gets_the_emergency_line(assistant: Assistant, text: str) -> None:
+    reply = joined(assistant.send(text, lang="fr"))
+    assert "15" in reply and "112" in reply
+    assert card_ids(assistant.send(text, lang="fr")) == []
