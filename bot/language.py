@@ -177,9 +177,10 @@ def _other_language(text: str, words: list[str]) -> bool:
 
 def warm_up() -> None:
     """Loads the identifiers now (about 0.4 s) rather than during a patient's first message."""
-    _identifier()
-    _fr_or_en()
-    _second_opinion()
+    sample = "is this trial still open"  # lingua loads its models at the first detection
+    _identifier().classify(sample)
+    _fr_or_en().compute_language_confidence_values(sample)
+    _second_opinion().detect_language_of(sample)
 
 
 def detect(text: str) -> str | None:
