@@ -27,3 +27,4 @@ bench: setup ## speed and memory: the assistant, the trial store
 	@.venv/bin/python -m bench.assistant
 	@.venv/bin/python -m bench.trials
 	@.venv/bin/python -m bench.trials_sync
+	@.venv/bin/python -m bench.language

@@ -8,7 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_text, user_events
-from bot.language import choose_language
+from bot.language import choose_language, warm_up
+
+warm_up()  # the action server loads this module at start: identifiers ready for the first message
 
 
 def _page_language(event: dict[str, Any] | None) -> object:

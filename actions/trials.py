@@ -16,8 +16,10 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_entities, latest_text, reply_language
 from bot.trials import (
+    NCT_IN_TEXT,
     TrialQuery,
     TrialStoreUnavailable,
+    asked_aspect,
     get_trial,
     parse_trial_request,
     present,
@@ -55,6 +57,12 @@ async def show_page(
     if page > 0 and not result.items:
         dispatcher.utter_message(text=present.no_more(lang))
         return []
+    if not result.items and query.conditions:
+        disease_only = TrialQuery(conditions=query.conditions)
+        if disease_only != query and not (await search_trials(disease_only, page=0, page_size=1)).items:
+            # No trial at all for this cancer type: say that, not "leave the phase out".
+            dispatcher.utter_message(text=present.no_match(disease_only, lang))
+            return _query_slots(query)
     send(dispatcher, present.cards(result, lang, query))
     return [
         SlotSet("trial_search", {"query": query.to_dict(), "page": page}),
@@ -89,7 +97,11 @@ class ActionSearchTrials(TrialAction):
         return "action_search_trials"
 
     async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> list[dict[str, Any]]:
-        query = parse_trial_request(latest_text(tracker), latest_entities(tracker))
+        text = latest_text(tracker)
+        if NCT_IN_TEXT.search(text) or _follow_up(text, tracker):
+            # "NCT04318717 still open?", "is it still recruiting?": about one trial, not a search.
+            return await answer_about_trial(dispatcher, tracker, lang)
+        query = parse_trial_request(text, latest_entities(tracker))
         if query.is_empty:
             # "Which trials exist?" at an immunotherapy center means immunotherapy trials.
             query = TrialQuery(immunotherapy=True)
@@ -118,17 +130,43 @@ async def referenced_trial(tracker: Tracker) -> tuple[str | None, TrialDetail | 
     return nct_id, (await get_trial(nct_id) if nct_id else None)
 
 
+def _follow_up(text: str, tracker: Tracker) -> bool:
+    """A question about the trial in context ("is it still open?") that NLU took for a search."""
+    aspect = asked_aspect(text)
+    if aspect is None or aspect == "join":
+        return False
+    query = parse_trial_request(text)
+    has_subject = query.conditions or query.interventions or query.city or query.country or query.facility
+    in_context = tracker.get_slot("trial_id") or len(tracker.get_slot("trial_results") or []) == 1
+    return bool(in_context) and not has_subject
+
+
+async def answer_about_trial(
+    dispatcher: CollectingDispatcher, tracker: Tracker, lang: str
+) -> list[dict[str, Any]]:
+    """The one thing asked about a trial (status, phase, places, taking part), else its details."""
+    nct_id, trial = await referenced_trial(tracker)
+    aspect = asked_aspect(latest_text(tracker))
+    if trial is None:
+        text = present.how_to_take_part_in_general(nct_id, lang) if aspect == "join" else present.which_trial(nct_id, lang)
+        dispatcher.utter_message(text=text)
+        return []
+    if aspect == "join":
+        dispatcher.utter_message(text=present.eligibility(trial, lang))
+        dispatcher.utter_message(text=present.how_to_take_part(trial, lang))
+    elif aspect:
+        dispatcher.utter_message(text=present.trial_aspect(trial, aspect, lang))
+    else:
+        dispatcher.utter_message(text=present.trial_details(trial, lang))
+    return [SlotSet("trial_id", trial.nct_id)]
+
+
 class ActionTrialDetails(TrialAction):
     def name(self) -> str:
         return "action_trial_details"
 
     async def answer(self, dispatcher: CollectingDispatcher, tracker: Tracker, lang: str) -> list[dict[str, Any]]:
-        nct_id, trial = await referenced_trial(tracker)
-        if trial is None:
-            dispatcher.utter_message(text=present.which_trial(nct_id, lang))
-            return []
-        dispatcher.utter_message(text=present.trial_details(trial, lang))
-        return [SlotSet("trial_id", trial.nct_id)]
+        return await answer_about_trial(dispatcher, tracker, lang)
 
 
 class ActionTrialEligibility(TrialAction):

@@ -21,6 +21,8 @@ _EXPORTS = {
     "TrialQuery": "bot.trials.query",
     "parse_trial_request": "bot.trials.understand",
     "resolve_trial_reference": "bot.trials.understand",
+    "asked_aspect": "bot.trials.understand",
+    "NCT_IN_TEXT": "bot.trials.understand",
     "search_trials": "bot.trials.service",
     "get_trial": "bot.trials.service",
     "TrialStoreUnavailable": "bot.trials.service",

@@ -49,7 +49,8 @@ CONDITIONS: tuple[Concept, ...] = (
     _c("melanoma", "melanome|melanomes|melanoma|melanomas", r"melanoma"),
     _c("uveal_melanoma", "melanome oculaire|melanome uveal|melanome de l oeil|melanome choroidien|"
        "uveal melanoma|ocular melanoma|eye melanoma", r"(?:uveal|ocular|choroidal|intraocular|eye) melanoma"),
-    _c("skin", "cancer de la peau|cancers de la peau|carcinome cutane|peau|skin cancer|skin",
+    _c("skin", "cancer de la peau|cancers de la peau|carcinome cutane|carcinome basocellulaire|carcinome spinocellulaire|merkel|peau|"
+       "skin cancer|skin|basal cell carcinoma|squamous cell skin cancer",
        r"\bskin\b|cutaneous|melanoma|basal cell carcinoma|merkel"),
     _c("lung", "poumon|poumons|pulmonaire|bronches|bronchique|lung|lungs|nsclc|sclc|cbnpc|cpnpc|cbpc",
        r"\blung|\bnsclc\b|\bsclc\b|non ?small ?cell|bronch(?:ial|ogenic|us)\b|pulmonary (?:carcinoma|cancer|neoplasm|adenocarcinoma)"),
@@ -62,20 +63,21 @@ CONDITIONS: tuple[Concept, ...] = (
        r"endometri|uterine (?:cancer|neoplasm|carcinoma|corpus|sarcoma)|\buterus\b"),
     _c("ovarian", "ovaire|ovaires|ovarien|ovarian|ovary", r"\bovar"),
     _c("pancreas", "pancreas|pancreatique|pancreatic", r"pancrea"),
-    _c("bladder", "vessie|bladder|urothelial|urothelium|voies urinaires", r"bladder|urothelial|urinary tract (?:cancer|carcinoma|neoplasm)"),
-    _c("kidney", "rein|reins|renal|renale|kidney", r"renal cell|kidney (?:cancer|neoplasm|tumou?r)|renal (?:cancer|carcinoma|neoplasm|tumou?r)|nephroblastoma|wilms"),
-    _c("prostate", "prostate|prostatique", r"prostat"),
+    _c("bladder", "vessie|vesical|bladder|urothelial|urothelium|voies urinaires", r"bladder|urothelial|urinary tract (?:cancer|carcinoma|neoplasm)"),
+    _c("kidney", "rein|reins|renal|renale|renaux|kidney|kidneys|carcinome renal|renal cell", r"renal cell|kidney (?:cancer|neoplasm|tumou?r)|renal (?:cancer|carcinoma|neoplasm|tumou?r)|nephroblastoma|wilms"),
+    _c("prostate", "prostate|prostatique|prostatic", r"prostat"),
     _c("colorectal", "colon|colorectal|colorectale|rectum|rectal|gros intestin|bowel cancer",
        r"colorectal|\bcolon\b|\brect(?:al|um)\b|bowel cancer"),
     _c("gastric", "estomac|gastrique|gastric|stomach", r"gastric|stomach|gastro ?(?:o)?esophageal junction"),
-    _c("esophageal", "oesophage|oesophagien|oesophagienne|esophagus|esophageal|oesophageal", r"o?esophag"),
-    _c("liver", "foie|hepatique|hepatocellulaire|chc|liver|hepatocellular|hcc|hepatoblastome|hepatoblastoma",
+    _c("esophageal", "oesophage|oesophagien|oesophagienne|esophagus|oesophagus|esophageal|oesophageal", r"o?esophag"),
+    _c("liver", "foie|hepatique|hepatocellulaire|hepatocarcinome|chc|liver|hepatocellular|hcc|hepatoblastome|hepatoblastoma",
        r"hepatocellular|\bliver (?:cancer|neoplasm|carcinoma|metasta)|\bhcc\b|hepatoblastoma"),
     _c("biliary", "voies biliaires|cholangiocarcinome|vesicule biliaire|biliary|bile duct|cholangiocarcinoma|gallbladder",
        r"biliary|bile duct|cholangiocarcinoma|gallbladder"),
     _c("digestive", "digestif|digestifs|digestive|gastro intestinal|gastrointestinal",
        r"gastro ?intestinal|digestive", includes="colorectal|gastric|esophageal|pancreas|liver|biliary"),
-    _c("head_neck", "orl|tete et cou|gorge|larynx|pharynx|cavite buccale|vads|head and neck|throat|oral cavity|hnscc",
+    _c("head_neck", "orl|tete et cou|gorge|larynx|pharynx|cavite buccale|vads|cavum|nasopharynx|oropharynx|cancer de la bouche|"
+       "cancer de la langue|head and neck|throat|oral cavity|hnscc|mouth cancer|tongue cancer|nasopharyngeal|laryngeal",
        r"head and neck|\bhnscc\b|laryn|pharyn|oral cavity|\btongue\b|tonsil|salivary"),
     _c("brain", "cerveau|cerebral|cerebrale|cerebrales|tumeur cerebrale|glioblastome|gliome|gliomes|astrocytome|"
        "medulloblastome|ependymome|systeme nerveux central|brain|glioma|glioblastoma|astrocytoma|medulloblastoma|ependymoma",
@@ -89,7 +91,31 @@ CONDITIONS: tuple[Concept, ...] = (
     _c("neuroblastoma", "neuroblastome|neuroblastomes|neuroblastoma", r"neuroblastoma"),
     _c("sarcoma", "sarcome|sarcomes|sarcoma|osteosarcome|rhabdomyosarcome|ewing", r"sarcoma|\bewing"),
     _c("retinoblastoma", "retinoblastome|retinoblastoma", r"retinoblastoma"),
-    _c("thyroid", "thyroide|thyroidien|thyroid", r"thyroid"),
+    _c("thyroid", "thyroide|thyroidien|thyroidienne|thyroid", r"thyroid"),
+    # Cancer types none of the bundled records may study: recognised all the same, so the
+    # answer is "no trial for X in our list", never an unrelated list.
+    _c("testicular", "testicule|testicules|testiculaire|testiculaires|seminome|seminomes|tumeur germinale|"
+       "tumeurs germinales|testicle|testicles|testicular|seminoma|seminomas|germ cell tumor|germ cell tumour",
+       r"testic|\btestis\b|seminoma|germ cell"),
+    _c("mesothelioma", "mesotheliome|mesotheliomes|cancer de la plevre|mesothelioma|mesotheliomas|pleural cancer",
+       r"mesothelioma"),
+    _c("anal", "cancer de l anus|cancer anal|canal anal|anal cancer|anal canal|cancer of the anus",
+       r"\banal (?:cancer|canal|carcinoma|neoplasm|squamous)|\banus\b"),
+    _c("vulvar", "vulve|vulvaire|vagin|vaginal|vaginale|vulva|vulvar|vagina", r"vulva|vagina"),
+    _c("penile", "penis|penien|penienne|penile", r"\bpenile|\bpenis\b"),
+    _c("neuroendocrine", "neuroendocrine|neuroendocrines|neuro endocrine|tumeur carcinoide|carcinoid tumor|carcinoid tumour|"
+       "neuroendocrine tumor|neuroendocrine tumour", r"neuroendocrine|carcinoid"),
+    _c("thymic", "thymus|thymome|thymomes|thymique|thymoma|thymic", r"thymoma|thymic (?:carcinoma|cancer|tumou?r)"),
+    _c("adrenal", "surrenale|surrenales|surrenalien|corticosurrenalome|pheochromocytome|adrenal|adrenocortical|"
+       "pheochromocytoma", r"adrenal|adrenocortical|pheochromocytoma"),
+    _c("bone", "cancer des os|cancer de l os|cancer osseux|tumeur osseuse|tumeurs osseuses|bone cancer|bone cancers|"
+       "bone tumor|bone tumour|bone tumors|bone tumours", r"bone (?:cancer|tumou?r|neoplasm|sarcoma)|osteosarcoma|\bewing"),
+    _c("small_intestine", "intestin grele|cancer de l intestin|small intestine|small bowel", r"small (?:intestin|bowel)|duoden"),
+    _c("gynecologic", "gynecologique|gynecologiques|cancer gynecologique|gynecologic|gynaecological|gynecological",
+       r"gyn(?:a)?ecolog", includes="cervical|uterine|ovarian|vulvar"),
+    _c("blood_cancer", "cancer du sang|cancers du sang|hemopathie|hemopathies|hemopathie maligne|blood cancer|"
+       "blood cancers|haematological cancer|hematologic cancer|hematological malignancy",
+       r"hematolog(?:ic|ical) malignan|haematolog", includes="leukemia|lymphoma|myeloma"),
     _c("solid_tumor", "tumeur solide|tumeurs solides|solid tumor|solid tumors|solid tumour|solid tumours",
        r"solid (?:tumou?r|neoplasm|malignan|cancer)"),
 )

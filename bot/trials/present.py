@@ -19,6 +19,7 @@ from bot.trials.views import REGISTRY_URL, LocationGroup, SearchResult, TrialDet
 
 LANGS = ("fr", "en")
 HOME_COUNTRY = "France"
+REGISTRY_HOME = "https://clinicaltrials.gov"
 MAX_CRITERIA = 6
 MAX_CRITERION_LENGTH = 180
 
@@ -86,6 +87,12 @@ CONCEPT_LABELS = {
     "leukemia": ("leucémie", "leukaemia"), "lymphoma": ("lymphome", "lymphoma"), "myeloma": ("myélome", "myeloma"),
     "neuroblastoma": ("neuroblastome", "neuroblastoma"), "sarcoma": ("sarcome", "sarcoma"),
     "retinoblastoma": ("rétinoblastome", "retinoblastoma"), "thyroid": ("cancer de la thyroïde", "thyroid cancer"),
+    "testicular": ("cancer du testicule", "testicular cancer"), "mesothelioma": ("mésothéliome", "mesothelioma"),
+    "anal": ("cancer de l'anus", "anal cancer"), "vulvar": ("cancer de la vulve ou du vagin", "vulvar or vaginal cancer"),
+    "penile": ("cancer du pénis", "penile cancer"), "neuroendocrine": ("tumeur neuroendocrine", "neuroendocrine tumour"),
+    "thymic": ("cancer du thymus", "thymic cancer"), "adrenal": ("cancer de la glande surrénale", "adrenal cancer"),
+    "bone": ("cancer des os", "bone cancer"), "small_intestine": ("cancer de l'intestin grêle", "small bowel cancer"),
+    "gynecologic": ("cancer gynécologique", "gynaecological cancer"), "blood_cancer": ("cancer du sang", "blood cancer"),
     "solid_tumor": ("tumeur solide", "solid tumour"),
     "pd1": ("anti-PD-1", "anti-PD-1"), "pdl1": ("anti-PD-L1", "anti-PD-L1"), "ctla4": ("anti-CTLA-4", "anti-CTLA-4"),
     "checkpoint": ("inhibiteurs de points de contrôle immunitaire", "immune checkpoint inhibitors"),
@@ -314,6 +321,20 @@ def trial_details(trial: TrialDetail, lang: str) -> str:
     return _with_note(lines, lang)
 
 
+def trial_aspect(trial: TrialDetail, aspect: str, lang: str) -> str:
+    """A short answer to one question about one trial: its status, phase or places."""
+    if aspect == "status":
+        line = _t(lang, f"Statut de l'essai {trial.nct_id} : ", f"Status of trial {trial.nct_id}: ") + status_with_date(trial, lang)
+        if trial.status not in ("RECRUITING", "NOT_YET_RECRUITING", "ENROLLING_BY_INVITATION"):
+            line += _t(lang, ". Il ne recrute pas de participants.", ". It is not recruiting participants.")
+    elif aspect == "phase":
+        line = _t(lang, f"Phase de l'essai {trial.nct_id} : ", f"Phase of trial {trial.nct_id}: ") + phase_label(trial.phases, lang)
+    else:
+        line = _t(lang, f"Lieux de l'essai {trial.nct_id} : ", f"Where trial {trial.nct_id} runs: ") + where_label(trial, lang)
+    more = _t(lang, "Fiche complète sur ClinicalTrials.gov : ", "Full record on ClinicalTrials.gov: ") + trial.url
+    return _with_note([line, more], lang)
+
+
 def eligibility(trial: TrialDetail, lang: str) -> str:
     """Who can take part, in plain words, always ending with "only the trial team decides"."""
     lines = [_t(lang, f"Qui peut participer à l'essai {trial.nct_id} (selon le registre) :",
@@ -396,7 +417,29 @@ def describe_query(query: TrialQuery, lang: str) -> str:
     return ", ".join(parts)
 
 
+def _only_known_conditions(query: TrialQuery) -> bool:
+    """The search named cancer types we recognise and nothing narrower (no phase, place...)."""
+    rest = TrialQuery(conditions=query.conditions, immunotherapy=query.immunotherapy, include_hidden=query.include_hidden)
+    return bool(query.conditions) and query == rest and all(c in CONCEPTS for c in query.conditions)
+
+
+def no_trial_for(query: TrialQuery, lang: str) -> str:
+    """No stored trial studies the cancer type asked for: say so, and what to do next."""
+    what = describe_query(query, lang)
+    return "\n".join([
+        _t(lang, f"Il n'y a pas d'essai pour ce cancer ({what}) dans notre liste d'essais.",
+           f"There is no trial for {what} in our list of trials."),
+        _t(lang, "Votre oncologue ou votre équipe soignante peut rechercher avec vous les essais ouverts ailleurs "
+                 "qui pourraient convenir à votre situation.",
+           "Your oncologist or care team can look with you for open trials elsewhere that might suit your situation."),
+        _t(lang, f"Le registre public ClinicalTrials.gov recense les essais du monde entier : {REGISTRY_HOME}",
+           f"The public registry ClinicalTrials.gov lists trials worldwide: {REGISTRY_HOME}"),
+    ])
+
+
 def no_match(query: TrialQuery, lang: str) -> str:
+    if _only_known_conditions(query):
+        return no_trial_for(query, lang)
     what = describe_query(query, lang)
     lines = [_t(lang, f"Je n'ai trouvé aucun essai correspondant ({what})." if what else "Je n'ai trouvé aucun essai correspondant.",
                 f"I found no trial matching ({what})." if what else "I found no matching trial.")]

@@ -166,6 +166,34 @@ def _years(number: str, unit: str | None) -> float | None:
     return value if 0 <= value <= 120 else None
 
 
+# ---------------------------------------------------------------- cancer names we do not know
+# "cancer de l'appendice", "appendix cancer": a cancer type named but missing from the
+# lexicon is kept as wording (the search then finds nothing and says so), never dropped,
+# which would turn the question into "list every trial".
+_CANCER_HEAD = r"(?:cancers?|tumeurs?|carcinomes?|tumou?rs?|carcinomas?)"
+_UNKNOWN_FR = re.compile(rf"\b{_CANCER_HEAD} (?:du|de la|de l|des|de|d) ([a-z]{{4,}})\b")
+_UNKNOWN_EN = re.compile(rf"\b([a-z]{{4,}}) {_CANCER_HEAD}\b|\b{_CANCER_HEAD} of the ([a-z]{{4,}})\b")
+_NOT_A_SITE = frozenset(
+    """stade grade type forme mon votre notre leur leurs enfant enfants adulte adultes patient patients
+    personne personnes femme femmes homme hommes pere mere mari fille fils soeur frere famille
+    haut niveau depuis immunotherapie traitement chimio moins plus tous toutes
+    this that which what your their there these those with from have about some many every other
+    advanced metastatic recurrent rare common early late stage aggressive childhood paediatric
+    pediatric adult adults having treat treating immunotherapy immune against fight fighting after
+    before trial trials study studies current curie centre center join open recruiting cell cells""".split()
+)
+
+
+def unknown_cancer(folded: str) -> str | None:
+    """The wording of a cancer type named in ``folded`` that the lexicon does not know, if any."""
+    for pattern in (_UNKNOWN_FR, _UNKNOWN_EN):
+        for match in pattern.finditer(folded):
+            site = next(g for g in match.groups() if g)
+            if site not in _NOT_A_SITE:
+                return match.group(0)
+    return None
+
+
 # ---------------------------------------------------------------- whole request
 def parse_trial_request(text: str, entities: list[dict[str, Any]] | None = None) -> TrialQuery:
     """Turns a patient's message (and NLU entities, if any) into a :class:`TrialQuery`.
@@ -179,6 +207,8 @@ def parse_trial_request(text: str, entities: list[dict[str, Any]] | None = None)
     taken = _blocked_positions(words)
     cond_matcher, int_matcher, place_matcher = _matchers()
     conditions = _drop_broader(_unique(m.value for m in cond_matcher.find(words, taken)))
+    if not conditions and not entities:
+        conditions = [c for c in [unknown_cancer(folded)] if c]
     interventions = _unique(m.value for m in int_matcher.find(words, taken))
     places = [m.value for m in place_matcher.find(words, taken)]
     query = TrialQuery(
@@ -315,3 +345,45 @@ def _pick(ids: list[str], position: int | None) -> str | None:
         return None
     index = position - 1 if position > 0 else len(ids) + position
     return ids[index] if 0 <= index < len(ids) else None
+
+
+# ---------------------------------------------------------------- one question about a shown trial
+_ASPECTS = (
+    ("join", re.compile(
+        r"\b(?:can i (?:join|take part|participate|enrol+|sign up)|could i (?:join|take part)|am i eligible|"
+        r"how (?:do|can) i (?:join|take part|enrol+|sign up)|puis je (?:y )?participer|je peux (?:y )?participer|"
+        r"est ce que je peux (?:y )?participer|(?:suis je|je suis) eligible|comment (?:y )?participer|"
+        r"m inscrire|y entrer)\b")),
+    ("status", re.compile(
+        r"\b(?:still (?:open|recruiting|running|going)|is (?:it|this|that)(?: one| trial| study)? (?:open|recruiting|closed|finished)|"
+        r"(?:open|recruiting|closed) (?:now|still|yet)|status|statut|toujours (?:ouvert|en cours|actif)|"
+        r"(?:il|elle) (?:est|recrute) (?:encore|toujours)|recrute t il|recrute t elle|recrute (?:encore|toujours)|"
+        r"est (?:il|elle) (?:ouvert|ouverte|ferme|fermee|termine|terminee|en cours)|encore ouvert|"
+        r"does it (?:still )?recruit|accepting (?:patients|participants))\b")),
+    ("phase", re.compile(r"\b(?:what|which|quelle|en quelle|c est quelle|it s which) phase\b|\bphase (?:of|de) (?:it|this|cet|l essai|the)\b|"
+                         r"^\W*(?:et )?(?:la |the )?phase\W*$|\bphase (?:est )?(?:il|elle)\b|\bis it (?:in )?phase\s*$")),
+    ("where", re.compile(
+        r"\b(?:where (?:is|does|are|can)|which (?:hospital|hospitals|city|cities|country|countries|centre|center|sites?)|"
+        r"(?:what|which) (?:locations?|places?)|ou (?:est|a lieu|se (?:deroule|passe|fait)|ca se passe)|"
+        r"quel(?:le)?s? (?:hopital|hopitaux|ville|villes|pays|centres?|sites?|lieux?)|dans quel(?:le)?s? (?:villes?|pays|hopita(?:l|ux))|"
+        r"en france ou|locations?|lieux?)\b")),
+)
+
+
+def asked_aspect(text: str) -> str | None:
+    """The one thing a follow-up asks about a trial: 'status', 'phase', 'where', 'join', or None.
+
+    "is it still open?", "quelle phase ?", "où a-t-il lieu ?", "can I join?". A phase with a
+    number ("phase 2 trials") is a search, not a question about a shown trial.
+    """
+    folded = fold((text or "")[:MAX_TEXT])
+    if not folded:
+        return None
+    for aspect, pattern in _ASPECTS:
+        if pattern.search(folded):
+            if aspect == "phase" and parse_phases(folded):
+                continue
+            return aspect
+    if re.search(r"(?:^|\s)où(?:\s|$|\?)", (text or "").lower()):
+        return "where"
+    return None

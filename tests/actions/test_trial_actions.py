@@ -123,3 +123,68 @@ def test_a_search_that_names_nothing_lists_immunotherapy_trials() -> None:
     messages, events = run_action(ActionSearchTrials(), tracker)
     assert slots(events)["trial_search"]["query"]["immunotherapy"] is True
     assert "NCT00973089" not in [c["id"] for c in cards(messages)]  # a dental trial
+
+
+def test_a_cancer_type_without_any_trial_gets_no_trial_for_x_never_other_trials() -> None:
+    messages, events = run_action(ActionSearchTrials(), load_tracker("search_testicular_fr"))
+    reply = text(messages)
+    assert reply.startswith("Il n'y a pas d'essai pour ce cancer (cancer du testicule) dans notre liste")
+    assert "oncologue" in reply and cards(messages) == []
+    assert slots(events)["cancer_type"] == "testicular"
+
+
+def test_no_trial_at_all_for_the_cancer_type_even_with_a_phase() -> None:
+    messages, _ = run_action(ActionSearchTrials(), load_tracker("search_myeloma_phase2_en"))
+    reply = text(messages)
+    assert reply.startswith("There is no trial for myeloma in our list of trials.")
+    assert "leave the phase out" not in reply and cards(messages) == []
+
+
+def test_a_cancer_type_we_hold_but_not_in_that_phase_suggests_leaving_the_phase_out() -> None:
+    messages, _ = run_action(ActionSearchTrials(), load_tracker("search_kidney_phase2_en"))
+    reply = text(messages)
+    assert "I found no trial matching (kidney cancer, Phase 2)" in reply and "leave the phase out" in reply
+
+
+def test_what_trials_can_i_join_lists_the_trials_we_hold() -> None:
+    messages, events = run_action(ActionSearchTrials(), load_tracker("search_what_trials_en"))
+    assert len(cards(messages)) == 5 and text(messages).startswith("Here are trials 1 to 5 of")
+    assert slots(events)["trial_results"] == [c["id"] for c in cards(messages)]
+
+
+def test_follow_up_asking_the_phase_answers_only_the_phase() -> None:
+    messages, events = run_action(ActionTrialDetails(), load_tracker("followup_phase_en"))
+    assert text(messages).startswith("Phase of trial NCT04318717: Phase 2")
+    assert "Status" not in text(messages) and "Who can take part" not in text(messages)
+    assert slots(events)["trial_id"] == "NCT04318717"
+
+
+def test_follow_up_asking_where_answers_in_french() -> None:
+    messages, _ = run_action(ActionTrialDetails(), load_tracker("followup_where_fr"))
+    assert text(messages).startswith("Lieux de l'essai NCT04318717 : ")
+    assert "registre sont en anglais" in text(messages)
+
+
+def test_status_question_with_an_id_is_answered_even_when_taken_for_a_search() -> None:
+    messages, _ = run_action(ActionSearchTrials(), load_tracker("followup_status_by_id_en"))
+    assert text(messages).startswith("Status of trial NCT04318717: Recruiting (status as registered")
+    assert cards(messages) == []
+
+
+def test_is_it_still_recruiting_is_about_the_current_trial_not_a_search() -> None:
+    messages, _ = run_action(ActionSearchTrials(), load_tracker("followup_status_as_search_en"))
+    assert text(messages).startswith("Status of trial NCT04318717: Recruiting")
+    assert cards(messages) == []
+
+
+def test_follow_up_without_a_current_trial_asks_which_one() -> None:
+    messages, events = run_action(ActionTrialDetails(), load_tracker("followup_without_trial_en"))
+    assert text(messages).startswith("Which trial do you mean?") and events == []
+
+
+def test_an_unknown_cancer_type_gets_no_match_never_the_immunotherapy_list() -> None:
+    tracker = load_tracker("search_testicular_fr")
+    tracker.latest_message["text"] = "essais pour le cancer de l'appendice"
+    messages, _ = run_action(ActionSearchTrials(), tracker)
+    assert text(messages).startswith("Je n'ai trouvé aucun essai correspondant (« cancer de l appendice »)")
+    assert cards(messages) == []

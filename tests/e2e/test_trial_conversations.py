@@ -51,3 +51,58 @@ def test_trial_by_id_in_english(assistant: Assistant) -> None:
 def test_breast_cancer_in_patient_wording(assistant: Assistant) -> None:
     replies = assistant.send("est ce qu'il existe un essai pour mon cancer du sein", lang="fr")
     assert card_ids(replies) == ["NCT02513394"]
+
+
+# ---------------------------------------------------------------- issue 15's example messages
+def test_a_cancer_type_without_trials_gets_no_trial_for_x(assistant: Assistant) -> None:
+    replies = assistant.send("essais pour le cancer du testicule")
+    assert card_ids(replies) == []
+    assert joined(replies).startswith("Il n'y a pas d'essai pour ce cancer (cancer du testicule) dans notre liste")
+
+
+def test_what_trials_can_i_join_lists_them_in_english(assistant: Assistant) -> None:
+    replies = assistant.send("what clinical trials can I join here?")
+    assert len(card_ids(replies)) == 5
+    assert joined(replies).startswith("Here are trials 1 to 5 of")
+
+
+def test_kidney_phase_2_without_page_language_is_answered_in_english(assistant: Assistant) -> None:
+    reply = joined(assistant.send("kidney cancer trials phase 2"))
+    assert "I found no trial matching (kidney cancer, Phase 2)" in reply and "leave the phase out" in reply
+
+
+def test_is_a_trial_still_open_without_page_language(assistant: Assistant) -> None:
+    reply = joined(assistant.send("NCT04318717 still open?"))
+    assert reply.startswith("Status of trial NCT04318717: Recruiting")
+
+
+def test_a_message_in_spanish_gets_the_bilingual_languages_reply(assistant: Assistant) -> None:
+    replies = assistant.send("hola, ¿tienen ensayos para cáncer de pulmón?")
+    assert card_ids(replies) == []
+    reply = joined(replies)
+    assert "Je ne comprends que le français et l'anglais" in reply and "French and" in reply
+
+
+def test_follow_ups_answer_the_one_thing_asked_in_english(assistant: Assistant) -> None:
+    sender = f"trials-{uuid.uuid4().hex[:10]}"
+    ids = card_ids(assistant.send("are there melanoma trials?", sender))
+    assert "NCT04318717" in ids
+    assistant.send("tell me about NCT04318717", sender)
+    assert joined(assistant.send("what phase is it?", sender)).startswith("Phase of trial NCT04318717: Phase 2")
+    assert joined(assistant.send("is it still open?", sender)).startswith("Status of trial NCT04318717: Recruiting")
+    assert joined(assistant.send("where is it?", sender)).startswith("Where trial NCT04318717 runs: ")
+    assert "Who can take part in trial NCT04318717" in joined(assistant.send("can I join?", sender))
+
+
+def test_i_dont_speak_french_switches_to_english(assistant: Assistant) -> None:
+    sender = f"trials-{uuid.uuid4().hex[:10]}"
+    assistant.send("bonjour", sender, lang="fr")
+    assert "continue in English" in joined(assistant.send("I don't speak French", sender, lang="fr"))
+    assert "continue en français" in joined(assistant.send("je ne parle pas anglais", sender, lang="fr"))
+
+
+@pytest.mark.parametrize("text", ["mi madre tiene dolor en el pecho", "ich habe Fieber seit gestern"])
+def test_a_symptom_in_another_language_gets_the_emergency_line(assistant: Assistant, text: str) -> None:
+    reply = joined(assistant.send(text, lang="fr"))
+    assert "15" in reply and "112" in reply
+    assert card_ids(assistant.send(text, lang="fr")) == []

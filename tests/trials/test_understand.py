@@ -6,7 +6,12 @@ import time
 import pytest
 
 from bot.trials.query import TrialQuery
-from bot.trials.understand import parse_age, parse_trial_request, resolve_trial_reference
+from bot.trials.understand import (
+    asked_aspect,
+    parse_age,
+    parse_trial_request,
+    resolve_trial_reference,
+)
 
 
 @pytest.mark.parametrize(
@@ -184,3 +189,67 @@ def test_references_from_entities_and_without_a_list() -> None:
     assert resolve_trial_reference("the second one", None, []) is None
     assert resolve_trial_reference("celui-ci", None, ["NCT04956640"]) == "NCT04956640"
     assert resolve_trial_reference("NCT123", None, IDS) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "conditions"),
+    [
+        ("essais pour le cancer du testicule", ["testicular"]),
+        ("testicular cancer trials", ["testicular"]),
+        ("un essai pour un séminome ?", ["testicular"]),
+        ("mésothéliome pleural", ["mesothelioma"]),
+        ("mesothelioma studies", ["mesothelioma"]),
+        ("cancer de l'anus", ["anal"]),
+        ("tumeur neuroendocrine du pancréas", ["neuroendocrine", "pancreas"]),
+        ("cancer des os chez l'enfant", ["bone"]),
+        ("blood cancer trials", ["blood_cancer"]),
+        ("cancer de l'oesophage", ["esophageal"]),
+        ("oesophagus cancer", ["esophageal"]),
+        ("cancer du cavum", ["head_neck"]),
+        ("blood tests before the trial", []),  # "tests" is not "testis"
+        ("I have breast carcinoma", ["breast"]),  # "carcinoma" is not "carcinoid"
+    ],
+)
+def test_cancer_types_beyond_those_in_the_records(text: str, conditions: list[str]) -> None:
+    assert parse_trial_request(text).conditions == conditions
+
+
+@pytest.mark.parametrize(
+    ("text", "aspect"),
+    [
+        ("is it still open?", "status"),
+        ("NCT04318717 still open?", "status"),
+        ("il recrute encore ?", "status"),
+        ("est-ce qu'il est toujours ouvert ?", "status"),
+        ("what phase is it?", "phase"),
+        ("c'est quelle phase ?", "phase"),
+        ("where is it?", "where"),
+        ("où a lieu cet essai ?", "where"),
+        ("dans quelles villes ?", "where"),
+        ("can I join?", "join"),
+        ("est-ce que je peux participer ?", "join"),
+        ("phase 2 trials", None),
+        ("tell me about NCT04956640", None),
+        ("le deuxième", None),
+    ],
+)
+def test_the_one_thing_a_follow_up_asks(text: str, aspect: str | None) -> None:
+    assert asked_aspect(text) == aspect
+
+
+@pytest.mark.parametrize(
+    ("text", "conditions"),
+    [
+        ("essais pour le cancer de l'appendice", ["cancer de l appendice"]),
+        ("appendix cancer trials", ["appendix cancer"]),
+        ("cancer of the appendix", ["cancer of the appendix"]),
+        # no cancer type named: nothing kept
+        ("cancer de stade 4", []),
+        ("my mother has advanced cancer, any trials?", []),
+        ("immunotherapy cancer trials", []),
+        ("essais pour le cancer de mon père", []),
+        ("trials for cancer patients", []),
+    ],
+)
+def test_a_cancer_type_missing_from_the_lexicon_is_kept_as_wording(text: str, conditions: list[str]) -> None:
+    assert parse_trial_request(text).conditions == conditions

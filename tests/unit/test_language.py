@@ -1,4 +1,6 @@
 """The answer language: explicit requests, detection on long messages, the page's lang."""
+from pathlib import Path
+
 import pytest
 
 from bot.language import choose_language, detect, explicit_request, normalize_code
@@ -87,3 +89,49 @@ def test_explicit_request_wins_over_everything() -> None:
 
 def test_unknown_language_keeps_the_current_one() -> None:
     assert choose_language("Ich möchte wissen, ob es eine Studie gibt", "en") == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kidney cancer trials phase 2", "en"),  # three words: detected, no longer left to the page
+        ("NCT04318717 still open?", "en"),
+        ("what trials exist", "en"),
+        ("essais cancer testicule", "fr"),
+        ("quels essais existent", "fr"),
+        ("hola, ¿tienen ensayos para cáncer de pulmón?", "other"),
+    ],
+)
+def test_short_messages_of_three_words_or_more(text: str, expected: str) -> None:
+    assert detect(text) == expected
+
+
+def _other_language_messages() -> list[str]:
+    path = Path(__file__).parent / "data" / "other_languages.txt"
+    return [line.split("\t", 1)[1].strip() for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line]
+
+
+def test_most_short_messages_in_other_languages_are_recognised_as_such() -> None:
+    messages = _other_language_messages()
+    recognised = [m for m in messages if detect(m) == "other"]
+    assert len(recognised) >= 0.85 * len(messages), set(messages) - set(recognised)
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [
+        ("I don't speak French", "fr", "en"),
+        ("je ne parle pas anglais", "en", "fr"),
+        ("je ne comprends pas l'anglais", "en", "fr"),
+        ("sorry, no French", "fr", "en"),
+        ("english?", "fr", "en"),
+        ("speak english pls", "fr", "en"),
+        ("can you answer in English", "fr", "en"),
+        ("je préfère l'anglais", "fr", "en"),
+        ("parlez-vous anglais ?", "fr", "en"),
+        ("pas en anglais svp", "en", "fr"),
+        ("English version please", "fr", "en"),
+    ],
+)
+def test_a_language_switch_in_any_wording(text: str, current: str, expected: str) -> None:
+    assert choose_language(text, current, page_language=current, previous_page_language=current) == expected
