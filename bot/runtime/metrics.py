@@ -1,0 +1,99 @@
+"""``/metrics`` of each Rasa instance, in Prometheus' text format (``prometheus_client``).
+
+Rasa hands every stored event to its event broker; ours (``MetricsEventBroker``, set in
+endpoints.yml by bot/rasa_endpoints.py) counts them instead of forwarding them anywhere, so
+nothing in Rasa is patched. Instance ``i`` serves the default registry (also what other
+modules register there) on ``127.0.0.1:METRICS_PORT + i``; every series carries the
+``rasa_instance`` label (Prometheus adds its own ``instance`` label per scraped target).
+
+- ``bot_messages_total{rasa_instance, language}``: user messages answered;
+- ``bot_reply_seconds{rasa_instance}``: from the user event to the answer being stored;
+- ``bot_fallbacks_total``: the assistant did not understand (action_fallback);
+- ``bot_dont_know_total``: it had no answer and pointed to a human (out of scope, handoff);
+- ``bot_emergencies_total``: the emergency numbers were given.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import time
+from asyncio import AbstractEventLoop
+from typing import Any
+
+from prometheus_client import Counter, Histogram, start_http_server
+from rasa.core.brokers.broker import EventBroker
+from rasa.utils.endpoints import EndpointConfig
+
+logger = logging.getLogger(__name__)
+
+INSTANCE = os.environ.get("BOT_INSTANCE", "rasa")
+LABELS = ("rasa_instance", "language")
+
+MESSAGES = Counter("bot_messages", "User messages answered", LABELS)
+FALLBACKS = Counter("bot_fallbacks", "Messages the assistant did not understand", LABELS)
+DONT_KNOW = Counter("bot_dont_know", "Questions without an answer, pointed to a human", LABELS)
+EMERGENCIES = Counter("bot_emergencies", "Answers that gave the emergency numbers", LABELS)
+REPLY_SECONDS = Histogram(
+    "bot_reply_seconds", "Time from a user message to its stored answer", ("rasa_instance",),
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30),
+)
+
+FALLBACK_ACTIONS = {"action_fallback"}
+DONT_KNOW_RESPONSES = {"utter_out_of_scope", "utter_fallback_handoff"}
+EMERGENCY_RESPONSES = {"utter_urgent"}
+DEFAULT_LANGUAGE = "fr"  # the slot's initial value (domain/core.yml)
+
+
+class Conversation:
+    """What we need to remember of one conversation between two events."""
+
+    def __init__(self) -> None:
+        self.language = DEFAULT_LANGUAGE
+        self.asked_at: float | None = None
+
+
+class MetricsEventBroker(EventBroker):
+    def __init__(self) -> None:
+        self.conversations: dict[str, Conversation] = {}
+        port = int(os.environ.get("BOT_METRICS_PORT", "0"))
+        if port:
+            try:
+                start_http_server(port, addr="127.0.0.1")
+            except OSError as exc:  # metrics are not worth refusing to answer patients
+                logger.warning("no /metrics: port %s is taken (%s); set METRICS_PORT", port, exc)
+
+    @classmethod
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig, event_loop: AbstractEventLoop | None = None
+    ) -> MetricsEventBroker:
+        return cls()
+
+    def publish(self, event: dict[str, Any]) -> None:
+        try:
+            self._count(event)
+        except Exception:  # noqa: BLE001 - counting must never break a conversation
+            logger.exception("could not count event %s", event.get("event"))
+
+    def _count(self, event: dict[str, Any]) -> None:
+        sender = str(event.get("sender_id"))
+        state = self.conversations.setdefault(sender, Conversation())
+        kind = event.get("event")
+        labels = (INSTANCE, state.language)
+        if kind == "user":
+            state.asked_at = float(event.get("timestamp") or time.time())
+        elif kind == "slot" and event.get("name") == "language" and event.get("value"):
+            state.language = str(event["value"])
+        elif kind == "action" and event.get("name") in FALLBACK_ACTIONS:
+            FALLBACKS.labels(*labels).inc()
+        elif kind == "bot":
+            response = (event.get("metadata") or {}).get("utter_action")
+            if response in DONT_KNOW_RESPONSES:
+                DONT_KNOW.labels(*labels).inc()
+            if response in EMERGENCY_RESPONSES:
+                EMERGENCIES.labels(*labels).inc()
+        elif kind == "action" and event.get("name") == "action_listen" and state.asked_at:
+            MESSAGES.labels(*labels).inc()
+            REPLY_SECONDS.labels(INSTANCE).observe(max(0.0, time.time() - state.asked_at))
+            state.asked_at = None
+        if len(self.conversations) > 10_000:  # bounded memory: forget the oldest
+            self.conversations.pop(next(iter(self.conversations)))
