@@ -262,6 +262,7 @@ def _what_runs(settings: Settings) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from bot.faq.model import FaqFormatError
+    from bot.runtime.publish import record_running_instances
     from bot.runtime.supervisor import GaveUp, Supervisor
 
     if getattr(args, "rasa_instances", None):
@@ -278,6 +279,7 @@ def run(args: argparse.Namespace) -> int:
     services = build_services(settings, model)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        record_running_instances(settings.rasa_instances)  # where publish_model finds them
         for service in services:
             start(service)
         print(f"Starting {_what_runs(settings)}...", flush=True)
@@ -308,6 +310,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         stop(services)
+        record_running_instances(None)
 
 
 def train(args: argparse.Namespace) -> int:

@@ -61,7 +61,10 @@ pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
 events {{ worker_connections 1024; }}
 http {{
-    access_log {prefix / "access.log"};
+    # Which instance answered each request ($upstream_addr): the first thing to look at.
+    log_format stack '$remote_addr [$time_iso8601] "$request" $status $body_bytes_sent '
+                     'upstream=$upstream_addr upstream_status=$upstream_status time=$request_time';
+    access_log {prefix / "access.log"} stack;
     client_body_temp_path {prefix / "tmp" / "body"};
     proxy_temp_path {prefix / "tmp" / "proxy"};
     fastcgi_temp_path {prefix / "tmp" / "fastcgi"};

@@ -12,13 +12,15 @@ Used by ``bot faq retrain`` and the staff console.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.faq.deploy import LoadResult, Outcome, load_model, running_model
 from bot.settings import VAR_DIR, Settings
 
 CURRENT_MODEL_FILE = VAR_DIR / "current-model"
+# Written by `bot run`: how many instances run now (`--rasa-instances` may differ from .env).
+RUNNING_INSTANCES_FILE = VAR_DIR / "rasa-instances"
 # An instance that is restarting while we publish: wait for it (it may load the old model).
 RESTARTING_WAIT_S = 300.0
 
@@ -37,6 +39,23 @@ def set_current_model(model: Path) -> None:
     scratch = CURRENT_MODEL_FILE.with_suffix(".tmp")
     scratch.write_text(str(model.resolve()), encoding="utf-8")
     scratch.replace(CURRENT_MODEL_FILE)  # atomic: a starting instance reads old or new
+
+
+def record_running_instances(count: int | None) -> None:
+    """``bot run`` says how many instances it runs (None: it stopped)."""
+    if count is None:
+        RUNNING_INSTANCES_FILE.unlink(missing_ok=True)
+        return
+    RUNNING_INSTANCES_FILE.parent.mkdir(parents=True, exist_ok=True)
+    RUNNING_INSTANCES_FILE.write_text(str(count), encoding="utf-8")
+
+
+def instance_count(settings: Settings) -> int:
+    try:
+        running = int(RUNNING_INSTANCES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        running = 0
+    return max(settings.rasa_instances, running)
 
 
 @dataclass(frozen=True)
@@ -64,6 +83,7 @@ def _wait_until_up(settings: Settings, deadline: float) -> bool:
 def publish_model(settings: Settings, model: Path) -> PublishResult:
     """Makes every Rasa instance of ``settings`` answer with ``model`` (see the module doc)."""
     set_current_model(model)
+    settings = replace(settings, rasa_instances=instance_count(settings))
     instances = [settings.instance(i) for i in range(settings.rasa_instances)]
     results = {own.rasa_url: load_model(own, model) for own in instances}
     if all(r.outcome is Outcome.NOT_RUNNING for r in results.values()):
