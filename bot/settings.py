@@ -63,7 +63,7 @@ class Settings:
     public_port: int = 8080  # nginx's port when it fronts the assistant
     public_base_url: str | None = None  # e.g. https://assistant.example.org (reverse proxy)
     trusted_proxies: list[str] = field(default_factory=list)  # addresses allowed to set X-Forwarded-*
-    lock_lifetime_s: int = 4  # a dead instance's conversations wait at most this long
+    lock_lifetime_s: int = 3  # a dead instance's conversations wait at most this long
     metrics_port: int = 9405  # instance i serves /metrics on metrics_port + i (localhost)
 
     @property
@@ -137,6 +137,6 @@ def load_settings() -> Settings:
         public_port=int(os.environ.get("PUBLIC_PORT", "8080")),
         public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
         trusted_proxies=_csv(os.environ.get("TRUSTED_PROXIES", "")),
-        lock_lifetime_s=int(os.environ.get("LOCK_LIFETIME_S", "4")),
+        lock_lifetime_s=int(os.environ.get("LOCK_LIFETIME_S", "3")),
         metrics_port=int(os.environ.get("METRICS_PORT", "9405")),
     )

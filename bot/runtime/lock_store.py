@@ -5,7 +5,7 @@ Rasa 3.6's ``RedisLockStore`` gives each message a ticket that expires after a f
 message of that conversation waits for the whole lifetime; a short lifetime instead expires
 the tickets of live instances that are still busy (or still waiting in line). Here:
 
-- a live instance keeps its tickets alive (refreshed every ``lifetime / 4``), so the
+- a live instance keeps its tickets alive (refreshed every ``lifetime / 6``), so the
   lifetime can be a few seconds: only a dead instance's tickets expire;
 - waiters poll every 0.1 s instead of 1 s;
 - every change of a lock is a Redis transaction (WATCH/MULTI), so two instances issuing
@@ -28,7 +28,7 @@ from rasa.utils.endpoints import EndpointConfig
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LIFETIME_S = 4.0
+DEFAULT_LIFETIME_S = 3.0
 POLL_S = 0.1
 MAX_WAIT_S = 120.0  # a message never waits longer than this for its turn
 
@@ -97,7 +97,7 @@ class KeptAliveRedisLockStore(RedisLockStore):
     # -- the lock itself ------------------------------------------------------------------
     async def _keep_alive(self, conversation_id: str, ticket: int) -> None:
         while True:
-            await asyncio.sleep(self.lifetime_s / 4)
+            await asyncio.sleep(self.lifetime_s / 6)
             try:
                 if not self.refresh(conversation_id, ticket):
                     logger.warning("ticket %s of '%s' expired before its turn", ticket, conversation_id)

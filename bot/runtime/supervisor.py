@@ -1,7 +1,8 @@
 """Keeps every child of ``bot run`` alive once the stack has started.
 
 A child that exits, or fails its health check ``UNHEALTHY_AFTER`` times in a row, is
-(killed and) restarted after a backoff that doubles from 1 s to 30 s; the others keep
+(killed and) restarted at once the first time, then after a backoff doubling from 1 s to
+30 s while it keeps failing; the others keep
 serving meanwhile (nginx sends the messages to the live Rasa instances). ``bot run`` gives
 up only when one child fails ``GIVE_UP_AFTER`` times within ``GIVE_UP_WINDOW_S``: then
 something is wrong that a restart does not fix (bad configuration, store gone), and it says
@@ -19,7 +20,7 @@ from bot.launcher import LOG_DIR, Service, start
 CHECK_EVERY_S = 1.0
 UNHEALTHY_AFTER = 3  # consecutive failed checks (each times out after 2 s)
 FIRST_BACKOFF_S, MAX_BACKOFF_S = 1.0, 30.0
-GIVE_UP_AFTER, GIVE_UP_WINDOW_S = 5, 300.0
+GIVE_UP_AFTER, GIVE_UP_WINDOW_S = 6, 300.0  # backoffs 0+1+2+4+8 s: it keeps failing
 STARTING_GRACE_S = 240.0  # a restarted Rasa loads its model before it answers
 
 
@@ -38,8 +39,10 @@ class Watched:
 
     @property
     def backoff_s(self) -> float:
-        recent = len(self.failures)
-        return min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** max(0, recent - 1))
+        recent = len(self.failures)  # including the one being handled
+        if recent <= 1:
+            return 0.0  # a one-off crash: back at once
+        return min(MAX_BACKOFF_S, FIRST_BACKOFF_S * 2 ** (recent - 2))
 
 
 def _kill(service: Service) -> None:

@@ -147,6 +147,7 @@ def _drill(stack: Stack, tracker_url: str, kill: int, back: str, back_within_s: 
         os.kill(kill, signal.SIGKILL)
         killed_at = time.monotonic()
         stack.wait_for(f"{back} is back", back_within_s, after=printed_before)
+        back_at = time.monotonic()
         deadline = time.monotonic() + 30
         while any(c.answered_again_after(killed_at) is None for c in clients) and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -164,10 +165,11 @@ def _drill(stack: Stack, tracker_url: str, kill: int, back: str, back_within_s: 
         assert set(client.acknowledged()) <= set(mine), "an acknowledged message was lost"
         assert mine == [t for t in sent if t in mine], "stored out of order"
     delays = [c.answered_again_after(killed_at) for c in clients]
+    worst = max((d for d in delays if d is not None), default=float("nan"))
+    print(f"\n{back} killed: back after {back_at - killed_at:.1f} s; conversations answered again "
+          f"after {worst:.1f} s at worst; {sum(len(c.sent) for c in clients)} messages, "
+          f"{sum(s.status != 200 for c in clients for s in c.sent)} not acknowledged, 0 lost, 0 duplicated")
     assert all(d is not None and d <= ANSWER_AGAIN_WITHIN_S for d in delays), delays
-    print(f"\n{back}: answered again after {max(delays):.1f} s at worst; "  # type: ignore[type-var]
-          f"{sum(len(c.sent) for c in clients)} messages, "
-          f"{sum(s.status != 200 for c in clients for s in c.sent)} refused")
     return delays  # type: ignore[return-value]
 
 
@@ -192,13 +194,14 @@ def test_publishing_reaches_every_instance(stack: Stack, trained_model: Path, tm
     from bot.runtime.publish import publish_model
 
     settings = replace(load_settings(), rasa_port=int(stack.env["RASA_PORT"]), rasa_instances=1)
+    both = replace(settings, rasa_instances=2)
     copy = tmp_path / "curie-published-copy.tar.gz"  # the same model under a new name
     shutil.copy(trained_model, copy)
     try:
         result = publish_model(settings, copy)  # finds both instances (var/rasa-instances)
         assert result.outcome is Outcome.LOADED, result.message
         assert len(result.instances) == 2
-        assert [running_model(settings.instance(i)) for i in range(2)] == [copy.name] * 2
+        assert [running_model(both.instance(i)) for i in range(2)] == [copy.name] * 2
         status, replies = post(stack.front, f"pub-{uuid.uuid4().hex[:6]}", "qui dirige le centre ?")
         assert status == 200 and "Sebastian Amigorena" in texts(replies)
     finally:
