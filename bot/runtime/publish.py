@@ -86,6 +86,9 @@ def publish_model(settings: Settings, model: Path) -> PublishResult:
     settings = replace(settings, rasa_instances=instance_count(settings))
     instances = [settings.instance(i) for i in range(settings.rasa_instances)]
     results = {own.rasa_url: load_model(own, model) for own in instances}
+    if len(instances) == 1:
+        only = next(iter(results.values()))
+        return PublishResult(only.outcome, only.message, results)
     if all(r.outcome is Outcome.NOT_RUNNING for r in results.values()):
         return PublishResult(Outcome.NOT_RUNNING, next(iter(results.values())).message, results)
     # The stack runs: an instance that did not answer is being restarted by `bot run`.

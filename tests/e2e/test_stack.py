@@ -134,6 +134,42 @@ def test_twenty_concurrent_messages_of_one_conversation_are_all_stored_in_turn(
     assert kinds[-40:] == ["user", "action:action_listen"] * 20, kinds
 
 
+def _metrics(stack: Stack) -> dict[tuple[str, str], float]:
+    """{(series name, labels): value} over both instances' /metrics."""
+    found: dict[tuple[str, str], float] = {}
+    for index in range(2):
+        port = int(stack.env["METRICS_PORT"]) + index
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10) as reply:  # noqa: S310
+            for line in reply.read().decode().splitlines():
+                match = re.match(r"^(bot_\w+)\{(.*)\} (\S+)$", line)
+                if match:
+                    found[(match[1], match[2])] = float(match[3])
+    return found
+
+
+def _total(metrics: dict[tuple[str, str], float], name: str, label: str = "") -> float:
+    return sum(v for (n, labels), v in metrics.items() if n == name and label in labels)
+
+
+def test_metrics_count_messages_fallbacks_emergencies_per_language_and_instance(stack: Stack) -> None:
+    before = _metrics(stack)
+    sender = f"metrics-{uuid.uuid4().hex[:8]}"
+    for text in ("hello, what is immunotherapy?", "I have a fever of 40 and I can't breathe",
+                 "blablabla zzz", "blablabla zzz"):
+        assert post(stack.front, sender, text)[0] == 200
+    after = _metrics(stack)
+
+    def grew(name: str, label: str = "") -> float:
+        return _total(after, name, label) - _total(before, name, label)
+
+    assert grew("bot_messages_total", 'language="en"') == 4
+    assert grew("bot_emergencies_total") == 1
+    assert grew("bot_fallbacks_total") >= 1 and grew("bot_dont_know_total") >= 1
+    assert grew("bot_reply_seconds_count") == 4
+    instances = {labels for (name, labels) in after if name == "bot_reply_seconds_count"}
+    assert instances == {'rasa_instance="rasa-1"', 'rasa_instance="rasa-2"'}
+
+
 def _drill(stack: Stack, tracker_url: str, kill: int, back: str, back_within_s: float) -> list[float]:
     """10 conversations under load, ``kill -9`` of pid ``kill``; returns the answer-again delays."""
     clients = [Client(stack.front) for _ in range(CONVERSATIONS)]
