@@ -52,15 +52,25 @@ class Conversation:
         self.asked_at: float | None = None
 
 
+_serving: list[int] = []  # the port this process serves /metrics on, once started
+
+
+def serve_metrics() -> None:
+    """Once per process: Rasa makes a new broker each time it loads a model."""
+    port = int(os.environ.get("BOT_METRICS_PORT", "0"))
+    if not port or _serving:
+        return
+    try:
+        start_http_server(port, addr="127.0.0.1")
+        _serving.append(port)
+    except OSError as exc:  # metrics are not worth refusing to answer patients
+        logger.warning("no /metrics: port %s is taken (%s); set METRICS_PORT", port, exc)
+
+
 class MetricsEventBroker(EventBroker):
     def __init__(self) -> None:
         self.conversations: dict[str, Conversation] = {}
-        port = int(os.environ.get("BOT_METRICS_PORT", "0"))
-        if port:
-            try:
-                start_http_server(port, addr="127.0.0.1")
-            except OSError as exc:  # metrics are not worth refusing to answer patients
-                logger.warning("no /metrics: port %s is taken (%s); set METRICS_PORT", port, exc)
+        serve_metrics()
 
     @classmethod
     async def from_endpoint_config(

@@ -27,10 +27,12 @@ class NginxMissing(RuntimeError):
     pass
 
 
+# Debian installs it in /usr/sbin, which is not on every user's PATH.
+CANDIDATES = (Path("/usr/sbin/nginx"), Path("/usr/local/sbin/nginx"))
+
+
 def nginx_binary() -> str:
-    found = shutil.which("nginx") or next(
-        (str(p) for p in (Path("/usr/sbin/nginx"), Path("/usr/local/sbin/nginx")) if p.is_file()), None
-    )
+    found = shutil.which("nginx") or next((str(p) for p in CANDIDATES if p.is_file()), None)
     if not found:
         raise NginxMissing(
             "RASA_INSTANCES > 1 needs nginx, which is not installed: run `apt-get install nginx` "

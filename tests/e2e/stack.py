@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -28,16 +29,24 @@ from tests.services import REDIS_HOST, REDIS_PORT
 READY_TIMEOUT_S = 240
 
 
-def _free(port: int) -> bool:
+def _bindable(port: int) -> bool:
     with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
+        try:
+            sock.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
 
 
 def free_port_pair() -> int:
-    """A free port whose next one is free too (instance i listens on RASA_PORT + i)."""
-    for _ in range(50):
-        port = free_port()
-        if port < 65000 and _free(port + 1):
+    """A free port whose next one is free too (instance i listens on RASA_PORT + i).
+
+    Below Linux's ephemeral range (32768+): there, the next port may be taken meanwhile as
+    the local end of some outgoing connection (Rasa's own, to PostgreSQL).
+    """
+    for _ in range(200):
+        port = random.randrange(20000, 32000)
+        if _bindable(port) and _bindable(port + 1):
             return port
     raise RuntimeError("no two consecutive free ports")
 

@@ -111,6 +111,9 @@ def test_one_conversation_alternates_instances_and_stays_coherent(stack: Stack, 
     for text in ("blablabla zzz", "blablabla zzz"):  # a second miss in a row hands over
         status, replies = post(stack.front, sender, text)
     assert "Je n'arrive toujours pas" in texts(replies)
+    deadline = time.monotonic() + 5  # nginx logs a request just after answering it
+    while len(_upstreams(stack, since)) < 4 and time.monotonic() < deadline:
+        time.sleep(0.1)
     upstreams = _upstreams(stack, since)
     assert len(upstreams) == 4 and len(set(upstreams)) == 2, upstreams  # both instances served
     assert all(a != b for a, b in zip(upstreams, upstreams[1:], strict=False)), upstreams  # alternately
