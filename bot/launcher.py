@@ -44,6 +44,8 @@ class Service:
     alive: Callable[[], bool] | None = None
     # Rebuilds the command at each (re)start, e.g. to pick up the published model.
     make_command: Callable[[], list[str]] | None = None
+    # How long it may fail its health check before it is restarted.
+    hang_grace_s: float = 10.0
 
     @property
     def log_file(self) -> Path:
@@ -116,6 +118,7 @@ def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Serv
                 alive=lambda own=own: _http_ok(own.rasa_url + "/"),  # type: ignore[misc]
                 # A restarted instance loads the model published last, not the one of start-up.
                 make_command=lambda own=own: rasa_command(own, current_model(model), endpoints),  # type: ignore[misc]
+                hang_grace_s=90.0,  # loading a published model blocks Rasa for a while
                 env={
                     **serving_env(),
                     TOKEN_VARIABLE: settings.rasa_api_token(),

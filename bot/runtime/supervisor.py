@@ -1,6 +1,7 @@
 """Keeps every child of ``bot run`` alive once the stack has started.
 
-A child that exits, or fails its health check ``UNHEALTHY_AFTER`` times in a row, is
+A child that exits, or fails its health check ``UNHEALTHY_AFTER`` times in a row and for
+longer than its ``hang_grace_s`` (Rasa: 90 s, it does not answer while loading a model), is
 (killed and) restarted at once the first time, then after a backoff doubling from 1 s to
 30 s while it keeps failing; the others keep
 serving meanwhile (nginx sends the messages to the live Rasa instances). ``bot run`` gives
@@ -33,6 +34,7 @@ class Watched:
     service: Service
     failures: list[float] = field(default_factory=list)  # when it failed, for GIVE_UP_*
     bad_checks: int = 0
+    bad_since: float = 0.0
     restart_at: float | None = None  # set while it waits for its backoff
     started_at: float = field(default_factory=time.monotonic)
     healthy_once: bool = True  # children start healthy (wait_ready); restarts must prove it
@@ -93,8 +95,11 @@ class Supervisor:
                 item.bad_checks = 0
             elif item.healthy_once:
                 item.bad_checks += 1
-                if item.bad_checks >= UNHEALTHY_AFTER:
-                    self._failed(item, f"did not answer its health check {UNHEALTHY_AFTER} times")
+                if item.bad_checks == 1:
+                    item.bad_since = time.monotonic()
+                hung_s = time.monotonic() - item.bad_since
+                if item.bad_checks >= UNHEALTHY_AFTER and hung_s >= item.service.hang_grace_s:
+                    self._failed(item, f"did not answer its health check for {hung_s:.0f} s")
             elif time.monotonic() - item.started_at > STARTING_GRACE_S:
                 self._failed(item, f"did not become ready within {STARTING_GRACE_S:.0f} s")
         for item in self.watched:
