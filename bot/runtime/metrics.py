@@ -14,6 +14,7 @@ modules register there) on ``127.0.0.1:METRICS_PORT + i``; every series carries 
 """
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -44,11 +45,11 @@ EMERGENCY_RESPONSES = {"utter_urgent"}
 DEFAULT_LANGUAGE = "fr"  # the slot's initial value (domain/core.yml)
 
 
-class Conversation:
-    """What we need to remember of one conversation between two events."""
+class Turn:
+    """The message being answered in one conversation (its events come one by one)."""
 
     def __init__(self) -> None:
-        self.language = DEFAULT_LANGUAGE
+        self.language: str | None = None  # set by this turn's SlotSet, else looked up
         self.asked_at: float | None = None
 
 
@@ -68,15 +69,46 @@ def serve_metrics() -> None:
 
 
 class MetricsEventBroker(EventBroker):
-    def __init__(self) -> None:
-        self.conversations: dict[str, Conversation] = {}
+    def __init__(self, tracker_store_url: str | None = None) -> None:
+        self.turns: dict[str, Turn] = {}
+        self.tracker_store_url = tracker_store_url
+        self._engine: Any = None
         serve_metrics()
 
     @classmethod
     async def from_endpoint_config(
         cls, broker_config: EndpointConfig, event_loop: AbstractEventLoop | None = None
     ) -> MetricsEventBroker:
-        return cls()
+        return cls(broker_config.kwargs.get("tracker_store_url"))
+
+    def _stored_language(self, sender: str) -> str:
+        """The conversation's language when this turn did not change it.
+
+        Rasa stores a SlotSet only when the value changes, maybe on another instance, so the
+        events this instance saw are not enough: ask the shared tracker store (one indexed
+        query; this turn's events are not stored yet).
+        """
+        if not self.tracker_store_url:
+            return DEFAULT_LANGUAGE
+        import sqlalchemy as sa
+
+        if self._engine is None:
+            self._engine = sa.create_engine(self.tracker_store_url, pool_size=1)
+        with self._engine.connect() as connection:
+            row = connection.execute(
+                sa.text(
+                    "SELECT data FROM events WHERE sender_id = :sender AND type_name = 'slot' "
+                    "AND data LIKE '%\"language\"%' ORDER BY id DESC LIMIT 1"
+                ),
+                {"sender": sender},
+            ).first()
+        value = json.loads(row[0]).get("value") if row else None
+        return str(value) if value else DEFAULT_LANGUAGE
+
+    def _language(self, sender: str, turn: Turn) -> str:
+        if turn.language is None:
+            turn.language = self._stored_language(sender)
+        return turn.language
 
     def publish(self, event: dict[str, Any]) -> None:
         try:
@@ -86,24 +118,28 @@ class MetricsEventBroker(EventBroker):
 
     def _count(self, event: dict[str, Any]) -> None:
         sender = str(event.get("sender_id"))
-        state = self.conversations.setdefault(sender, Conversation())
-        kind = event.get("event")
-        labels = (INSTANCE, state.language)
+        kind, name = event.get("event"), event.get("name")
         if kind == "user":
-            state.asked_at = float(event.get("timestamp") or time.time())
-        elif kind == "slot" and event.get("name") == "language" and event.get("value"):
-            state.language = str(event["value"])
-        elif kind == "action" and event.get("name") in FALLBACK_ACTIONS:
-            FALLBACKS.labels(*labels).inc()
+            self.turns.pop(sender, None)
+            self.turns[sender] = turn = Turn()
+            turn.asked_at = float(event.get("timestamp") or time.time())
+            if len(self.turns) > 10_000:  # bounded memory: forget the oldest
+                self.turns.pop(next(iter(self.turns)))
+            return
+        turn = self.turns.get(sender)
+        if turn is None:
+            return  # not a turn of a user message (e.g. the session start)
+        if kind == "slot" and name == "language" and event.get("value"):
+            turn.language = str(event["value"])
+        elif kind == "action" and name in FALLBACK_ACTIONS:
+            FALLBACKS.labels(INSTANCE, self._language(sender, turn)).inc()
         elif kind == "bot":
             response = (event.get("metadata") or {}).get("utter_action")
             if response in DONT_KNOW_RESPONSES:
-                DONT_KNOW.labels(*labels).inc()
+                DONT_KNOW.labels(INSTANCE, self._language(sender, turn)).inc()
             if response in EMERGENCY_RESPONSES:
-                EMERGENCIES.labels(*labels).inc()
-        elif kind == "action" and event.get("name") == "action_listen" and state.asked_at:
-            MESSAGES.labels(*labels).inc()
-            REPLY_SECONDS.labels(INSTANCE).observe(max(0.0, time.time() - state.asked_at))
-            state.asked_at = None
-        if len(self.conversations) > 10_000:  # bounded memory: forget the oldest
-            self.conversations.pop(next(iter(self.conversations)))
+                EMERGENCIES.labels(INSTANCE, self._language(sender, turn)).inc()
+        elif kind == "action" and name == "action_listen" and turn.asked_at:
+            MESSAGES.labels(INSTANCE, self._language(sender, turn)).inc()
+            REPLY_SECONDS.labels(INSTANCE).observe(max(0.0, time.time() - turn.asked_at))
+            del self.turns[sender]

@@ -60,13 +60,14 @@ daemon off;
 master_process on;
 worker_processes 1;
 pid {prefix / "nginx.pid"};
-error_log {prefix / "error.log"} warn;
+# Both logs go to `bot run`, which writes them as rotated JSON lines (var/logs/nginx.log).
+error_log stderr warn;
 events {{ worker_connections 1024; }}
 http {{
     # Which instance answered each request ($upstream_addr): the first thing to look at.
     log_format stack '$remote_addr [$time_iso8601] "$request" $status $body_bytes_sent '
                      'upstream=$upstream_addr upstream_status=$upstream_status time=$request_time';
-    access_log {prefix / "access.log"} stack;
+    access_log /dev/stdout stack;
     client_body_temp_path {prefix / "tmp" / "body"};
     proxy_temp_path {prefix / "tmp" / "proxy"};
     fastcgi_temp_path {prefix / "tmp" / "fastcgi"};
@@ -117,4 +118,4 @@ def write_config(settings: Settings, prefix: Path = NGINX_DIR) -> Path:
 
 def command(settings: Settings, prefix: Path = NGINX_DIR) -> list[str]:
     config = write_config(settings, prefix)
-    return [nginx_binary(), "-p", str(prefix), "-c", str(config), "-e", str(prefix / "error.log")]
+    return [nginx_binary(), "-p", str(prefix), "-c", str(config), "-e", "stderr"]

@@ -7,6 +7,7 @@ that `bot run` restarted what was killed.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -67,14 +68,18 @@ def stack(trained_model: Path, tracker_url: str, tmp_path_factory: pytest.TempPa
         keys.delete(key)
 
 
+NGINX_LOG = PROJECT_ROOT / "var" / "logs" / "nginx.log"  # nginx's access log, as JSON lines
+
+
 def _upstreams(stack: Stack, since: int) -> list[str]:
-    log = (PROJECT_ROOT / "var" / "nginx" / "access.log").read_text()[since:]
-    return re.findall(r"POST /webhooks/rest/webhook [^\n]* upstream=(\S+)", log)
+    with NGINX_LOG.open(encoding="utf-8") as log:
+        log.seek(since)
+        lines = [json.loads(line)["message"] for line in log if line.strip()]
+    return [m.split(" upstream=")[1].split()[0] for m in lines if "POST /webhooks/rest/webhook" in m]
 
 
 def _access_log_size() -> int:
-    path = PROJECT_ROOT / "var" / "nginx" / "access.log"
-    return path.stat().st_size if path.exists() else 0
+    return NGINX_LOG.stat().st_size if NGINX_LOG.exists() else 0
 
 
 def _raw(stack: Stack, request: bytes) -> bytes:
