@@ -117,14 +117,15 @@ def main() -> None:
     results = {n: measure(n, model, args.conversations, args.seconds) for n in (1, 2)}
     one, two = (float(results[n]["throughput (messages/s)"]) for n in (1, 2))
     rows = list(results[1])
-    width = max(len(r) for r in rows)
+    ratio = "N = 2 / N = 1 throughput"
+    width = max(len(r) for r in [*rows, ratio])
     print(f"\n{args.conversations} closed-loop conversations through nginx, {args.seconds:.0f} s, "
           f"{os.cpu_count()} cores (shared)")
     print(f"{'measure':<{width}} | {'N = 1':>8} | {'N = 2':>8}")
     print(f"{'-' * width}-|-{'-' * 8}-|-{'-' * 8}")
     for row in rows:
         print(f"{row:<{width}} | {results[1][row]:>8} | {results[2][row]:>8}")
-    print(f"{'N = 2 / N = 1 throughput':<{width}} | {'':>8} | {two / one if one else float('nan'):>7.2f}x")
+    print(f"{ratio:<{width}} | {'':>8} | {two / one if one else float('nan'):>7.2f}x")
 
 
 if __name__ == "__main__":
