@@ -42,7 +42,7 @@ class Service:
     process: subprocess.Popen[bytes] | None = None
     # Liveness once started (default: `ready`); the supervisor restarts what fails it.
     alive: Callable[[], bool] | None = None
-    # Rebuilds the command at each (re)start, e.g. to pick up the published model.
+    # Rebuilds the command when the supervisor restarts it, e.g. for the published model.
     make_command: Callable[[], list[str]] | None = None
     # How long it may fail its health check before it is restarted.
     hang_grace_s: float = 10.0
@@ -168,8 +168,6 @@ def build_services(
 def start(service: Service) -> None:
     from bot.runtime.logs import pump, service_logger
 
-    if service.make_command:
-        service.command = service.make_command()
     # A session of its own: Ctrl-C in the terminal reaches `bot run` only, which then stops
     # the services in order (otherwise they die first and it looks like a crash).
     service.process = subprocess.Popen(

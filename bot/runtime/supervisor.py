@@ -78,6 +78,8 @@ class Supervisor:
             item.restart_at = None
             item.started_at = time.monotonic()
             item.healthy_once = False
+            if item.service.make_command:
+                item.service.command = item.service.make_command()
             start(item.service)
 
     def check_once(self) -> None:

@@ -62,6 +62,7 @@ def stack_env(tmp_path: Path, tracker_url: str, redis_prefix: str, instances: in
         "ACTION_PORT": str(free_port()),
         "WEB_PORT": str(free_port()),
         "PUBLIC_PORT": str(free_port()),
+        "TRUSTED_PROXIES": "127.0.0.1",  # the tests play the hospital's reverse proxy
         "DATABASE_URL": f"sqlite:///{tmp_path / 'trials.db'}",
         "TRACKER_STORE_URL": tracker_url,
         "LOCK_STORE_URL": f"redis://{REDIS_HOST}:{REDIS_PORT}/0?prefix={redis_prefix}",

@@ -98,6 +98,14 @@ def test_nginx_exposes_the_webhook_and_the_pages_only(stack: Stack) -> None:
     # Invalid framing never reaches Rasa: nginx answers 400 itself.
     bad = b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n{}"
     assert _raw(stack, bad).startswith(b"HTTP/1.1 400")
+    # The reverse proxy (trusted) says who the visitor is: nginx logs that address.
+    since = _access_log_size()
+    forwarded = b"GET /en/ HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: 203.0.113.9\r\nConnection: close\r\n\r\n"
+    assert _raw(stack, forwarded).startswith(b"HTTP/1.1 200")
+    deadline = time.monotonic() + 5
+    while "GET /en/" not in NGINX_LOG.read_text()[since:] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert re.search(r'"message": "203\.0\.113\.9 \[[^"]*\] \\"GET /en/ ', NGINX_LOG.read_text()[since:])
     big = b"x" * 100_000
     too_big = b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s" % (len(big), big)
     assert _raw(stack, too_big).startswith(b"HTTP/1.1 413")
@@ -251,5 +259,10 @@ def test_publishing_reaches_every_instance(stack: Stack, trained_model: Path, tm
         assert [running_model(both.instance(i)) for i in range(2)] == [copy.name] * 2
         status, replies = post(stack.front, f"pub-{uuid.uuid4().hex[:6]}", "qui dirige le centre ?")
         assert status == 200 and "Sebastian Amigorena" in texts(replies)
+        # An instance restarted later loads the published model, not the one of start-up.
+        printed_before = len(stack.printed())
+        os.kill(stack.rasa_pid(0), signal.SIGKILL)
+        stack.wait_for("rasa-1 is back", 180, after=printed_before)
+        assert running_model(both.instance(0)) == copy.name
     finally:
         publish_model(settings, trained_model)
