@@ -46,6 +46,8 @@ class Service:
     make_command: Callable[[], list[str]] | None = None
     # How long it may fail its health check before it is restarted.
     hang_grace_s: float = 10.0
+    # Run by the supervisor when it died, before the restart; may say what it did.
+    on_failure: Callable[[], str | None] | None = None
 
     @property
     def log_file(self) -> Path:
@@ -103,6 +105,16 @@ def serving_env() -> dict[str, str]:
     return {**rasa_env(), "OPENBLAS_NUM_THREADS": "1"}
 
 
+def release_turns(settings: Settings, instance: str) -> str | None:
+    """A dead instance's conversations go on at once on the others (bot/runtime/lock_owners.py)."""
+    if not settings.lock_store_url:
+        return None
+    from bot.runtime.lock_owners import release_dead_instance
+
+    freed = release_dead_instance(settings.lock_store_url, instance)
+    return f"handed {freed} conversation turn(s) of {instance} to the other instances" if freed else None
+
+
 def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Service]:
     from bot.runtime.publish import current_model
 
@@ -119,6 +131,7 @@ def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Serv
                 # A restarted instance loads the model published last, not the one of start-up.
                 make_command=lambda own=own: rasa_command(own, current_model(model), endpoints),  # type: ignore[misc]
                 hang_grace_s=90.0,  # loading a published model blocks Rasa for a while
+                on_failure=lambda name=name: release_turns(settings, name),  # type: ignore[misc]
                 env={
                     **serving_env(),
                     TOKEN_VARIABLE: settings.rasa_api_token(),

@@ -9,7 +9,9 @@ the tickets of live instances that are still busy (or still waiting in line). He
   lifetime can be a few seconds: only a dead instance's tickets expire;
 - waiters poll every 0.1 s instead of 1 s;
 - every change of a lock is a Redis transaction (WATCH/MULTI), so two instances issuing
-  tickets for the same conversation at the same moment cannot overwrite each other.
+  tickets for the same conversation at the same moment cannot overwrite each other;
+- each instance records the turns it holds (bot/runtime/lock_owners.py): when `bot run`
+  sees it die, it hands them back at once, without waiting for the lifetime.
 
 Used through endpoints.yml (``type: bot.runtime.lock_store.KeptAliveRedisLockStore``).
 """
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -25,6 +28,8 @@ from typing import Any
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.runtime.lock_owners import forget, owner_id, remember
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +44,8 @@ class KeptAliveRedisLockStore(RedisLockStore):
         self.lifetime_s = float(options.pop("lifetime", DEFAULT_LIFETIME_S))
         host = (endpoint_config.url if endpoint_config else None) or options.pop("host", "localhost")
         super().__init__(host=host, **options)
+        instance = os.environ.get("BOT_INSTANCE")  # set by `bot run` for each instance
+        self.owner = owner_id(instance) if instance else None
 
     # -- atomic changes -------------------------------------------------------------------
     def _modify(self, conversation_id: str, change: Callable[[TicketLock], Any]) -> Any:
@@ -113,12 +120,16 @@ class KeptAliveRedisLockStore(RedisLockStore):
         wait_time_in_seconds: float = POLL_S,
     ) -> AsyncIterator[TicketLock]:
         ticket = self.issue_ticket(conversation_id)
+        if self.owner:
+            remember(self.red, self.key_prefix, self.owner, conversation_id, ticket)
         keeper = asyncio.ensure_future(self._keep_alive(conversation_id, ticket))
         try:
             yield await self._wait_for_turn(conversation_id, ticket)
         finally:
             keeper.cancel()
             self.cleanup(conversation_id, ticket)
+            if self.owner:
+                forget(self.red, self.key_prefix, self.owner, conversation_id, ticket)
 
     async def _wait_for_turn(self, conversation_id: str, ticket: int) -> TicketLock:
         deadline = time.monotonic() + MAX_WAIT_S

@@ -69,9 +69,20 @@ class Supervisor:
                 f"(last: {why}); stopping everything. See {LOG_DIR / (name + '.log')}"
             )
         _kill(item.service)
+        self._after_failure(item.service)
         item.restart_at = now + item.backoff_s
         item.bad_checks = 0
         self.say(f"{name} {why}; restarting it in {item.backoff_s:.0f} s (the others keep serving).")
+
+    def _after_failure(self, service: Service) -> None:
+        if not service.on_failure:
+            return
+        try:
+            done = service.on_failure()
+        except Exception as exc:  # noqa: BLE001 - the restart matters more
+            done = f"could not clean up after {service.name} ({exc})"
+        if done:
+            self.say(done[0].upper() + done[1:] + ".")
 
     def _restart_due(self, item: Watched) -> None:
         if item.restart_at is not None and time.monotonic() >= item.restart_at:

@@ -102,3 +102,35 @@ def test_a_dead_instance_ticket_blocks_for_one_lifetime_at_most(lock_store: Any)
     asyncio.run(next_message())
     assert LIFETIME_S * 0.5 <= waited[0] <= LIFETIME_S + 1.0, waited
     assert lock_store.get_lock(conversation) is None
+
+
+def test_the_turns_of_a_dead_instance_are_handed_back_at_once(
+    lock_store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`bot run` saw the instance die: its conversations go on without waiting for the lifetime."""
+    from bot.runtime.lock_owners import lock_prefix_of, owner_id, release_all, remember
+
+    conversation = "patient-instance-killed"
+    lock_store.lifetime_s = 60.0  # as if the lifetime were long: only the release can free it
+    dead = owner_id("rasa-9")
+    ticket = lock_store.issue_ticket(conversation)
+    remember(lock_store.red, lock_store.key_prefix, dead, conversation, ticket)
+    prefix = lock_store.key_prefix.split(":")[0]
+    assert lock_prefix_of(f"{REDIS_URL}?prefix={prefix}") == lock_store.key_prefix
+    waited: list[float] = []
+
+    async def next_message() -> None:
+        start = time.monotonic()
+        async with lock_store.lock(conversation):
+            waited.append(time.monotonic() - start)
+
+    async def release_soon() -> None:
+        await asyncio.sleep(0.5)
+        assert release_all(lock_store.red, lock_store.key_prefix, dead) == 1
+
+    async def both() -> None:
+        await asyncio.gather(next_message(), release_soon())
+
+    asyncio.run(both())
+    assert 0.4 <= waited[0] <= 1.5, waited
+    assert lock_store.get_lock(conversation) is None
