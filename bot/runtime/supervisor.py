@@ -69,10 +69,10 @@ class Supervisor:
                 f"(last: {why}); stopping everything. See {LOG_DIR / (name + '.log')}"
             )
         _kill(item.service)
-        self._after_failure(item.service)
         item.restart_at = now + item.backoff_s
         item.bad_checks = 0
         self.say(f"{name} {why}; restarting it in {item.backoff_s:.0f} s (the others keep serving).")
+        self._after_failure(item.service)
 
     def _after_failure(self, service: Service) -> None:
         if not service.on_failure:

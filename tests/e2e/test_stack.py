@@ -225,6 +225,7 @@ def _drill(stack: Stack, tracker_url: str, kill: int, back: str, back_within_s: 
     print(f"\n{back} killed: back after {back_at - killed_at:.1f} s; conversations answered again "
           f"after {worst:.1f} s at worst; {sum(len(c.sent) for c in clients)} messages, "
           f"{sum(s.status != 200 for c in clients for s in c.sent)} not acknowledged, 0 lost, 0 duplicated")
+    print("bot run said: " + " | ".join(stack.printed()[printed_before:].strip().splitlines()))
     assert all(d is not None and d <= ANSWER_AGAIN_WITHIN_S for d in delays), delays
     return delays  # type: ignore[return-value]
 
