@@ -23,8 +23,9 @@ train: setup
 lint: setup
 	@.venv/bin/ruff check .
 
-bench: setup ## speed and memory: the assistant, the trial store
+bench: setup ## speed and memory: the assistant, the trial store, N = 1 vs N = 2 instances
 	@.venv/bin/python -m bench.assistant
 	@.venv/bin/python -m bench.trials
 	@.venv/bin/python -m bench.trials_sync
 	@.venv/bin/python -m bench.language
+	@.venv/bin/python -m bench.stack

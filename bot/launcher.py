@@ -1,8 +1,10 @@
 """``bot run``: prepare everything, then run the action server, Rasa and the chat page together.
 
-Start-up order: trial store migrated and seeded, model trained if its inputs changed, then the
-three processes; the command waits until each answers, prints where to chat, and on Ctrl-C
-(or SIGTERM) stops them all.
+Start-up order: settings and stores checked (bot/runtime/preflight.py), trial store migrated
+and seeded, model trained if its inputs changed, then the processes (with RASA_INSTANCES > 1:
+N Rasa instances and nginx in front, bot/runtime/nginx.py); the command waits until each
+answers, prints where to chat, then supervises them (bot/runtime/supervisor.py: a child that
+dies is restarted) until Ctrl-C (or SIGTERM) stops them all.
 """
 from __future__ import annotations
 
@@ -43,10 +45,21 @@ class Service:
     ready: Callable[[], bool]
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen[bytes] | None = None
+    # Liveness once started (default: `ready`); the supervisor restarts what fails it.
+    alive: Callable[[], bool] | None = None
+    # Rebuilds the command when the supervisor restarts it, e.g. for the published model.
+    make_command: Callable[[], list[str]] | None = None
+    # How long it may fail its health check before it is restarted.
+    hang_grace_s: float = 10.0
+    # Run by the supervisor when it died, before the restart; may say what it did.
+    on_failure: Callable[[], str | None] | None = None
 
     @property
     def log_file(self) -> Path:
         return LOG_DIR / f"{self.name}.log"
+
+    def health(self) -> bool:
+        return (self.alive or self.ready)()
 
 
 def free_port() -> int:
@@ -74,34 +87,81 @@ def rasa_answers(settings: Settings) -> bool:
     )
 
 
+def rasa_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
+    """One Rasa instance, on ``settings.rasa_port`` (see :meth:`Settings.instance`)."""
+    return [
+        sys.executable, "-m", "bot.rasa_server", "run",  # Rasa's CLI, one fix applied
+        "--model", str(model),
+        "--endpoints", str(endpoints),
+        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--interface", settings.host,
+        "--port", str(settings.rasa_port),
+        "--enable-api",  # with the token bot.rasa_server adds from the environment
+        "--cors", *settings.cors_origins,
+    ]
+
+
+def instance_name(settings: Settings, index: int) -> str:
+    return "rasa" if settings.rasa_instances == 1 else f"rasa-{index + 1}"
+
+
+def serving_env() -> dict[str, str]:
+    # One BLAS thread per process: N instances on N cores, not N × cores threads fighting.
+    return {**rasa_env(), "OPENBLAS_NUM_THREADS": "1"}
+
+
+def release_turns(settings: Settings, instance: str) -> str | None:
+    """A dead instance's conversations go on at once on the others (bot/runtime/lock_owners.py)."""
+    if not settings.lock_store_url:
+        return None
+    from bot.runtime.lock_owners import release_dead_instance
+
+    freed = release_dead_instance(settings.lock_store_url, instance)
+    return f"handed {freed} conversation turn(s) of {instance} to the other instances" if freed else None
+
+
+def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Service]:
+    from bot.runtime.publish import current_model
+
+    services = []
+    for index in range(settings.rasa_instances):
+        own = settings.instance(index)
+        name = instance_name(settings, index)
+        services.append(
+            Service(
+                name=name,
+                command=rasa_command(own, model, endpoints),
+                ready=lambda own=own: rasa_answers(own),  # type: ignore[misc]
+                alive=lambda own=own: _http_ok(own.rasa_url + "/"),  # type: ignore[misc]
+                # A restarted instance loads the model published last, not the one of start-up.
+                make_command=lambda own=own: rasa_command(own, current_model(model), endpoints),  # type: ignore[misc]
+                hang_grace_s=90.0,  # loading a published model blocks Rasa for a while
+                on_failure=lambda name=name: release_turns(settings, name),  # type: ignore[misc]
+                env={
+                    **serving_env(),
+                    TOKEN_VARIABLE: settings.rasa_api_token(),
+                    "BOT_INSTANCE": name,
+                    "BOT_METRICS_PORT": str(settings.metrics_port + index),
+                },
+            )
+        )
+    return services
+
+
 def build_services(
     settings: Settings, model: Path, endpoints_file: Path = VAR_DIR / "endpoints.yml"
 ) -> list[Service]:
     endpoints = write_endpoints(settings, endpoints_file)
     python = sys.executable
-    env = rasa_env()
-    return [
+    env = serving_env()
+    services = [
         Service(
             name="actions",
             command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
             ready=lambda: _http_ok(f"http://{settings.host}:{settings.action_port}/health"),
             env={**env, "SANIC_HOST": settings.host, "DATABASE_URL": settings.database_url},
         ),
-        Service(
-            name="rasa",
-            command=[
-                python, "-m", "bot.rasa_server", "run",  # Rasa's CLI, one fix applied
-                "--model", str(model),
-                "--endpoints", str(endpoints),
-                "--credentials", str(PROJECT_ROOT / "credentials.yml"),
-                "--interface", settings.host,
-                "--port", str(settings.rasa_port),
-                "--enable-api",  # with the token bot.rasa_server adds from the environment
-                "--cors", *settings.cors_origins,
-            ],
-            ready=lambda: rasa_answers(settings),
-            env={**env, TOKEN_VARIABLE: settings.rasa_api_token()},
-        ),
+        *rasa_services(settings, model, endpoints),
         Service(
             name="web",
             command=[python, "-m", "bot.web"],
@@ -109,21 +169,35 @@ def build_services(
             env=env,
         ),
     ]
+    if settings.behind_nginx:
+        from bot.runtime import nginx
+
+        services.append(
+            Service(
+                name="nginx",
+                command=nginx.command(settings),
+                ready=lambda: _http_ok(f"{settings.front_url}{nginx.HEALTH_PATH}"),
+                env=env,
+            )
+        )
+    return services
 
 
 def start(service: Service) -> None:
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    log = service.log_file.open("ab")
+    from bot.runtime.logs import pump, service_logger
+
     # A session of its own: Ctrl-C in the terminal reaches `bot run` only, which then stops
     # the services in order (otherwise they die first and it looks like a crash).
     service.process = subprocess.Popen(
         service.command,
         cwd=PROJECT_ROOT,
         env=service.env,
-        stdout=log,
+        stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    assert service.process.stdout is not None
+    pump(service.process.stdout, service_logger(service.name, service.log_file), service.process.pid)
 
 
 def wait_ready(services: list[Service], timeout_s: float = START_TIMEOUT_S) -> None:
@@ -208,17 +282,6 @@ def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterat
                 os.environ[key] = value
 
 
-def busy_ports(settings: Settings) -> list[str]:
-    """The ports we need that something already listens on (another `bot run`, say)."""
-    wanted = {"RASA_PORT": settings.rasa_port, "ACTION_PORT": settings.action_port, "WEB_PORT": settings.web_port}
-    busy = []
-    for variable, port in wanted.items():
-        with socket.socket() as sock:
-            if sock.connect_ex((settings.host, port)) == 0:
-                busy.append(f"{port} ({variable})")
-    return busy
-
-
 def _interrupt(signum: int, frame: object) -> None:
     """SIGTERM behaves like Ctrl-C: one clean way out."""
     raise KeyboardInterrupt
@@ -242,25 +305,35 @@ def start_trial_sync(settings: Settings) -> DailySync | None:
     from bot.trials.schedule import start_daily_sync
 
     return start_daily_sync(settings)
+def _prepare(settings: Settings) -> Path:
+    """Checks, store migration, retention, model: everything before a process starts."""
+    from bot.runtime.preflight import check_all
+    from bot.runtime.publish import set_current_model
+
+    check_all(settings)  # one clear line per problem (StartupError is a RuntimeError)
+    prepare_store(settings)
+    purge_old_conversations(settings)
+    model = ensure_model()
+    set_current_model(model)  # what a restarted instance loads, until the next publish
+    return model
+
+
+def _what_runs(settings: Settings) -> str:
+    if not settings.behind_nginx:
+        return "the action server, Rasa and the chat page"
+    return f"the action server, {settings.rasa_instances} Rasa instances, the chat page and nginx"
 
 
 def run(args: argparse.Namespace) -> int:
     from bot.faq.model import FaqFormatError
+    from bot.runtime.publish import record_running_instances
+    from bot.runtime.supervisor import GaveUp, Supervisor
 
+    if getattr(args, "rasa_instances", None):
+        os.environ["RASA_INSTANCES"] = str(args.rasa_instances)  # the children read it too
     settings = load_settings()
-    busy = busy_ports(settings)
-    if busy:
-        # Otherwise the old servers would answer our readiness checks and we'd report success.
-        print(
-            f"error: port {', '.join(busy)} already in use on {settings.host}: is the assistant "
-            "already running? Stop it, or choose other ports with these variables.",
-            file=sys.stderr,
-        )
-        return 1
     try:
-        prepare_store(settings)
-        purge_old_conversations(settings)
-        model = ensure_model()
+        model = _prepare(settings)
     except FaqFormatError as exc:
         print(f"error: the FAQ has a problem, nothing was started:\n{exc}", file=sys.stderr)
         return 1
@@ -271,36 +344,40 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     daily_sync = start_trial_sync(settings)
     try:
+        record_running_instances(settings.rasa_instances)  # where publish_model finds them
         for service in services:
             start(service)
-        print("Starting the action server, Rasa and the chat page...", flush=True)
+        print(f"Starting {_what_runs(settings)}...", flush=True)
         started = time.monotonic()
         wait_ready(services)
+        url = settings.public_url
         print(
-            f"\nReady in {time.monotonic() - started:.0f} s. Chat at {settings.web_url}/ "
-            f"(English: {settings.web_url}/en/). Logs in {LOG_DIR.relative_to(PROJECT_ROOT)}/. "
+            f"\nReady in {time.monotonic() - started:.0f} s. Chat at {url}/ "
+            f"(English: {url}/en/). Logs in {LOG_DIR.relative_to(PROJECT_ROOT)}/. "
             "Press Ctrl-C to stop.",
             flush=True,
         )
         last_purge = time.monotonic()
-        while all(s.process and s.process.poll() is None for s in services):
-            time.sleep(1)
+
+        def daily() -> None:
+            nonlocal last_purge
             if time.monotonic() - last_purge > PURGE_EVERY_S:
                 last_purge = time.monotonic()
                 purge_old_conversations(settings)
-        failed = [s.name for s in services if s.process and s.process.poll() is not None]
-        print(f"error: {', '.join(failed)} stopped unexpectedly; see {LOG_DIR}", file=sys.stderr)
-        return 1
+
+        Supervisor(services, say=lambda line: print(line, flush=True)).run(every=daily)
+        return 0  # not reached: the supervisor returns by an exception
     except KeyboardInterrupt:
         print("\nStopping...", flush=True)
         return 0
-    except RuntimeError as exc:
+    except (GaveUp, RuntimeError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     finally:
         if daily_sync:
             daily_sync.stop()
         stop(services)
+        record_running_instances(None)
 
 
 def train(args: argparse.Namespace) -> int:
@@ -319,6 +396,11 @@ def train(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     run_parser = subparsers.add_parser(
         "run", help="train if needed, then run the assistant and its chat page (Ctrl-C stops)"
+    )
+    run_parser.add_argument(
+        "--rasa-instances", type=int, metavar="N",
+        help="N Rasa processes behind nginx (default: RASA_INSTANCES, else 1); N > 1 needs "
+        "PostgreSQL and Redis (README, Deploying)",
     )
     run_parser.set_defaults(handler=run)
     train_parser = subparsers.add_parser("train", help="train the model if its inputs changed")

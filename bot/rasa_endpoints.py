@@ -34,19 +34,32 @@ def tracker_store_config(url: str) -> dict[str, Any]:
     return {key: value for key, value in config.items() if value not in (None, {})}
 
 
-def lock_store_config(url: str | None) -> dict[str, Any] | None:
-    """Redis lock store (needed with several Rasa processes); in-memory when no URL."""
+LOCK_STORE_CLASS = "bot.runtime.lock_store.KeptAliveRedisLockStore"
+
+
+def lock_store_config(url: str | None, lifetime_s: float | None = None) -> dict[str, Any] | None:
+    """Redis lock store (needed with several Rasa processes); in-memory when no URL.
+
+    ``redis://host:port/db?prefix=name``; the prefix (letters and digits) keeps the keys of
+    two deployments sharing one Redis apart. Ours keeps live tickets alive, so a short
+    lifetime only expires a dead instance's tickets (bot/runtime/lock_store.py).
+    """
     if not url:
         return None
     parsed = make_url(url)
     config = {
-        "type": "redis",
+        "type": LOCK_STORE_CLASS,
         "url": parsed.host or "127.0.0.1",
         "port": parsed.port or 6379,
         "password": parsed.password,
         "db": int(parsed.database or 0),
+        "key_prefix": parsed.query.get("prefix"),
+        "lifetime": lifetime_s,
     }
     return {key: value for key, value in config.items() if value is not None}
+
+
+METRICS_BROKER_CLASS = "bot.runtime.metrics.MetricsEventBroker"
 
 
 def endpoints_config(settings: Settings) -> dict[str, Any]:
@@ -54,9 +67,11 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
         "action_endpoint": {"url": settings.action_url},
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }
-    lock_store = lock_store_config(settings.lock_store_url)
+    lock_store = lock_store_config(settings.lock_store_url, settings.lock_lifetime_s)
     if lock_store:
         config["lock_store"] = lock_store
+    # Counts messages, latency, fallbacks... from the events Rasa stores (bot/runtime/metrics.py).
+    config["event_broker"] = {"type": METRICS_BROKER_CLASS, "tracker_store_url": settings.tracker_store_url}
     return config
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,6 +66,43 @@ class Settings:
     trials_sync_interval_s: float = 2.0  # between two registry requests (30/min)
     trials_sync_retries: int = 5  # per request: timeouts, 429, 5xx, cut pages
     trials_sync_backoff_s: float = 2.0  # first wait between retries, doubled each time
+    # Production stack (bot/runtime/): N Rasa processes behind nginx when N > 1.
+    rasa_instances: int = 1
+    public_port: int = 8080  # nginx's port when it fronts the assistant
+    public_base_url: str | None = None  # e.g. https://assistant.example.org (reverse proxy)
+    trusted_proxies: list[str] = field(default_factory=list)  # addresses allowed to set X-Forwarded-*
+    lock_lifetime_s: int = 3  # a dead instance's conversations wait at most this long
+    metrics_port: int = 9405  # instance i serves /metrics on metrics_port + i (localhost)
+
+    @property
+    def behind_nginx(self) -> bool:
+        return self.rasa_instances > 1
+
+    @property
+    def rasa_ports(self) -> list[int]:
+        """Instance i listens on rasa_port + i (localhost; nginx is the public side)."""
+        return [self.rasa_port + index for index in range(self.rasa_instances)]
+
+    def instance(self, index: int) -> Settings:
+        """The settings as seen by Rasa instance ``index``: its own port, alone at that URL."""
+        return replace(self, rasa_port=self.rasa_ports[index], rasa_instances=1)
+
+    @property
+    def front_url(self) -> str:
+        """nginx, on this machine (when it runs: RASA_INSTANCES > 1)."""
+        return f"http://{self.host}:{self.public_port}"
+
+    @property
+    def public_url(self) -> str:
+        """Where people open the chat page: PUBLIC_BASE_URL, else the local front door."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        return self.front_url if self.behind_nginx else self.web_url
+
+    @property
+    def chat_api_url(self) -> str:
+        """Where the widget sends messages: behind nginx the page's own origin, else Rasa."""
+        return self.public_url if self.behind_nginx or self.public_base_url else self.rasa_url
 
     @property
     def rasa_url(self) -> str:
@@ -111,6 +148,12 @@ def load_settings() -> Settings:
         trials_sync_interval_s=float(os.environ.get("TRIALS_SYNC_INTERVAL_S", "2.0")),
         trials_sync_retries=int(os.environ.get("TRIALS_SYNC_RETRIES", "5")),
         trials_sync_backoff_s=float(os.environ.get("TRIALS_SYNC_BACKOFF_S", "2.0")),
+        rasa_instances=int(os.environ.get("RASA_INSTANCES", "1")),
+        public_port=int(os.environ.get("PUBLIC_PORT", "8080")),
+        public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
+        trusted_proxies=_csv(os.environ.get("TRUSTED_PROXIES", "")),
+        lock_lifetime_s=int(os.environ.get("LOCK_LIFETIME_S", "3")),
+        metrics_port=int(os.environ.get("METRICS_PORT", "9405")),
     )
 
 

@@ -3,7 +3,8 @@
 #   - .venv with Python 3.10 and the exact pins of requirements.lock (re-installed only when
 #     the lock file or the interpreter changed);
 #   - the project itself, installed in editable mode (gives the `bot` command);
-#   - with --browser: Debian's chromium, for the browser tests (Playwright never downloads one).
+#   - with --browser: Debian's chromium, for the browser tests (Playwright never downloads one),
+#     and Debian's nginx, for the tests of the several-instance stack.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -37,15 +38,25 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
   echo "$wanted" > "$stamp"
 fi
 
-if [ "$with_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
-  echo "setup: installing Debian's chromium for the browser tests"
+# Debian packages the tests need, installed as root when missing: chromium (browser tests),
+# nginx (the several-instance stack, bot/runtime/nginx.py). `make run` (one Rasa) needs neither.
+apt_install() {
+  local package="$1" why="$2"
+  echo "setup: installing Debian's $package ($why)"
   if [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   elif sudo -n true 2>/dev/null; then
-    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   else
-    echo "setup: /usr/bin/chromium is missing and this user cannot install it." >&2
-    echo "       Ask an administrator to run: apt-get install chromium" >&2
+    echo "setup: $package is missing and this user cannot install it." >&2
+    echo "       Ask an administrator to run: apt-get install $package" >&2
     exit 1
   fi
+}
+
+if [ "$with_browser" = 1 ] && [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium "for the browser tests"
+fi
+if [ "$with_browser" = 1 ] && [ ! -x /usr/sbin/nginx ]; then
+  apt_install nginx "for the tests of several Rasa instances behind nginx"
 fi

@@ -97,7 +97,9 @@ def _esc(value: object) -> str:
 def content_security_policy(settings: Settings) -> str:
     """Only our own scripts and styles; the page may talk to itself and to Rasa, nothing else.
 
-    Images may come from http(s) because Rasa responses can carry an ``image`` URL.
+    Rasa is reached at ``settings.chat_api_url``: the page's own public origin behind nginx or
+    the hospital's proxy (PUBLIC_BASE_URL), Rasa's port otherwise. Images may come from
+    http(s) because Rasa responses can carry an ``image`` URL.
     """
     return "; ".join(
         [
@@ -105,7 +107,7 @@ def content_security_policy(settings: Settings) -> str:
             "script-src 'self'",
             "style-src 'self'",
             "img-src 'self' data: https: http:",
-            f"connect-src 'self' {settings.rasa_url}",
+            f"connect-src 'self' {settings.chat_api_url}",
             "base-uri 'none'",
             "form-action 'self'",
             "frame-ancestors 'none'",
@@ -128,7 +130,7 @@ class Pages:
     def _widget_tag(self, lang: str) -> str:
         attrs = {
             "src": f"/static/curie-chat.js?v={self.version}",
-            "data-rasa-url": self.settings.rasa_url,
+            "data-rasa-url": self.settings.chat_api_url,
             "data-lang": lang,
             "data-target": "curie-chat",
             "data-privacy-url": PATHS[lang]["privacy"],
@@ -232,7 +234,7 @@ def run(settings: Settings) -> None:
     url = f"http://{settings.host}:{settings.web_port}"
 
     def announce(*_: object) -> None:
-        log.info("chat page on %s/fr/ and %s/en/ (Rasa expected at %s)", url, url, settings.rasa_url)
+        log.info("chat page on %s/fr/ and %s/en/ (Rasa expected at %s)", url, url, settings.chat_api_url)
 
     web.run_app(
         create_app(settings),

@@ -1,0 +1,47 @@
+"""Small pieces of the production stack: nginx missing is one clear line; children's logs
+are JSON lines, rotated."""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from bot.launcher import free_port
+from bot.runtime import logs, nginx
+from bot.runtime.preflight import StartupError, check_all
+from bot.settings import load_settings
+
+
+def test_nginx_missing_is_one_line_saying_what_to_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(nginx.shutil, "which", lambda name: None)
+    monkeypatch.setattr(nginx, "CANDIDATES", ())
+    settings = replace(
+        load_settings(), host="127.0.0.1", rasa_instances=2, rasa_port=free_port(), action_port=free_port(),
+        web_port=free_port(), public_port=free_port(), metrics_port=free_port(),
+        tracker_store_url="postgresql://postgres@127.0.0.1:5432/test", lock_store_url="redis://127.0.0.1:6379/0",
+    )
+    with pytest.raises(StartupError) as raised:
+        check_all(settings)
+    message = str(raised.value)
+    assert "\n" not in message and "apt-get install nginx" in message and "RASA_INSTANCES=1" in message
+
+
+def test_children_output_becomes_rotated_json_lines(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(logs, "MAX_BYTES", 2000)
+    path = tmp_path / "child.log"
+    logger = logs.service_logger(f"child-{tmp_path.name}", path)
+    output = io.BytesIO("".join(f"ligne {n} : réponse\n" for n in range(100)).encode())
+    logs.pump(output, logger, pid=4242).join(timeout=10)
+    for handler in logger.handlers:
+        handler.flush()
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert records[-1]["message"] == "ligne 99 : réponse" and records[-1]["pid"] == 4242
+    assert records[-1]["service"] == f"child-{tmp_path.name}" and records[-1]["time"].endswith("Z")
+    assert (tmp_path / "child.log.1").is_file()  # rotated
+    assert path.stat().st_size <= 2000
+    for handler in list(logger.handlers):
+        logger.removeHandler(handler)
+        handler.close()
