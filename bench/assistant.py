@@ -28,6 +28,7 @@ from bot import launcher  # noqa: E402
 from bot.launcher import free_port  # noqa: E402
 from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
 from bot.settings import PROJECT_ROOT, load_settings  # noqa: E402
+from bench.stats import percentile  # noqa: E402
 
 PROTOTYPE = {
     "training (s)": "70",
@@ -45,12 +46,6 @@ MESSAGES = [
     ("what are the side effects", "en"), ("trials for lung cancer", "en"),
     ("I can't breathe", "en"), ("thanks a lot", "en"), ("tell me about NCT04956640", "en"),
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def rss_mb(pid: int) -> float:
@@ -147,10 +142,10 @@ def main() -> None:
             rows.append((f"RSS {service.name} (MiB)", f"{rss_mb(service.process.pid):,.0f}"))
         rows += [
             ("REST p50 sequential (ms)", f"{statistics.median(sequential):.1f}"),
-            ("REST p95 sequential (ms)", f"{percentile(sequential, 95):.1f}"),
+            ("REST p95 sequential (ms)", f"{percentile(sequential, 0.95):.1f}"),
             ("slowest message, p50 sequential (ms)", slowest(sequential_timed)),
             ("REST p50, 10 concurrent conversations (ms)", f"{statistics.median(concurrent):.1f}"),
-            ("REST p95, 10 concurrent conversations (ms)", f"{percentile(concurrent, 95):.1f}"),
+            ("REST p95, 10 concurrent conversations (ms)", f"{percentile(concurrent, 0.95):.1f}"),
             ("throughput, 10 concurrent (messages/s)", f"{len(concurrent) / wall:.0f}"),
             ("messages measured (sequential / concurrent)", f"{len(sequential)} / {len(concurrent)}"),
         ]

@@ -36,6 +36,7 @@ from bot.trials.search import search  # noqa: E402
 from bot.trials.seed import bundled_files  # noqa: E402
 from bot.trials.store import set_flag  # noqa: E402
 from bot.trials.understand import parse_trial_request  # noqa: E402
+from bench.stats import percentile  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 STATUSES = (["RECRUITING"] * 8 + ["COMPLETED"] * 5 + ["ACTIVE_NOT_RECRUITING"] * 2 + ["NOT_YET_RECRUITING"] * 2
@@ -102,11 +103,6 @@ def generate(n: int, max_sites: int, out_dir: Path, page_size: int = 1000) -> li
             files.append(path)
             page = []
     return files
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def bench_backend(name: str, url: str, files: list[Path], n: int, repeat: int) -> list[str]:
