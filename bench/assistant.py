@@ -24,11 +24,11 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+from bench.stats import percentile  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.launcher import free_port  # noqa: E402
 from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
 from bot.settings import PROJECT_ROOT, load_settings  # noqa: E402
-from bench.stats import percentile  # noqa: E402
 
 PROTOTYPE = {
     "training (s)": "70",

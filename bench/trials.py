@@ -29,6 +29,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.stats import percentile  # noqa: E402
 from bot.trials import migrate  # noqa: E402
 from bot.trials.db import dispose_engine, session_scope  # noqa: E402
 from bot.trials.importer import import_paths  # noqa: E402
@@ -36,7 +37,6 @@ from bot.trials.search import search  # noqa: E402
 from bot.trials.seed import bundled_files  # noqa: E402
 from bot.trials.store import set_flag  # noqa: E402
 from bot.trials.understand import parse_trial_request  # noqa: E402
-from bench.stats import percentile  # noqa: E402
 
 PG_URL = os.environ.get("BENCH_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/test")
 STATUSES = (["RECRUITING"] * 8 + ["COMPLETED"] * 5 + ["ACTIVE_NOT_RECRUITING"] * 2 + ["NOT_YET_RECRUITING"] * 2
