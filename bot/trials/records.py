@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import MISSING, Field, dataclass, field, fields
+from functools import cache
 from typing import Any
 
 # ClinicalTrials.gov v2 overall statuses (classic free-text statuses are mapped onto these).
@@ -72,10 +73,10 @@ COMMAS = Codec(lambda values: ",".join(values), _split(","))  # enums: "PHASE1,P
 REQUIRED: Any = MISSING  # a field every record gives (no default)
 
 
-def column(default: Any = None, *, codec: Codec = PLAIN, name: str | None = None, detail: bool = True) -> Any:
-    """A field stored in a column of its row (``name``, default the field's own name);
+def column(default: Any = None, *, codec: Codec = PLAIN, detail: bool = True) -> Any:
+    """A field stored in the column of the same name of its row;
     ``detail``: shown in :class:`bot.trials.views.TrialDetail`."""
-    return field(default=default, metadata={"codec": codec, "column": name, "detail": detail})
+    return field(default=default, metadata={"codec": codec, "detail": detail})
 
 
 def rows(*, item: type | None = None, detail: bool = True) -> Any:
@@ -84,10 +85,10 @@ def rows(*, item: type | None = None, detail: bool = True) -> Any:
     return field(default=(), metadata={"rows": item, "detail": detail})
 
 
-def stored_columns(cls: type) -> dict[str, tuple[str, Codec]]:
-    """Field name -> (column name, codec), for the fields of ``cls`` stored on its own row."""
-    return {f.name: (f.metadata["column"] or f.name, f.metadata["codec"]) for f in fields(cls)
-            if "codec" in f.metadata}
+@cache  # asked for every record and every site of an import
+def stored_columns(cls: type) -> dict[str, Codec]:
+    """Field (= column) name -> codec, for the fields of ``cls`` stored on its own row."""
+    return {f.name: f.metadata["codec"] for f in fields(cls) if "codec" in f.metadata}
 
 
 def child_fields(cls: type) -> dict[str, type | None]:
@@ -101,13 +102,13 @@ def detail_fields(cls: type) -> list[Field[Any]]:
 
 def to_columns(obj: Any) -> dict[str, Any]:
     """The column values of a record (or sub-record) for its own row."""
-    return {col: codec.encode(getattr(obj, name)) for name, (col, codec) in stored_columns(type(obj)).items()}
+    return {name: codec.encode(getattr(obj, name)) for name, codec in stored_columns(type(obj)).items()}
 
 
 def from_columns(cls: type, row: Any, names: Any = None) -> dict[str, Any]:
     """Field values read back from a row (any object with the columns as attributes)."""
     columns = stored_columns(cls)
-    return {name: columns[name][1].decode(getattr(row, columns[name][0])) for name in (names or columns)}
+    return {name: columns[name].decode(getattr(row, name)) for name in (names or columns)}
 
 
 @dataclass(frozen=True)
