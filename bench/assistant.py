@@ -142,10 +142,10 @@ def main() -> None:
             rows.append((f"RSS {service.name} (MiB)", f"{rss_mb(service.process.pid):,.0f}"))
         rows += [
             ("REST p50 sequential (ms)", f"{statistics.median(sequential):.1f}"),
-            ("REST p95 sequential (ms)", f"{percentile(sequential, 0.95):.1f}"),
+            ("REST p95 sequential (ms)", f"{percentile(sequential, 95):.1f}"),
             ("slowest message, p50 sequential (ms)", slowest(sequential_timed)),
             ("REST p50, 10 concurrent conversations (ms)", f"{statistics.median(concurrent):.1f}"),
-            ("REST p95, 10 concurrent conversations (ms)", f"{percentile(concurrent, 0.95):.1f}"),
+            ("REST p95, 10 concurrent conversations (ms)", f"{percentile(concurrent, 95):.1f}"),
             ("throughput, 10 concurrent (messages/s)", f"{len(concurrent) / wall:.0f}"),
             ("messages measured (sequential / concurrent)", f"{len(sequential)} / {len(concurrent)}"),
         ]

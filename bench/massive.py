@@ -262,19 +262,19 @@ async def evaluate(model: str, data_dir: Path, rows_by_locale: dict[str, list[di
                 f1_score(gold, pred, labels=gold_labels, average="macro", zero_division=0), 4),
             "weighted_f1": round(f1_score(gold, pred, average="weighted", zero_division=0), 4),
             "n_gold_intents": len(gold_labels),
-            "latency_ms": {"p50": round(percentile(lat, 0.50), 2), "p95": round(percentile(lat, 0.95), 2),
+            "latency_ms": {"p50": round(percentile(lat, 50), 2), "p95": round(percentile(lat, 95), 2),
                            "mean": round(statistics.mean(lat), 2), "max": round(max(lat), 2)},
             # CPU time per parse: on a shared machine, wall-clock latency includes waiting
             # for a core; CPU time does not (it can exceed wall time when TF uses 2 threads).
-            "cpu_ms": {"p50": round(percentile(cpu, 0.50), 2), "p95": round(percentile(cpu, 0.95), 2)},
+            "cpu_ms": {"p50": round(percentile(cpu, 50), 2), "p95": round(percentile(cpu, 95), 2)},
             "top_confusions": [{"gold": g, "pred": p, "count": c}
                                for (g, p), c in errors.most_common(10)],
         }
         all_lat += lat
         all_cpu += cpu
-    report["cpu_ms_all"] = {"p50": round(percentile(all_cpu, 0.50), 2), "p95": round(percentile(all_cpu, 0.95), 2)}
-    report["latency_ms_all"] = {"n": len(all_lat), "p50": round(percentile(all_lat, 0.50), 2),
-                                "p95": round(percentile(all_lat, 0.95), 2),
+    report["cpu_ms_all"] = {"p50": round(percentile(all_cpu, 50), 2), "p95": round(percentile(all_cpu, 95), 2)}
+    report["latency_ms_all"] = {"n": len(all_lat), "p50": round(percentile(all_lat, 50), 2),
+                                "p95": round(percentile(all_lat, 95), 2),
                                 "mean": round(statistics.mean(all_lat), 2)}
     # This process imported nothing heavy before loading the model: its peak RSS is what a
     # server holding this NLU model needs (plus the HTTP layer).

@@ -143,10 +143,10 @@ def bench_backend(name: str, url: str, files: list[Path], n: int, repeat: int) -
         all_times += times
         all_cpu += cpu
         shown = (text_query or "(no criteria: whole store)")[:68]
-        lines.append(f"{shown:<70} {total:>6} {statistics.median(times):7.2f} {percentile(times, 0.95):7.2f}"
-                     f" {statistics.median(cpu):8.2f} {percentile(cpu, 0.95):8.2f}")
-    lines.append(f"{'ALL QUERIES':<70} {'':>6} {statistics.median(all_times):7.2f} {percentile(all_times, 0.95):7.2f}"
-                 f" {statistics.median(all_cpu):8.2f} {percentile(all_cpu, 0.95):8.2f}")
+        lines.append(f"{shown:<70} {total:>6} {statistics.median(times):7.2f} {percentile(times, 95):7.2f}"
+                     f" {statistics.median(cpu):8.2f} {percentile(cpu, 95):8.2f}")
+    lines.append(f"{'ALL QUERIES':<70} {'':>6} {statistics.median(all_times):7.2f} {percentile(all_times, 95):7.2f}"
+                 f" {statistics.median(all_cpu):8.2f} {percentile(all_cpu, 95):8.2f}")
     parse_times = []
     for _ in range(repeat):
         for text_query in QUERIES:
@@ -154,7 +154,7 @@ def bench_backend(name: str, url: str, files: list[Path], n: int, repeat: int) -
             parse_trial_request(text_query)
             parse_times.append((time.perf_counter() - t0) * 1000)
     lines.append(f"(parse_trial_request alone: p50 {statistics.median(parse_times):.2f} ms, "
-                 f"p95 {percentile(parse_times, 0.95):.2f} ms)")
+                 f"p95 {percentile(parse_times, 95):.2f} ms)")
     return lines
 
 
