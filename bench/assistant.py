@@ -24,6 +24,7 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+from bench.stats import percentile  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.launcher import free_port  # noqa: E402
 from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
@@ -45,12 +46,6 @@ MESSAGES = [
     ("what are the side effects", "en"), ("trials for lung cancer", "en"),
     ("I can't breathe", "en"), ("thanks a lot", "en"), ("tell me about NCT04956640", "en"),
 ]
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def rss_mb(pid: int) -> float:

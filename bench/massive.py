@@ -46,6 +46,8 @@ from collections import Counter, OrderedDict, defaultdict
 from pathlib import Path
 from typing import Any
 
+from bench.stats import percentile
+
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's CUDA/TensorRT start-up noise
 
@@ -193,14 +195,6 @@ def train(project_root: Path, config: Path, nlu: Path, out_dir: Path, name: str)
 # ----------------------------------------------------------------------------- eval
 
 
-def pct(values: list[float], q: float) -> float:
-    """Linear-interpolated percentile, as eval_massive.py computes it."""
-    values = sorted(values)
-    k = (len(values) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
-    return values[lo] + (values[hi] - values[lo]) * (k - lo)
-
-
 def predicted_intent(parsed: dict[str, Any], skip_fallback: bool = False) -> str | None:
     """Top intent; a faq prediction is resolved through the response selector.
 
@@ -268,19 +262,19 @@ async def evaluate(model: str, data_dir: Path, rows_by_locale: dict[str, list[di
                 f1_score(gold, pred, labels=gold_labels, average="macro", zero_division=0), 4),
             "weighted_f1": round(f1_score(gold, pred, average="weighted", zero_division=0), 4),
             "n_gold_intents": len(gold_labels),
-            "latency_ms": {"p50": round(pct(lat, 0.50), 2), "p95": round(pct(lat, 0.95), 2),
+            "latency_ms": {"p50": round(percentile(lat, 50), 2), "p95": round(percentile(lat, 95), 2),
                            "mean": round(statistics.mean(lat), 2), "max": round(max(lat), 2)},
             # CPU time per parse: on a shared machine, wall-clock latency includes waiting
             # for a core; CPU time does not (it can exceed wall time when TF uses 2 threads).
-            "cpu_ms": {"p50": round(pct(cpu, 0.50), 2), "p95": round(pct(cpu, 0.95), 2)},
+            "cpu_ms": {"p50": round(percentile(cpu, 50), 2), "p95": round(percentile(cpu, 95), 2)},
             "top_confusions": [{"gold": g, "pred": p, "count": c}
                                for (g, p), c in errors.most_common(10)],
         }
         all_lat += lat
         all_cpu += cpu
-    report["cpu_ms_all"] = {"p50": round(pct(all_cpu, 0.50), 2), "p95": round(pct(all_cpu, 0.95), 2)}
-    report["latency_ms_all"] = {"n": len(all_lat), "p50": round(pct(all_lat, 0.50), 2),
-                                "p95": round(pct(all_lat, 0.95), 2),
+    report["cpu_ms_all"] = {"p50": round(percentile(all_cpu, 50), 2), "p95": round(percentile(all_cpu, 95), 2)}
+    report["latency_ms_all"] = {"n": len(all_lat), "p50": round(percentile(all_lat, 50), 2),
+                                "p95": round(percentile(all_lat, 95), 2),
                                 "mean": round(statistics.mean(all_lat), 2)}
     # This process imported nothing heavy before loading the model: its peak RSS is what a
     # server holding this NLU model needs (plus the HTTP layer).

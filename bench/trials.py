@@ -29,6 +29,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
+from bench.stats import percentile  # noqa: E402
 from bot.trials import migrate  # noqa: E402
 from bot.trials.db import dispose_engine, session_scope  # noqa: E402
 from bot.trials.importer import import_paths  # noqa: E402
@@ -104,11 +105,6 @@ def generate(n: int, max_sites: int, out_dir: Path, page_size: int = 1000) -> li
     return files
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def bench_backend(name: str, url: str, files: list[Path], n: int, repeat: int) -> list[str]:
     migrate.upgrade(url)
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -147,10 +143,10 @@ def bench_backend(name: str, url: str, files: list[Path], n: int, repeat: int) -
         all_times += times
         all_cpu += cpu
         shown = (text_query or "(no criteria: whole store)")[:68]
-        lines.append(f"{shown:<70} {total:>6} {statistics.median(times):7.2f} {percentile(times, 0.95):7.2f}"
-                     f" {statistics.median(cpu):8.2f} {percentile(cpu, 0.95):8.2f}")
-    lines.append(f"{'ALL QUERIES':<70} {'':>6} {statistics.median(all_times):7.2f} {percentile(all_times, 0.95):7.2f}"
-                 f" {statistics.median(all_cpu):8.2f} {percentile(all_cpu, 0.95):8.2f}")
+        lines.append(f"{shown:<70} {total:>6} {statistics.median(times):7.2f} {percentile(times, 95):7.2f}"
+                     f" {statistics.median(cpu):8.2f} {percentile(cpu, 95):8.2f}")
+    lines.append(f"{'ALL QUERIES':<70} {'':>6} {statistics.median(all_times):7.2f} {percentile(all_times, 95):7.2f}"
+                 f" {statistics.median(all_cpu):8.2f} {percentile(all_cpu, 95):8.2f}")
     parse_times = []
     for _ in range(repeat):
         for text_query in QUERIES:
@@ -158,7 +154,7 @@ def bench_backend(name: str, url: str, files: list[Path], n: int, repeat: int) -
             parse_trial_request(text_query)
             parse_times.append((time.perf_counter() - t0) * 1000)
     lines.append(f"(parse_trial_request alone: p50 {statistics.median(parse_times):.2f} ms, "
-                 f"p95 {percentile(parse_times, 0.95):.2f} ms)")
+                 f"p95 {percentile(parse_times, 95):.2f} ms)")
     return lines
 
 

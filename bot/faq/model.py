@@ -104,10 +104,6 @@ def shown_path(path: Path, faq_dir: Path | None = None, shown_dir: str | None = 
     return str(path)
 
 
-def _where(path: Path, entry_id: str | None = None) -> str:
-    return shown_path(path) + (f", entry '{entry_id}'" if entry_id else "")
-
-
 def parse_yaml(text: str) -> Any:
     return yaml.load(text, Loader=FaqLoader)  # noqa: S506 (FaqLoader is a SafeLoader)
 

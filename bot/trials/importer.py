@@ -28,23 +28,29 @@ from bot.trials.db import get_engine, resolve_url
 from bot.trials.formats import UnsupportedDocument, parser_for, split
 from bot.trials.models import (
     Trial,
-    TrialCondition,
-    TrialContact,
-    TrialIdentifier,
-    TrialIntervention,
     TrialSearch,
-    TrialSite,
     TrialStatusChange,
     TrialTerm,
     age_in_days,
     search_rank,
 )
-from bot.trials.records import CLOSED_RANK, STATUS_RANK, FieldError, TrialRecord
+from bot.trials.records import (
+    CLOSED_RANK,
+    JOINED,
+    STATUS_RANK,
+    FieldError,
+    TrialRecord,
+    child_fields,
+    to_columns,
+)
 
 BATCH_SIZE = 400
 MAX_FILE_BYTES = 200 * 1024 * 1024
 IGNORED_NAMES = {"manifest.json", "package.json", "package-lock.json"}
-_CHILD_TABLES = (TrialCondition, TrialIntervention, TrialSite, TrialContact, TrialIdentifier)
+# Record field -> (ORM model of its child table, item type): the relationship of that name.
+_CHILDREN = {name: (Trial.__mapper__.relationships[name].mapper.class_, item)
+             for name, item in child_fields(TrialRecord).items()}
+_CHILD_TABLES = tuple(model for model, _ in _CHILDREN.values())
 
 
 @dataclass(frozen=True)
@@ -274,66 +280,21 @@ def _rows(parsed: _Parsed, now: dt.datetime, digest: str) -> _Rows:
     immunotherapy = indexing.is_immunotherapy(record, interventions, oncology)
     nct = record.nct_id
     trial = {
-        "nct_id": nct,
-        "brief_title": record.brief_title,
-        "official_title": record.official_title,
-        "acronym": record.acronym,
-        "overall_status": record.overall_status,
+        **to_columns(record),
         "status_rank": STATUS_RANK.get(record.overall_status, CLOSED_RANK),
-        "why_stopped": record.why_stopped,
-        "phases": ",".join(record.phases),
-        "study_type": record.study_type,
-        "sponsor": record.sponsor,
-        "collaborators": " | ".join(record.collaborators) or None,
-        "start_date": record.start_date,
-        "primary_completion_date": record.primary_completion_date,
-        "completion_date": record.completion_date,
-        "first_posted_date": record.first_posted_date,
-        "last_update_date": record.last_update_date,
-        "status_verified_date": record.status_verified_date,
-        "snapshot_date": record.snapshot_date,
-        "brief_summary": record.brief_summary,
-        "eligibility_criteria": record.eligibility_criteria,
-        "healthy_volunteers": record.healthy_volunteers,
-        "sex": record.sex,
-        "min_age_text": record.min_age_text,
-        "max_age_text": record.max_age_text,
-        "min_age_years": record.min_age_years,
-        "max_age_years": record.max_age_years,
-        "enrollment": record.enrollment,
-        "enrollment_type": record.enrollment_type,
-        "keywords": " | ".join(record.keywords) or None,
-        "condition_names": " | ".join(record.conditions) or None,
+        "condition_names": JOINED.encode(record.conditions),
         "site_count": len(record.sites),
         "locations_digest": json.dumps(indexing.locations_digest(record), ensure_ascii=False),
         "immunotherapy": immunotherapy,
         "oncology": oncology,
-        "source_format": record.source_format,
         "source_file": parsed.source,
         "content_hash": digest,
         "imported_at": now,
     }
-    children: dict[type, list[dict[str, Any]]] = {
-        TrialCondition: [{"nct_id": nct, "position": i, "name": c} for i, c in enumerate(record.conditions)],
-        TrialIntervention: [
-            {"nct_id": nct, "position": i, "type": x.type, "name": x.name,
-             "other_names": " | ".join(x.other_names) or None, "description": x.description}
-            for i, x in enumerate(record.interventions)
-        ],
-        TrialSite: [
-            {"nct_id": nct, "position": i, "facility": s.facility, "city": s.city, "state": s.state,
-             "zip": s.zip, "country": s.country, "status": s.status, "lat": s.lat, "lon": s.lon}
-            for i, s in enumerate(record.sites)
-        ],
-        TrialContact: [
-            {"nct_id": nct, "position": i, "kind": c.kind, "name": c.name, "role": c.role, "phone": c.phone,
-             "phone_ext": c.phone_ext, "email": c.email, "affiliation": c.affiliation}
-            for i, c in enumerate(record.contacts)
-        ],
-        TrialIdentifier: [
-            {"nct_id": nct, "position": i, "kind": x.kind, "value": x.value, "domain": x.domain}
-            for i, x in enumerate(record.identifiers)
-        ],
+    children = {
+        model: [{"nct_id": nct, "position": i, **(to_columns(x) if item else {"name": x})}
+                for i, x in enumerate(getattr(record, name))]
+        for name, (model, item) in _CHILDREN.items()
     }
     return _Rows(trial, children, sorted(indexing.terms(record, conditions, interventions, immunotherapy)))
 

@@ -7,7 +7,6 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
 
 from bot.trials.db import get_engine, resolve_url
 
@@ -34,10 +33,6 @@ def current_revision(database_url: str | None = None) -> str | None:
         return MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE}).get_current_revision()
 
 
-def is_current(database_url: str | None = None) -> bool:
-    return current_revision(database_url) == head_revision()
-
-
 def upgrade(database_url: str | None = None, revision: str = "head") -> str | None:
     """Migrates the database to ``revision`` (newest by default); returns the revision reached."""
     engine = get_engine(resolve_url(database_url))
@@ -59,8 +54,3 @@ def upgrade(database_url: str | None = None, revision: str = "head") -> str | No
                 connection.exec_driver_sql("PRAGMA foreign_keys=ON")
                 connection.commit()
     return current_revision(database_url)
-
-
-def has_trial_tables(database_url: str | None = None) -> bool:
-    with get_engine(resolve_url(database_url)).connect() as connection:
-        return inspect(connection).has_table("trials")

@@ -1,7 +1,10 @@
 """One registry record, normalised: what every source format is turned into before storage."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, Field, dataclass, field, fields
+from functools import cache
+from typing import Any
 
 # ClinicalTrials.gov v2 overall statuses (classic free-text statuses are mapped onto these).
 STATUSES = (
@@ -44,78 +47,146 @@ class FieldError(ValueError):
         self.message = message
 
 
+# ---------------------------------------------------------------- the one declaration
+# Every record field is declared once, below; its metadata says how it is stored and shown,
+# and the importer's rows, the store's read-back and ``views.TrialDetail`` are derived from it
+# (tests/trials/test_records.py checks the ORM columns against it).
+
+
+@dataclass(frozen=True)
+class Codec:
+    """How a field's value becomes a column value, and back."""
+
+    encode: Callable[[Any], Any]
+    decode: Callable[[Any], Any]
+
+
+def _split(sep: str) -> Callable[[str | None], tuple[str, ...]]:
+    return lambda value: tuple(v for v in (value or "").split(sep) if v)
+
+
+PLAIN = Codec(lambda value: value, lambda value: value)
+JOINED = Codec(lambda values: " | ".join(values) or None, _split(" | "))  # names: may hold commas
+COMMAS = Codec(lambda values: ",".join(values), _split(","))  # enums: "PHASE1,PHASE2"
+
+
+REQUIRED: Any = MISSING  # a field every record gives (no default)
+
+
+def column(default: Any = None, *, codec: Codec = PLAIN, detail: bool = True) -> Any:
+    """A field stored in the column of the same name of its row;
+    ``detail``: shown in :class:`bot.trials.views.TrialDetail`."""
+    return field(default=default, metadata={"codec": codec, "detail": detail})
+
+
+def rows(*, item: type | None = None, detail: bool = True) -> Any:
+    """A field stored as one row per item in the child table the ORM relationship of that name
+    leads to; ``item`` the record type of a row (None: text items, in the ``name`` column)."""
+    return field(default=(), metadata={"rows": item, "detail": detail})
+
+
+@cache  # asked for every record and every site of an import
+def stored_columns(cls: type) -> dict[str, Codec]:
+    """Field (= column) name -> codec, for the fields of ``cls`` stored on its own row."""
+    return {f.name: f.metadata["codec"] for f in fields(cls) if "codec" in f.metadata}
+
+
+def child_fields(cls: type) -> dict[str, type | None]:
+    """Field name -> item type, for the fields of ``cls`` stored in child tables."""
+    return {f.name: f.metadata["rows"] for f in fields(cls) if "rows" in f.metadata}
+
+
+def detail_fields(cls: type) -> list[Field[Any]]:
+    return [f for f in fields(cls) if f.metadata.get("detail")]
+
+
+def to_columns(obj: Any) -> dict[str, Any]:
+    """The column values of a record (or sub-record) for its own row."""
+    return {name: codec.encode(getattr(obj, name)) for name, codec in stored_columns(type(obj)).items()}
+
+
+def from_columns(cls: type, row: Any, names: Any = None) -> dict[str, Any]:
+    """Field values read back from a row (any object with the columns as attributes)."""
+    columns = stored_columns(cls)
+    return {name: columns[name].decode(getattr(row, name)) for name in (names or columns)}
+
+
 @dataclass(frozen=True)
 class Intervention:
-    type: str | None
-    name: str
-    other_names: tuple[str, ...] = ()
-    description: str | None = None
+    type: str | None = column(REQUIRED)
+    name: str = column(REQUIRED)
+    other_names: tuple[str, ...] = column((), codec=JOINED)
+    description: str | None = column()
 
 
 @dataclass(frozen=True)
 class Site:
-    facility: str | None
-    city: str | None
-    state: str | None
-    zip: str | None
-    country: str | None
-    status: str | None
-    lat: float | None
-    lon: float | None
+    facility: str | None = column(REQUIRED)
+    city: str | None = column(REQUIRED)
+    state: str | None = column(REQUIRED)
+    zip: str | None = column(REQUIRED)
+    country: str | None = column(REQUIRED)
+    status: str | None = column(REQUIRED)
+    lat: float | None = column(REQUIRED)
+    lon: float | None = column(REQUIRED)
 
 
 @dataclass(frozen=True)
 class Contact:
-    kind: str  # "central" (people to contact) or "official" (investigators, study directors)
-    name: str | None
-    role: str | None
-    phone: str | None
-    phone_ext: str | None
-    email: str | None
-    affiliation: str | None
+    kind: str = column(REQUIRED)  # "central" (people to contact) or "official" (investigators, study directors)
+    name: str | None = column(REQUIRED)
+    role: str | None = column(REQUIRED)
+    phone: str | None = column(REQUIRED)
+    phone_ext: str | None = column(REQUIRED)
+    email: str | None = column(REQUIRED)
+    affiliation: str | None = column(REQUIRED)
 
 
 @dataclass(frozen=True)
 class Identifier:
-    kind: str  # NCT, ORG_STUDY_ID, EUDRACT, CTIS, IDRCB, REGISTRY, NIH, OTHER_GRANT, OTHER, ...
-    value: str
-    domain: str | None = None
+    kind: str = column(REQUIRED)  # NCT, ORG_STUDY_ID, EUDRACT, CTIS, IDRCB, REGISTRY, NIH, OTHER_GRANT, OTHER, ...
+    value: str = column(REQUIRED)
+    domain: str | None = column()
 
 
 @dataclass(frozen=True)
 class TrialRecord:
-    nct_id: str
-    brief_title: str
-    overall_status: str
-    source_format: str
-    official_title: str | None = None
-    acronym: str | None = None
-    why_stopped: str | None = None
-    phases: tuple[str, ...] = ()
-    study_type: str | None = None
-    sponsor: str | None = None
-    collaborators: tuple[str, ...] = ()
-    start_date: str | None = None
-    primary_completion_date: str | None = None
-    completion_date: str | None = None
-    first_posted_date: str | None = None
-    last_update_date: str | None = None
-    status_verified_date: str | None = None
-    snapshot_date: str | None = None  # when this copy of the record was captured (YYYY-MM-DD)
-    brief_summary: str | None = None
-    conditions: tuple[str, ...] = ()
-    keywords: tuple[str, ...] = ()
-    mesh_terms: tuple[str, ...] = ()
-    interventions: tuple[Intervention, ...] = ()
-    eligibility_criteria: str | None = None
-    healthy_volunteers: bool | None = None
-    sex: str | None = None
-    min_age_text: str | None = None
-    max_age_text: str | None = None
-    min_age_years: float | None = None
-    max_age_years: float | None = None
-    enrollment: int | None = None
-    enrollment_type: str | None = None
-    sites: tuple[Site, ...] = ()
-    contacts: tuple[Contact, ...] = ()
-    identifiers: tuple[Identifier, ...] = field(default_factory=tuple)
+    """A trial as every format is read into. Summary fields (title, status, phases...) are
+    shown through ``TrialSummary``, hence ``detail=False`` on them."""
+
+    nct_id: str = column(REQUIRED, detail=False)
+    brief_title: str = column(REQUIRED, detail=False)
+    overall_status: str = column(REQUIRED, detail=False)
+    source_format: str = column(REQUIRED)
+    official_title: str | None = column()
+    acronym: str | None = column(detail=False)
+    why_stopped: str | None = column()
+    phases: tuple[str, ...] = column((), codec=COMMAS, detail=False)
+    study_type: str | None = column(detail=False)
+    sponsor: str | None = column(detail=False)
+    collaborators: tuple[str, ...] = column((), codec=JOINED)
+    start_date: str | None = column()
+    primary_completion_date: str | None = column()
+    completion_date: str | None = column()
+    first_posted_date: str | None = column(detail=False)
+    last_update_date: str | None = column()
+    status_verified_date: str | None = column(detail=False)
+    snapshot_date: str | None = column(detail=False)  # when this copy of the record was captured (YYYY-MM-DD)
+    brief_summary: str | None = column()
+    # Also copied on the trial row (``condition_names``), so summaries need one query.
+    conditions: tuple[str, ...] = rows(detail=False)
+    keywords: tuple[str, ...] = column((), codec=JOINED)
+    mesh_terms: tuple[str, ...] = ()  # used for indexing only, not stored
+    interventions: tuple[Intervention, ...] = rows(item=Intervention)
+    eligibility_criteria: str | None = column()
+    healthy_volunteers: bool | None = column()
+    sex: str | None = column(detail=False)
+    min_age_text: str | None = column()
+    max_age_text: str | None = column()
+    min_age_years: float | None = column(detail=False)
+    max_age_years: float | None = column(detail=False)
+    enrollment: int | None = column()
+    enrollment_type: str | None = column()
+    sites: tuple[Site, ...] = rows(item=Site)
+    contacts: tuple[Contact, ...] = rows(item=Contact)
+    identifiers: tuple[Identifier, ...] = rows(item=Identifier)

@@ -10,7 +10,14 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from bot.trials.models import Trial, TrialSearch, TrialTerm, search_rank
-from bot.trials.records import Contact, Identifier, Intervention, Site
+from bot.trials.records import (
+    COMMAS,
+    JOINED,
+    TrialRecord,
+    child_fields,
+    detail_fields,
+    from_columns,
+)
 from bot.trials.views import LocationGroup, StatusChange, TrialDetail, TrialSummary
 
 SUMMARY_COLUMNS = (
@@ -21,10 +28,6 @@ SUMMARY_COLUMNS = (
 FLAGS = ("featured", "hidden")
 # Not hidden by staff, and still matched by the registry sync's queries (or never synced).
 SHOWN_TO_PATIENTS = (Trial.hidden.is_(False), Trial.left_query_at.is_(None))
-
-
-def _split(value: str | None, sep: str = " | ") -> tuple[str, ...]:
-    return tuple(v for v in (value or "").split(sep) if v)
 
 
 def _locations(digest: str | None) -> tuple[LocationGroup, ...]:
@@ -38,9 +41,9 @@ def summary_from_row(row: Any, conditions: Sequence[str] | None = None) -> Trial
         title=row.brief_title,
         acronym=row.acronym,
         status=row.overall_status,
-        phases=_split(row.phases, ","),
+        phases=COMMAS.decode(row.phases),
         study_type=row.study_type,
-        conditions=tuple(conditions) if conditions is not None else _split(row.condition_names),
+        conditions=tuple(conditions) if conditions is not None else JOINED.decode(row.condition_names),
         sponsor=row.sponsor,
         min_age_years=row.min_age_years,
         max_age_years=row.max_age_years,
@@ -82,42 +85,30 @@ def get_detail(session: Session, nct_id: str, *, include_hidden: bool = False) -
     fields = {name: getattr(summary, name) for name in TrialSummary.__dataclass_fields__}
     return TrialDetail(
         **fields,
-        official_title=trial.official_title,
-        brief_summary=trial.brief_summary,
-        why_stopped=trial.why_stopped,
-        eligibility_criteria=trial.eligibility_criteria,
-        healthy_volunteers=trial.healthy_volunteers,
-        min_age_text=trial.min_age_text,
-        max_age_text=trial.max_age_text,
-        enrollment=trial.enrollment,
-        enrollment_type=trial.enrollment_type,
-        start_date=trial.start_date,
-        primary_completion_date=trial.primary_completion_date,
-        completion_date=trial.completion_date,
-        last_update_date=trial.last_update_date,
-        keywords=_split(trial.keywords),
-        collaborators=_split(trial.collaborators),
-        interventions=tuple(
-            Intervention(i.type, i.name, _split(i.other_names), i.description) for i in trial.interventions
-        ),
-        sites=tuple(
-            Site(s.facility, s.city, s.state, s.zip, s.country, s.status, s.lat, s.lon) for s in trial.sites
-        ),
-        contacts=tuple(
-            Contact(c.kind, c.name, c.role, c.phone, c.phone_ext, c.email, c.affiliation) for c in trial.contacts
-        ),
-        identifiers=tuple(Identifier(i.kind, i.value, i.domain) for i in trial.identifiers),
+        **_record_detail(trial),
         history=tuple(
             StatusChange(h.old_status, h.new_status, h.snapshot_date, h.recorded_at, h.source_file)
             for h in trial.history
         ),
         oncology=bool(trial.oncology),
-        source_format=trial.source_format,
         source_file=trial.source_file,
         imported_at=trial.imported_at,
         registry_seen_at=trial.registry_seen_at,
         left_query_at=trial.left_query_at,
     )
+
+
+_CHILDREN = child_fields(TrialRecord)
+_DETAIL_COLUMNS = [f.name for f in detail_fields(TrialRecord) if f.name not in _CHILDREN]
+_DETAIL_CHILDREN = {f.name: _CHILDREN[f.name] for f in detail_fields(TrialRecord) if f.name in _CHILDREN}
+
+
+def _record_detail(trial: Trial) -> dict[str, Any]:
+    """The record's detail fields, read back from the trial row and its child rows."""
+    values = from_columns(TrialRecord, trial, _DETAIL_COLUMNS)
+    for name, item in _DETAIL_CHILDREN.items():
+        values[name] = tuple(item(**from_columns(item, row)) if item else row.name for row in getattr(trial, name))
+    return values
 
 
 def list_summaries(session: Session, *, include_hidden: bool = True, limit: int | None = None) -> list[TrialSummary]:

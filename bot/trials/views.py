@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, make_dataclass
 
 # Sites, contacts, interventions and identifiers read back are the records the importer stored.
-from bot.trials.records import Contact, Identifier, Intervention, Site
+from bot.trials.records import Contact, TrialRecord, detail_fields
 
 REGISTRY_URL = "https://clinicaltrials.gov/study/{nct_id}"
 
@@ -55,30 +55,17 @@ class StatusChange:
     source_file: str | None
 
 
+# The record's own fields a detail shows (official title, summary, eligibility, dates, sites,
+# contacts...), with the types records.py declares them with: ``detail=True`` there.
+RecordDetail = make_dataclass("RecordDetail", [(f.name, f.type) for f in detail_fields(TrialRecord)], frozen=True)
+
+
 @dataclass(frozen=True)
-class TrialDetail(TrialSummary):
-    official_title: str | None
-    brief_summary: str | None
-    why_stopped: str | None
-    eligibility_criteria: str | None
-    healthy_volunteers: bool | None
-    min_age_text: str | None
-    max_age_text: str | None
-    enrollment: int | None
-    enrollment_type: str | None
-    start_date: str | None
-    primary_completion_date: str | None
-    completion_date: str | None
-    last_update_date: str | None
-    keywords: tuple[str, ...]
-    collaborators: tuple[str, ...]
-    interventions: tuple[Intervention, ...]
-    sites: tuple[Site, ...]
-    contacts: tuple[Contact, ...]
-    identifiers: tuple[Identifier, ...]
+class TrialDetail(TrialSummary, RecordDetail):  # type: ignore[valid-type,misc]
+    """A summary, the record's detail fields, and what the store knows of the trial."""
+
     history: tuple[StatusChange, ...]
     oncology: bool
-    source_format: str
     source_file: str
     imported_at: dt.datetime
     registry_seen_at: dt.datetime | None = None  # last complete registry sync that found it

@@ -3,134 +3,93 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.trials.formats import fields as f
 from bot.trials.formats import values as v
 from bot.trials.records import Contact, Identifier, Intervention, Site, TrialRecord
+
+_PS = "ProtocolSection."
+_ID = _PS + "IdentificationModule."
+_STATUS = _PS + "StatusModule."
+_DESIGN = _PS + "DesignModule."
+_ELIG = _PS + "EligibilityModule."
+_CONDS = _PS + "ConditionsModule."
+_SPONSOR = _PS + "SponsorCollaboratorsModule."
+_CL = _PS + "ContactsLocationsModule."
+
+
+def _date(struct: str) -> f.At:
+    """``StartDateStruct.StartDate``: v1 repeats the struct's name in its one key."""
+    return f.At(f"{_STATUS}{struct}DateStruct.{struct}Date", f.date)
+
+
+_NONE = f.const(None)
+
+FIELDS: f.Table = {
+    "nct_id": f.At(_ID + "NCTId", f.nct),
+    "brief_title": lambda root: f.title(root, _ID + "BriefTitle", _ID + "OfficialTitle"),
+    "official_title": f.At(_ID + "OfficialTitle", f.clean),
+    "acronym": f.At(_ID + "Acronym", f.text),
+    "overall_status": f.At(_STATUS + "OverallStatus", f.status),
+    "why_stopped": f.At(_STATUS + "WhyStopped", f.clean),
+    "phases": f.At(_DESIGN + "PhaseList.Phase", f.phases),
+    "study_type": f.At(_DESIGN + "StudyType", f.enum),
+    "sponsor": f.At(_SPONSOR + "LeadSponsor.LeadSponsorName", f.text),
+    "collaborators": f.Names(_SPONSOR + "CollaboratorList.Collaborator", "CollaboratorName"),
+    "start_date": _date("Start"),
+    "primary_completion_date": _date("PrimaryCompletion"),
+    "completion_date": _date("Completion"),
+    "first_posted_date": _date("StudyFirstPost"),
+    "last_update_date": _date("LastUpdatePost"),
+    "status_verified_date": f.At(_STATUS + "StatusVerifiedDate", f.date),
+    "snapshot_date": f.At("DerivedSection.MiscInfoModule.VersionHolder", f.date),
+    "brief_summary": f.At(_PS + "DescriptionModule.BriefSummary", f.clean),
+    "conditions": f.At(_CONDS + "ConditionList.Condition", f.texts),
+    "keywords": f.At(_CONDS + "KeywordList.Keyword", f.texts),
+    "mesh_terms": f.Names("DerivedSection.ConditionBrowseModule.ConditionMeshList.ConditionMesh",
+                          "ConditionMeshTerm"),
+    "interventions": f.Each(_PS + "ArmsInterventionsModule.InterventionList.Intervention", f.record(Intervention, {
+        "type": f.At("InterventionType", f.enum),
+        "name": f.At("InterventionName", f.required),
+        "other_names": f.At("InterventionOtherNameList.InterventionOtherName", f.texts),
+        "description": f.At("InterventionDescription", f.clean),
+    })),
+    "eligibility_criteria": f.At(_ELIG + "EligibilityCriteria", f.clean),
+    "healthy_volunteers": f.At(_ELIG + "HealthyVolunteers", f.flag),
+    "sex": f.At(_ELIG + "Gender", f.sex),
+    "min_age_text": f.At(_ELIG + "MinimumAge", f.text),
+    "max_age_text": f.At(_ELIG + "MaximumAge", f.text),
+    "min_age_years": f.At(_ELIG + "MinimumAge", f.age),
+    "max_age_years": f.At(_ELIG + "MaximumAge", f.age),
+    "enrollment": f.At(_DESIGN + "EnrollmentInfo.EnrollmentCount", f.integer),
+    "enrollment_type": f.At(_DESIGN + "EnrollmentInfo.EnrollmentType", f.enum),
+    "sites": f.Each(_CL + "LocationList.Location", f.record(Site, {
+        "facility": f.At("LocationFacility", f.clean), "city": f.At("LocationCity", f.text),
+        "state": f.At("LocationState", f.text), "zip": f.At("LocationZip", f.text),
+        "country": f.At("LocationCountry", f.text), "status": f.At("LocationStatus", f.enum),
+        "lat": _NONE, "lon": _NONE,
+    })),
+    "contacts": f.chain(
+        f.Each(_CL + "CentralContactList.CentralContact", f.record(Contact, {
+            "kind": f.const("central"), "name": f.At("CentralContactName", f.text),
+            "role": f.At("CentralContactRole", f.enum), "phone": f.At("CentralContactPhone", f.text),
+            "phone_ext": f.At("CentralContactPhoneExt", f.text), "email": f.At("CentralContactEMail", f.text),
+            "affiliation": _NONE,
+        })),
+        f.Each(_CL + "OverallOfficialList.OverallOfficial", f.record(Contact, {
+            "kind": f.const("official"), "name": f.At("OverallOfficialName", f.text),
+            "role": f.At("OverallOfficialRole", f.enum), "phone": _NONE, "phone_ext": _NONE, "email": _NONE,
+            "affiliation": f.At("OverallOfficialAffiliation", f.text),
+        })),
+    ),
+}
 
 
 def parse(doc: dict[str, Any]) -> TrialRecord:
     root = v.Reader(doc, "")
     study = root.obj("Study") if "Study" in doc else root
-    ps = study.obj("ProtocolSection")
-    ident = ps.obj("IdentificationModule")
-    status = ps.obj("StatusModule")
-    design = ps.obj("DesignModule")
-    elig = ps.obj("EligibilityModule")
-    conds = ps.obj("ConditionsModule")
-    sponsor = ps.obj("SponsorCollaboratorsModule")
-    cl = ps.obj("ContactsLocationsModule")
-    derived = study.obj("DerivedSection")
-
-    nct = v.nct_id(ident.text("NCTId"), ident.where("NCTId"))
-    title = ident.text("BriefTitle", clean=True) or ident.text("OfficialTitle", clean=True)
-    if not title:
-        raise v.FieldError(ident.where("BriefTitle"), "missing (and no OfficialTitle)")
-    min_text, max_text = elig.text("MinimumAge"), elig.text("MaximumAge")
-    misc = derived.obj("MiscInfoModule")
-    phase_list = design.obj("PhaseList")
-
-    return TrialRecord(
-        nct_id=nct,
-        brief_title=title,
-        official_title=ident.text("OfficialTitle", clean=True),
-        acronym=ident.text("Acronym"),
-        overall_status=v.status(status.text("OverallStatus"), status.where("OverallStatus")),
-        why_stopped=status.text("WhyStopped", clean=True),
-        phases=v.phases(phase_list.texts("Phase"), phase_list.where("Phase")),
-        study_type=_upper(design.text("StudyType")),
-        sponsor=sponsor.obj("LeadSponsor").text("LeadSponsorName"),
-        collaborators=tuple(
-            c.text("CollaboratorName") or ""
-            for c in sponsor.obj("CollaboratorList").objs("Collaborator") if c.has("CollaboratorName")
-        ),
-        start_date=_date(status.obj("StartDateStruct"), "StartDate"),
-        primary_completion_date=_date(status.obj("PrimaryCompletionDateStruct"), "PrimaryCompletionDate"),
-        completion_date=_date(status.obj("CompletionDateStruct"), "CompletionDate"),
-        first_posted_date=_date(status.obj("StudyFirstPostDateStruct"), "StudyFirstPostDate"),
-        last_update_date=_date(status.obj("LastUpdatePostDateStruct"), "LastUpdatePostDate"),
-        status_verified_date=_date(status, "StatusVerifiedDate"),
-        snapshot_date=_date(misc, "VersionHolder"),
-        brief_summary=ps.obj("DescriptionModule").text("BriefSummary", clean=True),
-        conditions=conds.obj("ConditionList").texts("Condition"),
-        keywords=conds.obj("KeywordList").texts("Keyword"),
-        mesh_terms=tuple(
-            m.text("ConditionMeshTerm") or ""
-            for m in derived.obj("ConditionBrowseModule").obj("ConditionMeshList").objs("ConditionMesh")
-            if m.has("ConditionMeshTerm")
-        ),
-        interventions=tuple(
-            _intervention(i) for i in ps.obj("ArmsInterventionsModule").obj("InterventionList").objs("Intervention")
-        ),
-        eligibility_criteria=elig.text("EligibilityCriteria", clean=True),
-        healthy_volunteers=elig.flag("HealthyVolunteers"),
-        sex=v.sex(elig.text("Gender"), elig.where("Gender")),
-        min_age_text=min_text,
-        max_age_text=max_text,
-        min_age_years=v.age_years(min_text, elig.where("MinimumAge")),
-        max_age_years=v.age_years(max_text, elig.where("MaximumAge")),
-        enrollment=design.obj("EnrollmentInfo").integer("EnrollmentCount"),
-        enrollment_type=_upper(design.obj("EnrollmentInfo").text("EnrollmentType")),
-        sites=tuple(_site(loc) for loc in cl.obj("LocationList").objs("Location")),
-        contacts=tuple(
-            [_central(c) for c in cl.obj("CentralContactList").objs("CentralContact")]
-            + [_official(c) for c in cl.obj("OverallOfficialList").objs("OverallOfficial")]
-        ),
-        identifiers=_identifiers(nct, ident),
-        source_format="ctgov-classic-v1-json",
-    )
-
-
-def _upper(value: str | None) -> str | None:
-    return value.upper().replace(" ", "_") if value else None
-
-
-def _date(reader: v.Reader, key: str) -> str | None:
-    return v.date(reader.text(key), reader.where(key))
-
-
-def _intervention(r: v.Reader) -> Intervention:
-    return Intervention(
-        type=_upper(r.text("InterventionType")),
-        name=r.text("InterventionName", required=True, clean=True) or "",
-        other_names=r.obj("InterventionOtherNameList").texts("InterventionOtherName"),
-        description=r.text("InterventionDescription", clean=True),
-    )
-
-
-def _site(r: v.Reader) -> Site:
-    return Site(
-        facility=r.text("LocationFacility", clean=True),
-        city=r.text("LocationCity"),
-        state=r.text("LocationState"),
-        zip=r.text("LocationZip"),
-        country=r.text("LocationCountry"),
-        status=_upper(r.text("LocationStatus")),
-        lat=None,
-        lon=None,
-    )
-
-
-def _central(r: v.Reader) -> Contact:
-    return Contact(
-        kind="central",
-        name=r.text("CentralContactName"),
-        role=_upper(r.text("CentralContactRole")),
-        phone=r.text("CentralContactPhone"),
-        phone_ext=r.text("CentralContactPhoneExt"),
-        email=r.text("CentralContactEMail"),
-        affiliation=None,
-    )
-
-
-def _official(r: v.Reader) -> Contact:
-    return Contact(
-        kind="official",
-        name=r.text("OverallOfficialName"),
-        role=_upper(r.text("OverallOfficialRole")),
-        phone=None,
-        phone_ext=None,
-        email=None,
-        affiliation=r.text("OverallOfficialAffiliation"),
-    )
+    values = f.read(study, FIELDS)
+    identifiers = _identifiers(values["nct_id"], study.obj("ProtocolSection").obj("IdentificationModule"))
+    return TrialRecord(**values, identifiers=identifiers, source_format="ctgov-classic-v1-json")
 
 
 def _identifiers(nct: str, ident: v.Reader) -> tuple[Identifier, ...]:

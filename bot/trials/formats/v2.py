@@ -3,118 +3,35 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.trials.formats import fields as f
 from bot.trials.formats import values as v
 from bot.trials.records import Contact, Identifier, Intervention, Site, TrialRecord
 from bot.trials.text import clean_registry_text
 
-
-def parse(doc: dict[str, Any]) -> TrialRecord:
-    root = v.Reader(doc, "")
-    ps = root.obj("protocolSection")
-    ident = ps.obj("identificationModule")
-    status = ps.obj("statusModule")
-    design = ps.obj("designModule")
-    elig = ps.obj("eligibilityModule")
-    conds = ps.obj("conditionsModule")
-    sponsor = ps.obj("sponsorCollaboratorsModule")
-    contacts_mod = ps.obj("contactsLocationsModule")
-    derived = root.obj("derivedSection")
-
-    nct = v.nct_id(ident.text("nctId"), ident.where("nctId"))
-    title = ident.text("briefTitle", clean=True) or ident.text("officialTitle", clean=True)
-    if not title:
-        raise v.FieldError(ident.where("briefTitle"), "missing (and no officialTitle)")
-
-    min_text = elig.text("minimumAge")
-    max_text = elig.text("maximumAge")
-    enrollment = design.obj("enrollmentInfo")
-    snapshot = derived.obj("miscInfoModule").text("versionHolder")
-    snapshot_path = derived.obj("miscInfoModule").where("versionHolder")
-    if snapshot is None and isinstance(doc.get("record_last_import"), str):  # ctrdata
-        snapshot, snapshot_path = doc["record_last_import"], "record_last_import"
-
-    record = TrialRecord(
-        nct_id=nct,
-        brief_title=title,
-        official_title=ident.text("officialTitle", clean=True),
-        acronym=ident.text("acronym"),
-        overall_status=v.status(status.text("overallStatus"), status.where("overallStatus")),
-        why_stopped=status.text("whyStopped", clean=True),
-        phases=v.phases(design.texts("phases"), design.where("phases")),
-        study_type=_upper(design.text("studyType")),
-        sponsor=sponsor.obj("leadSponsor").text("name"),
-        collaborators=tuple(c.text("name") or "" for c in sponsor.objs("collaborators") if c.has("name")),
-        start_date=_date(status.obj("startDateStruct"), "date"),
-        primary_completion_date=_date(status.obj("primaryCompletionDateStruct"), "date"),
-        completion_date=_date(status.obj("completionDateStruct"), "date"),
-        first_posted_date=_date(status.obj("studyFirstPostDateStruct"), "date"),
-        last_update_date=_date(status.obj("lastUpdatePostDateStruct"), "date"),
-        status_verified_date=_date(status, "statusVerifiedDate"),
-        snapshot_date=v.date(snapshot, snapshot_path),
-        brief_summary=ps.obj("descriptionModule").text("briefSummary", clean=True),
-        conditions=conds.texts("conditions"),
-        keywords=conds.texts("keywords"),
-        mesh_terms=tuple(
-            m.text("term") or "" for m in derived.obj("conditionBrowseModule").objs("meshes") if m.has("term")
-        ),
-        interventions=tuple(_intervention(i) for i in ps.obj("armsInterventionsModule").objs("interventions")),
-        eligibility_criteria=elig.text("eligibilityCriteria", clean=True),
-        healthy_volunteers=elig.flag("healthyVolunteers"),
-        sex=v.sex(elig.text("sex"), elig.where("sex")),
-        min_age_text=min_text,
-        max_age_text=max_text,
-        min_age_years=v.age_years(min_text, elig.where("minimumAge")),
-        max_age_years=v.age_years(max_text, elig.where("maximumAge")),
-        enrollment=enrollment.integer("count"),
-        enrollment_type=_upper(enrollment.text("type")),
-        sites=tuple(_site(loc) for loc in contacts_mod.objs("locations")),
-        contacts=tuple(
-            [_contact(c, "central") for c in contacts_mod.objs("centralContacts")]
-            + [_contact(c, "official") for c in contacts_mod.objs("overallOfficials")]
-        ),
-        identifiers=_identifiers(nct, ident),
-        source_format=_format_label(doc, root),
-    )
-    return record
+_ID = "protocolSection.identificationModule."
+_STATUS = "protocolSection.statusModule."
+_DESIGN = "protocolSection.designModule."
+_ELIG = "protocolSection.eligibilityModule."
+_CONDS = "protocolSection.conditionsModule."
+_SPONSOR = "protocolSection.sponsorCollaboratorsModule."
+_CONTACTS = "protocolSection.contactsLocationsModule."
 
 
-def _format_label(doc: dict[str, Any], root: v.Reader) -> str:
-    if "ctrname" in doc:
-        return "ctgov-v2-ctrdata-collapsed" if root.state["collapsed"] else "ctgov-v2-ctrdata"
-    if "derivedSection" not in doc and "hasResults" not in doc:
-        return "ctgov-v2-field-limited"  # requested with fields=...: no sites, no eligibility text
-    return "ctgov-v2"
-
-
-def _upper(value: str | None) -> str | None:
-    return value.upper() if value else None
-
-
-def _date(reader: v.Reader, key: str) -> str | None:
-    return v.date(reader.text(key), reader.where(key))
-
-
-def _intervention(r: v.Reader) -> Intervention:
-    name = r.text("name", required=True, clean=True) or ""
-    return Intervention(
-        type=_upper(r.text("type")),
-        name=name,
-        other_names=r.texts("otherNames"),
-        description=r.text("description", clean=True),
-    )
-
-
-_SITE_TEXT = ("facility", "city", "state", "zip", "country", "status")
+def _snapshot(root: v.Reader) -> str | None:
+    snapshot = f.At("derivedSection.miscInfoModule.versionHolder", f.date)(root)
+    value = root.raw("record_last_import")  # ctrdata
+    if snapshot is None and isinstance(value, str):
+        return v.date(value, "record_last_import")
+    return snapshot
 
 
 def _site(r: v.Reader) -> Site:
     data = r.data
-    geo_data = data.get("geoPoint")
+    geo = data.get("geoPoint")
     # Fast path for the usual shape (plain strings, numeric geoPoint); anything else goes
-    # through the checked reader below, which names the faulty field.
+    # through the checked table below, which names the faulty field.
     if all(type(data.get(k)) is str or data.get(k) is None for k in _SITE_TEXT) and (
-        geo_data is None or (type(geo_data) is dict
-                             and all(type(geo_data.get(k)) in (int, float) for k in ("lat", "lon")))
+        geo is None or (type(geo) is dict and all(type(geo.get(k)) in (int, float) for k in ("lat", "lon")))
     ):
         facility = data.get("facility")
         status = data.get("status")
@@ -125,32 +42,82 @@ def _site(r: v.Reader) -> Site:
             zip=(data.get("zip") or "").strip() or None,
             country=(data.get("country") or "").strip() or None,
             status=status.strip().upper() if status and status.strip() else None,
-            lat=float(geo_data["lat"]) if geo_data else None,
-            lon=float(geo_data["lon"]) if geo_data else None,
+            lat=float(geo["lat"]) if geo else None,
+            lon=float(geo["lon"]) if geo else None,
         )
-    geo = r.obj("geoPoint")
-    return Site(
-        facility=r.text("facility", clean=True),
-        city=r.text("city"),
-        state=r.text("state"),
-        zip=r.text("zip"),
-        country=r.text("country"),
-        status=_upper(r.text("status")),
-        lat=geo.number("lat"),
-        lon=geo.number("lon"),
-    )
+    return _checked_site(r)
 
 
-def _contact(r: v.Reader, kind: str) -> Contact:
-    return Contact(
-        kind=kind,
-        name=r.text("name"),
-        role=_upper(r.text("role")),
-        phone=r.text("phone"),
-        phone_ext=r.text("phoneExt"),
-        email=r.text("email"),
-        affiliation=r.text("affiliation"),
-    )
+_SITE_TEXT = ("facility", "city", "state", "zip", "country", "status")
+_checked_site = f.record(Site, {
+    "facility": f.At("facility", f.clean), "city": f.At("city", f.text), "state": f.At("state", f.text),
+    "zip": f.At("zip", f.text), "country": f.At("country", f.text), "status": f.At("status", f.upper),
+    "lat": f.At("geoPoint.lat", f.number), "lon": f.At("geoPoint.lon", f.number),
+})
+
+
+def _contact(kind: str) -> f.Spec:
+    return f.record(Contact, {
+        "kind": f.const(kind), "name": f.At("name", f.text), "role": f.At("role", f.upper),
+        "phone": f.At("phone", f.text), "phone_ext": f.At("phoneExt", f.text), "email": f.At("email", f.text),
+        "affiliation": f.At("affiliation", f.text),
+    })
+
+
+FIELDS: f.Table = {
+    "nct_id": f.At(_ID + "nctId", f.nct),
+    "brief_title": lambda root: f.title(root, _ID + "briefTitle", _ID + "officialTitle"),
+    "official_title": f.At(_ID + "officialTitle", f.clean),
+    "acronym": f.At(_ID + "acronym", f.text),
+    "overall_status": f.At(_STATUS + "overallStatus", f.status),
+    "why_stopped": f.At(_STATUS + "whyStopped", f.clean),
+    "phases": f.At(_DESIGN + "phases", f.phases),
+    "study_type": f.At(_DESIGN + "studyType", f.upper),
+    "sponsor": f.At(_SPONSOR + "leadSponsor.name", f.text),
+    "collaborators": f.Names(_SPONSOR + "collaborators", "name"),
+    "start_date": f.At(_STATUS + "startDateStruct.date", f.date),
+    "primary_completion_date": f.At(_STATUS + "primaryCompletionDateStruct.date", f.date),
+    "completion_date": f.At(_STATUS + "completionDateStruct.date", f.date),
+    "first_posted_date": f.At(_STATUS + "studyFirstPostDateStruct.date", f.date),
+    "last_update_date": f.At(_STATUS + "lastUpdatePostDateStruct.date", f.date),
+    "status_verified_date": f.At(_STATUS + "statusVerifiedDate", f.date),
+    "snapshot_date": _snapshot,
+    "brief_summary": f.At("protocolSection.descriptionModule.briefSummary", f.clean),
+    "conditions": f.At(_CONDS + "conditions", f.texts),
+    "keywords": f.At(_CONDS + "keywords", f.texts),
+    "mesh_terms": f.Names("derivedSection.conditionBrowseModule.meshes", "term"),
+    "interventions": f.Each("protocolSection.armsInterventionsModule.interventions", f.record(Intervention, {
+        "type": f.At("type", f.upper), "name": f.At("name", f.required),
+        "other_names": f.At("otherNames", f.texts), "description": f.At("description", f.clean),
+    })),
+    "eligibility_criteria": f.At(_ELIG + "eligibilityCriteria", f.clean),
+    "healthy_volunteers": f.At(_ELIG + "healthyVolunteers", f.flag),
+    "sex": f.At(_ELIG + "sex", f.sex),
+    "min_age_text": f.At(_ELIG + "minimumAge", f.text),
+    "max_age_text": f.At(_ELIG + "maximumAge", f.text),
+    "min_age_years": f.At(_ELIG + "minimumAge", f.age),
+    "max_age_years": f.At(_ELIG + "maximumAge", f.age),
+    "enrollment": f.At(_DESIGN + "enrollmentInfo.count", f.integer),
+    "enrollment_type": f.At(_DESIGN + "enrollmentInfo.type", f.upper),
+    "sites": f.Each(_CONTACTS + "locations", _site),
+    "contacts": f.chain(f.Each(_CONTACTS + "centralContacts", _contact("central")),
+                        f.Each(_CONTACTS + "overallOfficials", _contact("official"))),
+}
+
+
+def parse(doc: dict[str, Any]) -> TrialRecord:
+    root = v.Reader(doc, "")
+    values = f.read(root, FIELDS)
+    identifiers = _identifiers(values["nct_id"], root.obj("protocolSection").obj("identificationModule"))
+    return TrialRecord(**values, identifiers=identifiers, source_format=_format_label(doc, root))
+
+
+def _format_label(doc: dict[str, Any], root: v.Reader) -> str:
+    if "ctrname" in doc:
+        return "ctgov-v2-ctrdata-collapsed" if root.state["collapsed"] else "ctgov-v2-ctrdata"
+    if "derivedSection" not in doc and "hasResults" not in doc:
+        return "ctgov-v2-field-limited"  # requested with fields=...: no sites, no eligibility text
+    return "ctgov-v2"
 
 
 def _identifiers(nct: str, ident: v.Reader) -> tuple[Identifier, ...]:
