@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "bot.trials.cli",
     "bot.faq.cli",
     "bot.inbox.cli",
+    "bot.console.cli",
 )
 
 
