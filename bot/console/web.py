@@ -403,22 +403,21 @@ async def openapi(request: web.Request) -> web.Response:
     return web.json_response(document(ROUTES))
 
 
-def create_console_app(settings: Settings, console: ConsoleSettings) -> web.Application:
-    app = web.Application(client_max_size=JSON_LIMIT)
+def mount(app: web.Application, settings: Settings, console: ConsoleSettings) -> None:
+    """Adds the console's routes under /staff/ to ``app`` (routes, not a sub-application:
+    aiohttp 3.9's sub-app prefix check breaks on Host headers with a port under yarl 1.25)."""
     engine = open_store(console.database_url)
     staging = preview.Staging(console, settings)
     app[CONSOLE] = Console(settings, console, engine, staging, asyncio.Lock())
-    app.router.add_get("/", _page("console.html"))
-    app.router.add_get("/login", _page("login.html"))
-    app.router.add_post("/api/login", login)
-    app.router.add_get("/api/openapi.json", openapi)
+    app.router.add_get("/staff/", _page("console.html"))
+    app.router.add_get("/staff/login", _page("login.html"))
+    app.router.add_post("/staff/api/login", login)
+    app.router.add_get("/staff/api/openapi.json", openapi)
     for item in ROUTES:
-        app.router.add_route(item.method, "/api" + item.path, _guard(item))
-    app.router.add_static("/static/", HERE / "static", append_version=False)
+        app.router.add_route(item.method, "/staff/api" + item.path, _guard(item))
+    app.router.add_static("/staff/static/", HERE / "static", append_version=False)
 
     async def stop_staging(_: web.Application) -> None:
         await _call(staging.stop_server)
 
     app.on_cleanup.append(stop_staging)
-    return app
-

@@ -229,11 +229,11 @@ def create_app(settings: Settings, console: ConsoleSettings | None = None) -> we
 
 def _mount_console(app: web.Application, settings: Settings, console: ConsoleSettings) -> None:
     """The staff console at /staff/ (STAFF_CONSOLE=false leaves it out of this server)."""
-    from bot.console.web import create_console_app
+    from bot.console.web import mount
 
     if console.enabled:
         app.router.add_get("/staff", _redirect("/staff/"))
-        app.add_subapp("/staff/", create_console_app(settings, console))
+        mount(app, settings, console)
 
 
 def run(settings: Settings) -> None:

@@ -168,12 +168,8 @@ def test_publish_writes_the_approved_versions_and_rollback_restores_files_and_mo
 def test_an_edit_made_in_the_files_shows_in_the_history(engine: Engine, project: Project) -> None:
     data = first_entry(project)
     entries.sync_from_files(engine, project)
-    path = next(project.faq_dir.glob("*.yml"))
-    topics, _ = read_topics(project.faq_dir)
-    entry = next(e for e in all_entries(topics) if e.id == data["id"])
-    text = entry.file.read_text()
-    entry.file.write_text(text.replace(entry.answer["en"].split()[0], "Developers", 1))
-    assert path.exists()
+    # A developer edits the YAML file (as `bot faq` commands or an editor would).
+    entries.apply(project.faq_dir, [changed(data)])
     history = entries.entry_detail(engine, project, data["id"])["versions"]
     assert [v["status"] for v in history] == ["imported", "imported"]
     assert history[0]["author"] == "(faq files)"
