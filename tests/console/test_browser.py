@@ -106,6 +106,8 @@ def test_keyboard_only_use_and_labels(browser: BrowserContext, server, tmp_path:
                         ("dashboard", "Dashboard"), ("audit", "Audit log")]:
         page.goto(f"{server.url}/staff/#/{view}")
         expect(page.locator("h1")).to_have_text(title)
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("main")).not_to_contain_text("Loading")
         assert unlabelled(page) == [], view
         assert page.evaluate("document.documentElement.lang") == "en"
         page.screenshot(path=ARTIFACTS / f"{view.replace('/', '-')}.png", full_page=True)
@@ -182,7 +184,7 @@ def test_from_an_edit_to_patients_and_back(
         expect(reviewer.locator("#train-progress")).to_be_visible()
         reviewer.screenshot(path=ARTIFACTS / "flow-3-training.png", full_page=True)
         expect(reviewer.get_by_role("button", name="Publish to patients")).to_be_visible(timeout=900_000)
-        for lang, name in (("fr", "French"), ("en", "English")):
+        for lang in ("fr", "en"):
             reviewer.locator("#preview-lang").select_option(lang)
             reviewer.locator("#preview-text").fill(QUESTION[lang])
             reviewer.locator("#preview-text").press("Enter")

@@ -65,9 +65,11 @@ function can(permission) {
 
 function view(title, ...children) {
   const main = document.getElementById("main");
-  main.replaceChildren(h("h1", {text: title}), ...children);
+  main.replaceChildren(h("h1", {text: title}), ...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   document.title = `${title} – Staff console – Institut Curie assistant`;
-  main.focus();
+  // After a change of section, reading starts at the new content (not on the first load:
+  // Tab then reaches the skip link first).
+  if (state.navigated) main.focus();
 }
 
 function errorBox(error) {
@@ -114,7 +116,7 @@ async function showEntries() {
           h("td", {}, h("a", {href: `#/entry/${e.id}`, text: e.id})),
           h("td", {text: e.question}),
           h("td", {class: e.overdue ? "late" : ""}, e.review_by || "missing", e.overdue ? " (past)" : ""),
-          h("td", {}, e.change ? badge(e.change.status) : badge("published"), e.live ? "" : " (new)")))))))));
+          h("td", {}, e.change ? badge(e.change.status) : badge("published"), e.live ? "" : " (new)"))))))));
     if (!data.entries.length) results.replaceChildren(h("p", {text: "No entry matches."}));
   };
   let timer = null;
@@ -243,6 +245,7 @@ function diffView(diff) {
 }
 
 function history(detail) {
+  const liveVersion = detail.versions.find((v) => ["published", "imported"].includes(v.status));
   return h("section", {}, h("h2", {text: "History"}),
     h("table", {}, h("thead", {}, h("tr", {}, ["Version", "Status", "Written by", "Signed off", "Actions"].map((t) => h("th", {scope: "col", text: t})))),
       h("tbody", {}, detail.versions.map((v) => {
@@ -257,7 +260,7 @@ function history(detail) {
               text: "Compare with live", "aria-label": `Compare version ${v.number} with the live entry`}),
             v.status === "draft" && can("edit") ? h("button", {type: "button", class: "small", text: "Submit for review",
               onclick: async () => { try { await api("POST", `/versions/${v.id}/submit`); announce("Submitted for review."); route(); } catch (e) { diffCell.replaceChildren(errorBox(e)); } }}) : null,
-            can("edit") && !["pending", "draft", "approved"].includes(v.status) ? h("button", {type: "button", class: "small", text: "Restore",
+            can("edit") && v !== liveVersion && !["pending", "draft", "approved"].includes(v.status) ? h("button", {type: "button", class: "small", text: "Restore",
               "aria-label": `Restore version ${v.number}`,
               onclick: async () => { try { await api("POST", `/versions/${v.id}/restore`); announce(`Version ${v.number} restored, waiting for review.`); route(); } catch (e) { diffCell.replaceChildren(errorBox(e)); } }}) : null,
             diffCell));
@@ -487,7 +490,7 @@ async function start() {
     await api("POST", "/logout").catch(() => null);
     window.location.assign("/staff/login");
   });
-  window.addEventListener("hashchange", route);
+  window.addEventListener("hashchange", () => { state.navigated = true; route(); });
   await route();
 }
 
