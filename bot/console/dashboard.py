@@ -37,7 +37,7 @@ def figures(settings: Settings, project: Project, days: int = DAYS) -> dict[str,
             totals["emergencies"] += turn.intent == "urgent_symptoms"
             if turn.intent == "faq" and turn.suggestion and not turn.fell_back:
                 asked[turn.suggestion] += 1
-    unhelpful = len(not_helpful(settings))
+    unhelpful = sum(item["count"] for item in not_helpful(settings))
     n = totals["messages"] or 1
     topics, _ = read_topics(project.faq_dir, "faq")
     late = overdue(topics, today)

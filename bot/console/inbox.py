@@ -19,26 +19,30 @@ from bot.inbox import store as inbox_store
 from bot.settings import Settings
 
 
+def _item_json(item: service.InboxItem) -> dict[str, Any]:
+    answers = getattr(item.leader, "answers", None)  # what the assistant said, for wrong answers
+    return {
+        "id": item.id, "text": item.leader.masked, "count": item.count,
+        "conversations": item.conversations, "language": item.language, "reason": item.reason,
+        "suggestion": item.suggestion, "similar": [m.masked for m in item.messages[1:6]],
+        "answer": answers.most_common(1)[0][0] if answers else None,
+    }
+
+
 def not_helpful(settings: Settings) -> list[dict[str, Any]]:
-    """Answers patients marked "not helpful" (the widget's feedback, where that branch has it)."""
-    try:
-        from bot.inbox.service import load_feedback  # type: ignore[attr-defined]
-    except ImportError:
+    """Answers patients marked "not helpful" in the web chat (``load_wrong_answers`` of the
+    inbox service, which comes with the widget's answer votes; empty where it is absent)."""
+    load = getattr(service, "load_wrong_answers", None)
+    if load is None:
         return []
-    return [dict(item) for item in load_feedback(settings.tracker_store_url)]
+    return [_item_json(item) for item in load(settings.tracker_store_url)]
 
 
 def items(settings: Settings) -> dict[str, Any]:
+    wrong = getattr(service, "WRONG_ANSWER", None)
     inbox = service.load_inbox(settings.tracker_store_url)
     return {
-        "items": [
-            {
-                "id": item.id, "text": item.leader.masked, "count": item.count,
-                "conversations": item.conversations, "language": item.language, "reason": item.reason,
-                "suggestion": item.suggestion, "similar": [m.masked for m in item.messages[1:6]],
-            }
-            for item in inbox.items
-        ],
+        "items": [_item_json(item) for item in inbox.items if item.reason != wrong],
         "not_helpful": not_helpful(settings),
     }
 

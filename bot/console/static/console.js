@@ -380,32 +380,34 @@ function compareBox() {
 async function showInbox() {
   const data = await api("GET", "/inbox");
   const entryIds = (await api("GET", "/entries")).entries.map((e) => e.id);
-  const list = data.items.map((item) => {
+  const card = (item) => {
     const result = h("div", {role: "status"});
     const entry = h("select", {id: `i-${item.id}`}, entryIds.map((id) => h("option", {value: id, selected: id === item.suggestion, text: id})));
     const act = async (path, body) => {
       try { await api("POST", `/inbox/${item.id}/${path}`, body); announce("Done."); await showInbox(); }
       catch (error) { result.replaceChildren(errorBox(error)); }
     };
+    const examples = {fr: item.language === "fr" ? [item.text] : [], en: item.language === "en" ? [item.text] : []};
     return h("article", {class: "card"},
-      h("h2", {text: `“${item.text}”`}),
+      h("h3", {text: `“${item.text}”`}),
       h("p", {text: `${item.count} time(s) in ${item.conversations} conversation(s) · ${item.language || "language unknown"} · ${item.reason}`}),
+      item.answer ? h("p", {}, h("strong", {text: "Answer given: "}), item.answer) : null,
       item.similar.length ? h("p", {text: `Similar: ${item.similar.join(" · ")}`}) : null,
       h("div", {class: "toolbar"},
         h("label", {for: `i-${item.id}`, text: "Entry"}), entry,
-        h("button", {type: "button", onclick: () => act("example", {entry_id: entry.value}), text: "Add as an example"}),
+        h("button", {type: "button", onclick: () => act("example", {entry_id: entry.value}), text: "Add as an example",
+          "aria-label": `Add “${item.text}” as an example of the chosen entry`}),
         h("button", {type: "button", text: "New entry from it", onclick: () => showEditor(null, {id: "", topic: state.topics[0] || "",
-          answer: {fr: "", en: ""}, examples: {fr: item.language === "fr" ? [item.text] : [], en: item.language === "en" ? [item.text] : []},
-          source: {document: {fr: "", en: ""}, date: {fr: "", en: ""}}, review_by: ""}, item.id)}),
-        h("button", {type: "button", onclick: () => act("dismiss"), text: "Dismiss"})),
+          answer: {fr: "", en: ""}, examples, source: {document: {fr: "", en: ""}, date: {fr: "", en: ""}}, review_by: ""}, item.id)}),
+        h("button", {type: "button", onclick: () => act("dismiss"), text: "Dismiss", "aria-label": `Dismiss “${item.text}”`})),
       result);
-  });
+  };
   view("Inbox",
     h("p", {text: "Questions the assistant did not understand well. Texts are masked; an example or entry made from them waits for review."}),
-    list.length ? list : h("p", {text: "The inbox is empty."}),
+    h("h2", {text: "Not understood"}),
+    data.items.length ? data.items.map(card) : h("p", {text: "The inbox is empty."}),
     h("h2", {text: "Answers marked “not helpful”"}),
-    data.not_helpful.length ? h("ul", {}, data.not_helpful.map((f) => h("li", {text: `${f.entry || ""} ${f.text || ""} (${f.count || 1})`})))
-      : h("p", {text: "None yet."}));
+    data.not_helpful.length ? data.not_helpful.map(card) : h("p", {text: "None yet."}));
 }
 
 function svg(markup) {
