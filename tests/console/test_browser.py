@@ -25,6 +25,8 @@ from tests.conftest import Assistant
 from .conftest import PASSWORD, copy_project
 
 pytestmark = [pytest.mark.browser]
+# Saving runs the whole validation (similarity, languages): seconds on a busy machine.
+expect.set_options(timeout=60_000)
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "console"
 ENTRY = "what_is_immunotherapy"
 NEW = {
