@@ -231,20 +231,22 @@ async def submit(request: web.Request, session: auth.Session) -> web.Response:
     return web.json_response(result)
 
 
-@route("POST", "/versions/{version_id}/approve", "review", "Approve a version (medical sign-off)", COMMENT)
-async def approve(request: web.Request, session: auth.Session) -> web.Response:
+async def _review(request: web.Request, session: auth.Session, approve: bool) -> web.Response:
     app = _console(request)
     body = await _body(request)
-    version = await _call(entries.review, app.engine, session.staff, _int(request, "version_id"), True, _text(body, "comment"))
+    version = await _call(entries.review, app.engine, session.staff, _int(request, "version_id"), approve,
+                          _text(body, "comment"))
     return web.json_response(version.to_json())
+
+
+@route("POST", "/versions/{version_id}/approve", "review", "Approve a version (medical sign-off)", COMMENT)
+async def approve(request: web.Request, session: auth.Session) -> web.Response:
+    return await _review(request, session, approve=True)
 
 
 @route("POST", "/versions/{version_id}/reject", "review", "Reject a version, with a comment", COMMENT)
 async def reject(request: web.Request, session: auth.Session) -> web.Response:
-    app = _console(request)
-    body = await _body(request)
-    version = await _call(entries.review, app.engine, session.staff, _int(request, "version_id"), False, _text(body, "comment"))
-    return web.json_response(version.to_json())
+    return await _review(request, session, approve=False)
 
 
 @route("POST", "/versions/{version_id}/restore", "edit", "Make an older version the entry's next version (to review)")
