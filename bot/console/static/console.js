@@ -185,9 +185,8 @@ async function showEditor(entryId, prefill = null, inboxItem = null) {
       const result = await api("POST", "/entries", body);
       const text = submit ? "Submitted for review: a medical reviewer must approve it before it reaches patients."
         : "Draft saved.";
-      announce(text);
-      window.location.hash = `#/entry/${result.version.entry_id}`;
-      window.setTimeout(() => announce(text), 200);
+      go(`#/entry/${result.version.entry_id}`);
+      window.setTimeout(() => announce(text), 300);
     } catch (error) {
       message.replaceChildren(errorBox(error));
       if (error.problems.length) problems.replaceChildren(h("div", {}, h("h2", {text: "Problems"}), problemList(error.problems)));
@@ -225,8 +224,8 @@ async function showEditor(entryId, prefill = null, inboxItem = null) {
 async function retire(entryId, data) {
   try {
     await api("POST", "/entries", {entry: {...data, retired: true}, submit: true, note: "retire"});
-    announce("Retirement submitted for review.");
-    window.location.hash = "#/entries";
+    go("#/entries");
+    window.setTimeout(() => announce("Retirement submitted for review."), 300);
   } catch (error) {
     document.getElementById("save-message").replaceChildren(errorBox(error));
   }
@@ -234,9 +233,12 @@ async function retire(entryId, data) {
 
 function diffView(diff) {
   return h("div", {class: "diff"}, LANGS.map(([lang, name]) => h("div", {},
-    h("h4", {text: `${name} answer`}),
-    h("p", {}, diff[lang].answer.map((part) => part.op === "same" ? `${part.text} `
-      : h(part.op === "added" ? "ins" : "del", {}, part.text, " "))),
+    h("h3", {class: "h4", text: `${name} answer`}),
+    // The live text with what goes away, then the proposed text with what comes in.
+    diff.new_entry ? null : h("p", {class: "before"}, h("span", {class: "label", text: "Live: "}),
+      diff[lang].answer.filter((p) => p.op !== "added").map((p) => p.op === "same" ? `${p.text} ` : h("del", {}, p.text, " "))),
+    diff.retired ? null : h("p", {class: "after"}, h("span", {class: "label", text: "Proposed: "}),
+      diff[lang].answer.filter((p) => p.op !== "removed").map((p) => p.op === "same" ? `${p.text} ` : h("ins", {}, p.text, " "))),
     diff[lang].examples_added.length ? h("p", {}, "Examples added: ", diff[lang].examples_added.join(" · ")) : null,
     diff[lang].examples_removed.length ? h("p", {}, "Examples removed: ", diff[lang].examples_removed.join(" · ")) : null)),
     diff.new_entry ? h("p", {text: "New entry."}) : null,
@@ -455,6 +457,12 @@ async function showAudit() {
 }
 
 // -- routing ---------------------------------------------------------------------------------
+
+function go(hash) {
+  state.navigated = true;
+  if (window.location.hash === hash) route();
+  else window.location.hash = hash;
+}
 
 async function route() {
   const hash = window.location.hash || "#/entries";
