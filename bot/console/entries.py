@@ -13,6 +13,7 @@ import difflib
 import json
 import shutil
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,6 +32,7 @@ from bot.faq.problems import Problem
 
 OPEN = ("draft", "pending", "approved")  # at most one open version per entry
 IMPORTED = "imported"  # the live text, read from the files (first sight, or edited there)
+_SYNC = threading.Lock()
 
 
 class ConsoleError(Exception):
@@ -267,6 +269,11 @@ def live_data(project: Project) -> dict[str, dict[str, Any]]:
 def sync_from_files(engine: Engine, project: Project) -> dict[str, dict[str, Any]]:
     """Records the live text of each entry as a version when the history does not have it
     yet (first run, or a developer edited the file): the history is then complete."""
+    with _SYNC:  # two requests at once must not both record the same import
+        return _sync(engine, project)
+
+
+def _sync(engine: Engine, project: Project) -> dict[str, dict[str, Any]]:
     live = live_data(project)
     with engine.begin() as conn:
         rows = conn.execute(
