@@ -26,6 +26,8 @@ function announce(message) {
   const status = document.getElementById("status");
   status.textContent = "";
   window.setTimeout(() => { status.textContent = message; }, 50);
+  window.clearTimeout(announce.timer);
+  announce.timer = window.setTimeout(() => { status.textContent = ""; }, 20_000);
 }
 
 class ApiError extends Error {
@@ -216,9 +218,21 @@ async function showEditor(entryId, prefill = null, inboxItem = null) {
   const readOnly = !can("edit");
   view(entryId ? `Entry ${entryId}` : "New entry",
     detail && detail.open ? h("p", {}, "Open change: ", badge(detail.open.status), ` (version ${detail.open.number} by ${detail.open.author})`) : null,
-    readOnly ? h("p", {text: "Your role can read entries but not change them."}) : form,
+    readOnly ? readOnlyEntry(data) : form,
     message, problems,
     detail ? history(detail) : null);
+}
+
+function readOnlyEntry(data) {
+  return h("div", {},
+    h("p", {text: `Topic: ${data.topic} · review by ${data.review_by || "(missing)"}`}),
+    h("div", {class: "columns"}, LANGS.map(([lang, name]) => h("section", {class: "card"},
+      h("h2", {text: name}),
+      h("p", {text: data.answer[lang]}),
+      h("p", {class: "help", text: `Source: ${data.source.document[lang]} (${data.source.date[lang]})`}),
+      h("h3", {class: "h4", text: "Example questions"}),
+      h("ul", {}, data.examples[lang].map((e) => h("li", {text: e})))))),
+    h("p", {class: "help", text: "Your role can read entries but not change them."}));
 }
 
 async function retire(entryId, data) {
