@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 
 from .conftest import Client
 
-MAX_EXAMPLES = 2  # per operation: enough to hit the edges, cheap on a shared machine
+MAX_EXAMPLES = 6  # per operation: enough to hit the edges, cheap on a shared machine
 
 
 @pytest.fixture

@@ -113,7 +113,7 @@ async function showEntries() {
     for (const entry of data.entries) (byTopic[entry.topic_title] ||= []).push(entry);
     results.replaceChildren(...Object.entries(byTopic).map(([topic, rows]) => h("section", {},
       h("h2", {text: topic}),
-      h("table", {}, h("thead", {}, h("tr", {}, ["Entry", "Example question", "Review by", "Status"].map((t) => h("th", {scope: "col", text: t})))),
+      h("table", {class: "entries"}, h("thead", {}, h("tr", {}, ["Entry", "Example question", "Review by", "Status"].map((t) => h("th", {scope: "col", text: t})))),
         h("tbody", {}, rows.map((e) => h("tr", {},
           h("td", {}, h("a", {href: `#/entry/${e.id}`, text: e.id})),
           h("td", {text: e.question}),
