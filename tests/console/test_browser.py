@@ -124,6 +124,35 @@ def test_keyboard_only_use_and_labels(browser: BrowserContext, server, tmp_path:
     assert page.errors == []  # type: ignore[attr-defined]
 
 
+def test_login_page_says_wrong_password_then_locked_and_an_ended_session_goes_to_login(
+    browser: BrowserContext, server, engine  # type: ignore[no-untyped-def]
+) -> None:
+    page = new_page(browser)
+    page.context.clear_cookies()
+    page.goto(f"{server.url}/staff/")
+    expect(page).to_have_url(f"{server.url}/staff/login")  # no session: the login page
+    for _ in range(3):  # lockout_attempts of the fixture
+        page.locator("#login-name").fill("eve")
+        page.locator("#login-password").fill("not the password")
+        page.locator("#login-password").press("Enter")
+        expect(page.locator("#login-error")).to_have_text("wrong name or password.")
+        page.locator("#login-error").evaluate("el => { el.textContent = ''; }")
+    page.locator("#login-password").fill(PASSWORD)
+    page.locator("#login-password").press("Enter")
+    expect(page.locator("#login-error")).to_contain_text("locked for 15 more minute(s)")
+    page.screenshot(path=ARTIFACTS / "login-locked.png")
+    # A session that ended (idle) sends the next action back to the login page.
+    log_in(page, server.url, "rita")
+    from sqlalchemy import delete
+
+    from bot.console import store
+
+    with engine.begin() as conn:
+        conn.execute(delete(store.sessions))
+    page.get_by_role("link", name="Reviews").click()
+    expect(page).to_have_url(f"{server.url}/staff/login")
+
+
 # -- the whole flow, with the trained model -------------------------------------------------------
 
 

@@ -173,3 +173,23 @@ def test_an_edit_made_in_the_files_shows_in_the_history(engine: Engine, project:
     history = entries.entry_detail(engine, project, data["id"])["versions"]
     assert [v["status"] for v in history] == ["imported", "imported"]
     assert history[0]["author"] == "(faq files)"
+
+
+def test_applying_versions_keeps_the_other_entries_and_comments(project: Project) -> None:
+    from bot.faq.validate import validate
+    from bot.faq.paths import FaqPaths
+
+    live = entries.live_data(project)
+    path = project.faq_dir / f"{live['visits']['topic']}.yml"
+    comments = [line for line in path.read_text().splitlines() if line.lstrip().startswith("#")]
+    moved = {**changed(live["visits"]), "topic": "practical_new"}
+    entries.apply(project.faq_dir, [changed(live["accompany_patient"]), {**live["contact_center"], "retired": True}, moved])
+    after = entries.live_data(project)
+    assert after["accompany_patient"]["answer"] == {"fr": NEW_FR, "en": NEW_EN}
+    assert "contact_center" not in after
+    assert after["visits"]["topic"] == "practical_new" and after["visits"]["answer"]["en"] == NEW_EN
+    assert {k: v for k, v in after.items() if k not in ("accompany_patient", "visits")} == {
+        k: v for k, v in live.items() if k not in ("accompany_patient", "visits", "contact_center")}
+    kept = path.read_text()
+    assert all(line in kept for line in comments)
+    assert validate(FaqPaths(faq_dir=project.faq_dir, root=project.root), similarity=False, languages=False).ok
