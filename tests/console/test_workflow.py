@@ -176,8 +176,8 @@ def test_an_edit_made_in_the_files_shows_in_the_history(engine: Engine, project:
 
 
 def test_applying_versions_keeps_the_other_entries_and_comments(project: Project) -> None:
-    from bot.faq.validate import validate
     from bot.faq.paths import FaqPaths
+    from bot.faq.validate import validate
 
     live = entries.live_data(project)
     path = project.faq_dir / f"{live['visits']['topic']}.yml"
