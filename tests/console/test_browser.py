@@ -105,7 +105,7 @@ def test_keyboard_only_use_and_labels(browser: BrowserContext, server, tmp_path:
     expect(page.locator("h1")).to_have_text("Reviews")
     for view, title in [("entries", "Entries"), (f"entry/{ENTRY}", f"Entry {ENTRY}"), ("new", "New entry"),
                         ("reviews", "Reviews"), ("preview", "Preview & publish"), ("inbox", "Inbox"),
-                        ("dashboard", "Dashboard"), ("audit", "Audit log")]:
+                        ("dashboard", "Dashboard"), ("audit", "Audit log"), ("users", "Users")]:
         page.goto(f"{server.url}/staff/#/{view}")
         expect(page.locator("h1")).to_have_text(title)
         page.wait_for_load_state("networkidle")

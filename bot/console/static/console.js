@@ -470,6 +470,15 @@ async function showAudit() {
   } catch (error) { table.replaceChildren(errorBox(error)); }
 }
 
+async function showUsers() {
+  const data = await api("GET", "/users");
+  view("Users",
+    h("p", {text: "Accounts are created on the server: bot staff add-user NAME --role editor|reviewer|admin."}),
+    h("table", {}, h("thead", {}, h("tr", {}, ["Name", "Role", "State"].map((t) => h("th", {scope: "col", text: t})))),
+      h("tbody", {}, data.users.map((u) => h("tr", {}, h("td", {text: u.name}), h("td", {text: u.role}),
+        h("td", {text: !u.active ? "disabled" : (u.locked ? "locked (too many failed logins)" : "active")}))))));
+}
+
 // -- routing ---------------------------------------------------------------------------------
 
 function go(hash) {
@@ -493,6 +502,7 @@ async function route() {
     else if (path === "/inbox") await showInbox();
     else if (path === "/dashboard") await showDashboard();
     else if (path === "/audit") await showAudit();
+    else if (path === "/users") await showUsers();
     else await showEntries();
   } catch (error) {
     if (error.status !== 401) view("Problem", errorBox(error));
@@ -507,7 +517,7 @@ async function start() {
   }
   document.getElementById("who").textContent = `${state.me.name} (${state.me.role})`;
   for (const link of document.querySelectorAll("#nav a")) {
-    const needs = {"#/inbox": "inbox", "#/audit": "audit"}[link.getAttribute("href")];
+    const needs = {"#/inbox": "inbox", "#/audit": "audit", "#/users": "users"}[link.getAttribute("href")];
     if (needs && !can(needs)) link.parentElement.remove();
   }
   document.getElementById("logout").addEventListener("click", async () => {
