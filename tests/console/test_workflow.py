@@ -193,3 +193,15 @@ def test_applying_versions_keeps_the_other_entries_and_comments(project: Project
     kept = path.read_text()
     assert all(line in kept for line in comments)
     assert validate(FaqPaths(faq_dir=project.faq_dir, root=project.root), similarity=False, languages=False).ok
+
+
+def test_training_progress_follows_rasa_s_log(tmp_path) -> None:
+    log = tmp_path / "train.log"
+    log.write_bytes(b"warnings\n")
+    start = Staging._progress(log)
+    log.write_bytes(b"INFO rasa.cli.train  - Started validating domain and training data...\n")
+    validated = Staging._progress(log)
+    log.write_bytes(log.read_bytes() + b"Starting to train component 'RulePolicy'.\nFinished training component 'RulePolicy'.\n" * 3)
+    trained = Staging._progress(log)
+    log.write_bytes(log.read_bytes() * 20)
+    assert start < validated < trained < Staging._progress(log) == 85  # 100 only once it answers
