@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "bot.faq.cli",
     "bot.inbox.cli",
     "bot.evaluation.cli",
+    "bot.console.cli",
 )
 
 

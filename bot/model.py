@@ -36,18 +36,41 @@ def _files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
     return sorted(found)
 
 
-def fingerprint() -> str:
+def training_inputs(root: Path = PROJECT_ROOT) -> tuple[Path, Path, tuple[Path, ...]]:
+    """Config, domain folder and data folders of the project at ``root`` (a staging copy of
+    the project has the same layout)."""
+    return root / CONFIG.name, root / DOMAIN_DIR.name, tuple(root / d.name for d in DATA_DIRS)
+
+
+def fingerprint(root: Path = PROJECT_ROOT) -> str:
+    """Same inputs, same fingerprint, whatever folder they are in (the pipeline code is ours)."""
     import rasa
 
+    config, domain, data = training_inputs(root)
     digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
-    for path in _files([CONFIG, DOMAIN_DIR, *DATA_DIRS, *PIPELINE_CODE]):
-        digest.update(str(path.relative_to(PROJECT_ROOT)).encode() + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+    for base, paths in ((root, [config, domain, *data]), (PROJECT_ROOT, list(PIPELINE_CODE))):
+        for path in _files(paths):
+            digest.update(str(path.relative_to(base)).encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
 def model_path(print_: str | None = None) -> Path:
     return MODELS_DIR / f"curie-{print_ or fingerprint()}.tar.gz"
+
+
+def train_command(root: Path, target: Path) -> list[str]:
+    """`rasa train` of the project at ``root`` into the file ``target``."""
+    config, domain, data = training_inputs(root)
+    return [
+        rasa_executable(), "train",
+        "--config", str(config),
+        "--domain", str(domain),
+        "--data", *map(str, data),
+        "--out", str(target.parent),
+        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
+        "--force",
+    ]
 
 
 def rasa_env() -> dict[str, str]:
@@ -84,16 +107,7 @@ def ensure_model(force: bool = False) -> Path:
         return target
     MODELS_DIR.mkdir(parents=True, exist_ok=True)
     print(f"Training the model ({target.name}); this takes a few minutes the first time.", flush=True)
-    command = [
-        rasa_executable(), "train",
-        "--config", str(CONFIG),
-        "--domain", str(DOMAIN_DIR),
-        "--data", *map(str, DATA_DIRS),
-        "--out", str(MODELS_DIR),
-        "--fixed-model-name", target.name.removesuffix(".tar.gz"),
-        "--force",
-    ]
-    completed = subprocess.run(command, cwd=PROJECT_ROOT, env=rasa_env())
+    completed = subprocess.run(train_command(PROJECT_ROOT, target), cwd=PROJECT_ROOT, env=rasa_env())
     if completed.returncode != 0 or not target.is_file():
         raise RuntimeError(f"Training failed (exit code {completed.returncode}); see the output above.")
     _prune_old_models(target)

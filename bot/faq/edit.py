@@ -285,6 +285,63 @@ def append_entry(path: Path, data: dict[str, Any], title: str | None = None) -> 
     _write_atomically(path, new_text)
 
 
+def _entry_lines(source: str, path: Path, entry_id: str) -> tuple[list[str], int, int, int]:
+    """The file's lines, and where the entry ``entry_id`` starts and ends (its dash indent)."""
+    root = _compose(source, path)
+    entries = _value(root, "entries")
+    items = list(getattr(entries, "value", []))
+    index = next(
+        (i for i, e in enumerate(items) if getattr(_value(e, "id"), "value", None) == entry_id), None
+    )
+    if index is None or not isinstance(entries, yaml.SequenceNode) or entries.flow_style:
+        raise EditError(f"{path.name} has no entry '{entry_id}' written as a list item.")
+    lines = source.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    start = items[index].start_mark.line
+    indent = _dash_indent(lines, start)
+    if index + 1 < len(items):
+        end = items[index + 1].start_mark.line
+        while end > start + 1 and not lines[end - 1].strip():  # keep the blank line between entries
+            end -= 1
+    else:
+        keys = [k for k, _ in root.value if k.start_mark.line > start]
+        end = keys[0].start_mark.line if keys else len(lines)
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1
+    return lines, start, end, indent
+
+
+def replace_entry(path: Path, data: dict[str, Any]) -> None:
+    """Rewrites the entry ``data["id"]`` of ``path`` with ``data``; the other entries and
+    their comments stay as they are."""
+    source = path.read_text(encoding="utf-8")
+    lines, start, end, indent = _entry_lines(source, path, data["id"])
+    new_text = "".join(lines[:start]) + render_entry(data, indent) + "".join(lines[end:])
+    old, new = _raw_entries(source), _raw_entries(new_text)
+    changed = [i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b]
+    if len(old) != len(new) or len(changed) > 1 or (changed and new[changed[0]].get("id") != data["id"]):
+        raise EditError(f"could not rewrite the entry '{data['id']}' in {path.name} automatically.")
+    _write_atomically(path, new_text)
+
+
+def remove_entry(path: Path, entry_id: str) -> None:
+    """Deletes the entry ``entry_id`` from ``path`` (the file goes when it was the last one)."""
+    source = path.read_text(encoding="utf-8")
+    lines, start, end, _ = _entry_lines(source, path, entry_id)
+    old = _raw_entries(source)
+    if len(old) == 1:
+        path.unlink()
+        return
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    new_text = "".join(lines[:start]) + "".join(lines[end:])
+    expected = [e for e in old if not (isinstance(e, dict) and e.get("id") == entry_id)]
+    if _raw_entries(new_text) != expected:
+        raise EditError(f"could not remove the entry '{entry_id}' from {path.name} automatically.")
+    _write_atomically(path, new_text)
+
+
 def _raw_entries(text: str) -> list[Any]:
     try:
         raw = parse_yaml(text)

@@ -18,6 +18,7 @@ from string import Template
 
 from aiohttp import web
 
+from bot.console.settings import ConsoleSettings, load_console_settings
 from bot.settings import Settings
 from bot.web.feedback import add_routes as add_feedback_routes
 
@@ -214,8 +215,9 @@ def _security_headers(settings: Settings) -> Callable[[web.Request, Handler], Aw
     return middleware
 
 
-def create_app(settings: Settings) -> web.Application:
-    """The page server's application (no CORS headers: see the module docstring)."""
+def create_app(settings: Settings, console: ConsoleSettings | None = None) -> web.Application:
+    """The page server's application (no CORS headers: see the module docstring), with the
+    staff console (``console``, read from the environment when not given)."""
     app = web.Application(middlewares=[_security_headers(settings)])
     pages = Pages(settings)
     app.router.add_get("/", _redirect(PATHS["fr"]["home"]))
@@ -226,7 +228,17 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/healthz", healthz)
     add_feedback_routes(app, settings)
     app.router.add_static("/static/", STATIC_DIR, append_version=False)
+    _mount_console(app, settings, console or load_console_settings())
     return app
+
+
+def _mount_console(app: web.Application, settings: Settings, console: ConsoleSettings) -> None:
+    """The staff console at /staff/ (STAFF_CONSOLE=false leaves it out of this server)."""
+    from bot.console.web import mount
+
+    if console.enabled:
+        app.router.add_get("/staff", _redirect("/staff/"))
+        mount(app, settings, console)
 
 
 def run(settings: Settings) -> None:

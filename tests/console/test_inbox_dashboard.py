@@ -1,0 +1,51 @@
+"""The inbox and the dashboard of the console, over a conversation store of real Rasa events."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.inbox.conftest import Said, save_conversation
+
+from .conftest import Client
+
+
+def fill(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'conversations.db'}"  # the server fixture's tracker store
+    save_conversation(url, "a", [Said.missed("on peut venir visiter le dimanche soir tard", closest="visits"),
+                                 Said("j'ai mal à la poitrine", intent="urgent_symptoms", entry=None,
+                                      answered_by="utter_urgent")])
+    save_conversation(url, "b", [Said.missed("mon frère Jean Dupont peut il venir au 06 12 34 56 78"),
+                                 Said("c'est quoi l'immunothérapie", entry="what_is_immunotherapy", language="fr"),
+                                 Said("what is immunotherapy", entry="what_is_immunotherapy", language="en")])
+
+
+def test_inbox_masks_and_turns_a_question_into_an_example_waiting_for_review(client: Client, tmp_path: Path) -> None:
+    fill(tmp_path)
+    client.login("eve")
+    items = client.get("/inbox").json()["items"]
+    texts = [i["text"] for i in items]
+    assert any("dimanche soir" in t for t in texts)
+    assert not any("06 12 34 56 78" in t or "Dupont" in t for t in texts)  # masked
+    visit = next(i for i in items if "dimanche" in i["text"])
+    personal = next(i for i in items if "dimanche" not in i["text"])
+    # A message with personal data never becomes training data as it is.
+    refused = client.post(f"/inbox/{personal['id']}/example", {"entry_id": "visits"})
+    assert refused.status_code == 400 and "personal data" in refused.json()["error"]
+    added = client.post(f"/inbox/{visit['id']}/example", {"entry_id": "visits"})
+    assert added.status_code == 201, added.text
+    version = added.json()["version"]
+    assert version["status"] == "pending"
+    assert "on peut venir visiter le dimanche soir tard" in version["data"]["examples"]["fr"]
+    assert client.post(f"/inbox/{personal['id']}/dismiss").status_code == 200
+    assert client.get("/inbox").json()["items"] == []
+
+
+def test_dashboard_counts_and_draws_charts(client: Client, tmp_path: Path) -> None:
+    fill(tmp_path)
+    client.login("rita")
+    data = client.get("/dashboard").json()
+    totals = data["totals"]
+    assert (totals["messages"], totals["conversations"], totals["emergencies"], totals["not_understood"]) == (5, 2, 1, 2)
+    charts = data["charts"]
+    assert charts["messages"].startswith("<svg") and "<title" in charts["messages"]
+    assert "what_is_immunotherapy" in charts["asked"] and "40 %" in charts["shares"]
+    assert "<script" not in "".join(charts.values())
