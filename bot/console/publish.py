@@ -21,18 +21,14 @@ from bot.console.auth import Staff
 from bot.console.entries import ConsoleError, Version, apply, versions_with
 from bot.console.preview import Staging
 from bot.console.settings import Project
-from bot.faq.deploy import LoadResult, running_model
+from bot.faq.deploy import running_model
 from bot.faq.model import topic_files
 from bot.faq.paths import FaqPaths
 from bot.model import fingerprint
+from bot.runtime.publish import publish_model  # every Rasa instance, from one place
 from bot.settings import Settings
 
 
-def publish_model(settings: Settings, model: Path) -> LoadResult:
-    """The one place that puts a model live (every Rasa instance, once bot.runtime has it)."""
-    from bot.faq.deploy import load_model
-
-    return load_model(settings, model)
 
 
 def _snapshot(faq_dir: Path) -> dict[str, str]:
