@@ -29,8 +29,6 @@ from bot.runtime.publish import publish_model  # every Rasa instance, from one p
 from bot.settings import Settings
 
 
-
-
 def _snapshot(faq_dir: Path) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in topic_files(faq_dir)}
 
