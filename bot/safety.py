@@ -73,23 +73,23 @@ _SEVERE = [
     r"(forte|grosse|grande|haute|tres forte|high|very high|bad|severe|big)\s+(fievre|temperature|fever)",
     r"(fievre|temperature|fever)\s+(tres\s+|tellement\s+|super\s+)?(forte|elevee|importante|high|de cheval)",
     r"(fievre|temperature|fever|thermometre)\D{0,12}\b(39|40|41|42|38[.,][5-9])([.,]\d)?\b",
-    r"\b(39|40|41|38[.,][5-9])([.,]\d)?\s*(°|degres|degrees|de fievre|of fever|c\b)",
+    r"\b(39|40|41|38[.,][5-9])([.,]\d)?\s*(°|degres|degre|degrees|degree|de fievre|of fever|c\b)",
     r"\b(fievre|fever)\b.{0,40}\b(frissons|chills|shivering|tremble)|\b(frissons|chills)\b.{0,40}\b(fievre|fever)",
     # breathing
     r"(n'?arrive|n'?arrivent|arrive|peux|peut|pouvons|parviens)\s+(plus|pas)\s+(a\s+|bien\s+)?respirer",
-    r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respirer|respire\s+(mal|difficilement|plus)",
+    r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respir\w*|respire\s+(mal|difficilement|plus)",
     r"\b(essouffle|essoufflee|essoufflement|etouffe|etouffer|suffoque|manque d'air)",
-    r"(can'?t|cannot|can not|unable to|struggling to|hard to|trouble|difficulty|barely)\s+(breathe|breathing)",
+    r"(can'?t|cannot|can not|unable to|struggling to|hard to|trouble|difficulty|barely)\s+(breath\w*)",
     r"short(ness)?\s+of\s+breath|breathless|out of breath|gasping for (air|breath)|choking",
     # chest pain
     r"douleur\w*\s+(thoracique|dans la poitrine|a la poitrine|au thorax)",
     r"mal\s+(a|dans)\s+la\s+poitrine|poitrine\s+(me\s+)?(fait|serre|brule)|serrement",
-    r"chest\s+(pain|pains|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight chest",
+    r"chest\s+(pain|pains|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight (\w+ )?chest",
     # fainting, loss of consciousness, confusion, seizure
     r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
-    r"\b(fainted|fainting|faint|passed out|passing out|lost consciousness|unconscious|collapsed|blacked out)",
+    r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
     r"\b(convulsion\w*|crise d'epilepsie|seizure\w*)",
-    r"\b(confus|confuse|desoriente\w*|incoherent\w*|ne (me |nous )?reconnait plus|confused|disoriented)\b",
+    r"\b(confus|confuse|desoriente\w*|incoherent\w*|delire\w*|delirious|ne (me |nous )?reconnait plus|confused|disoriented)\b",
     r"(doesn'?t|does not|no longer) recogni[sz]e",
     # severe diarrhoea, vomiting, bleeding
     r"diarrh\w*\W+(\w+\W+){0,6}?(severe|importante|forte|grave|liquide|sang|plusieurs fois|\d+\s*fois|non[- ]stop|nuit et jour|depuis|toutes les|sans arret|arrete pas|s'arrete pas)",
@@ -103,10 +103,10 @@ _SEVERE = [
     # skin: blisters, a rash that spreads; swelling of the face or throat
     r"\b(cloques?|bulles|blisters?|peau qui (se decolle|part en lambeaux)|skin (is )?peeling)\b",
     r"\b(eruption|boutons|plaques|rash|spots)\b.{0,40}\b(partout|s'etend|s'etendent|se propage|all over|spreading|everywhere)",
-    r"(visage|levres|langue|gorge|face|lips|tongue|throat)\W+(\w+\W+){0,3}?(gonfle\w*|swollen|swelling)|(gonflement|swelling) (du visage|des levres|de la gorge|of the (face|lips|throat))",
+    r"(visage|levres|langue|gorge|face|lips|tongue|throat)\W+(\w+\W+){0,3}?(gonfle\w*|swollen|swelling|swell\w*)|(gonflement|swelling) (du visage|des levres|de la gorge|of the (face|lips|throat))",
     # severe pain
     r"(tres|vraiment|terriblement|atrocement|horriblement|super)\s+mal\s+(au|a la|aux)\s+\w+",
-    r"(douleur|mal)\w*\s+(\w+\s+){0,3}?(insupportable|atroce|violente?|intense|terrible)",
+    r"(douleur|mal)\w*\s+(\w+\s+){0,3}?(insupportable|atroce|violente?|intense|terrible|horrible)",
     r"(severe|terrible|unbearable|excruciating|intense|really bad)\s+(\w+\s+)?(pain|headache|stomach ache)",
 ]
 _SEVERE_RE = re.compile("|".join(f"(?:{p})" for p in _SEVERE))
@@ -219,8 +219,13 @@ _ADVICE_EXPLICIT = [
     r"\b(guerir|guerira|survivre|survivra|mourir|esperance de vie|chances? de (survie|guerison))\b",
     r"\b(survive|be cured|life expectancy|chances? of (survival|surviving|cure))\b",
     r"how long (do|does|have) (i|he|she|we) (have|got) left|combien de temps (il )?(me|lui|nous|leur) reste",
-    r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(scanner|scan|irm|mri|pet|resultats?|"
-    r"results?|bilan|analyses?|prise de sang|blood tests?|biopsie|biopsy|marqueurs?)\b",
+    r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(scanner|scan|irm|mri|pet|bilan|analyses?|prise de sang|"
+    r"blood tests?|biopsie|biopsy|marqueurs?)\b",
+    # results: reading them, not getting them (getting_results in the FAQ)
+    r"\b(mes|mon|ses|son|my|his|her)\s+(\w+\s+){0,3}?(resultats?|results?)\b.{0,60}\b(bons?|bonnes?|normal\w*|"
+    r"grave|inquiet\w*|veu\w* dire|signifi\w*|mean\w*|good|bad|ok|okay|worr\w*|pense\w*|think|"
+    r"interpret\w*|lire|read|expli\w*)|(pensez|think|avis|opinion|interpret\w*|lire|read|expli\w*|mean)"
+    r"\b.{0,30}\b(mes|mon|my|his|her|ses|son)\s+(\w+\s+){0,3}?(resultats?|results?)",
     rf"\b(prendre|boire|take|drink)\b(?!\s+part).{{0,30}}\b(avec|pendant|entre|sous|with|during|between|while on)"
     rf"\b.{{0,30}}\b{_TREATMENT}",
 ]
