@@ -79,12 +79,15 @@ _SEVERE = [
     r"(n'?arrive|n'?arrivent|arrive|peux|peut|pouvons|parviens)\s+(plus|pas)\s+(a\s+|bien\s+)?respirer",
     r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respir\w*|respire\s+(mal|difficilement|plus)",
     r"\b(essouffle|essoufflee|essoufflement|etouffe|etouffer|suffoque|manque d'air)",
-    r"(can'?t|cannot|can not|unable to|struggling to|hard to|trouble|difficulty|barely)\s+(breath\w*)",
+    r"(can'?t|cannot|can not|unable to|struggl\w* to|hard to|trouble|difficulty|barely)\s+(breath\w*)",
     r"short(ness)?\s+of\s+breath|breathless|out of breath|gasping for (air|breath)|choking",
     # chest pain
     r"douleur\w*\s+(thoracique|dans la poitrine|a la poitrine|au thorax)",
     r"mal\s+(a|dans)\s+la\s+poitrine|poitrine\s+(me\s+)?(fait|serre|brule)|serrement",
     r"chest\s+(pain|pains|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight (\w+ )?chest",
+    r"\b(pains?|aches?|hurts?|hurting)\b\W+(\w+\W+){0,3}?(chest|rib ?cage|ribs|thorax)\b",
+    r"\b(douleur\w*|mal)\W+(\w+\W+){0,3}?(poitrine|thorax|cage thoracique)\b",
+    r"\b(mal|douleur\w*|pains?|hurts?)\W+(\w+\W+){0,5}?(quand|lorsque|when|while)\s+(je |j'|i )?(respire|breathe|inspire)",
     # fainting, loss of consciousness, confusion, seizure
     r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
     r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
@@ -122,16 +125,18 @@ _ALARM_RE = re.compile(
 
 # Saying it is urgent is enough: the emergency numbers are the right first answer.
 _URGENT_CALL_RE = re.compile(
-    r"\b(urgent|urgente|urgence|urgences|emergency|emergencies|au secours|sos|a l'aide)\b"
+    r"\b(urgent|urgente|urgence|urgences|emergency|emergencies|au secours|sos|a l'aide|911|999|samu|"
+    r"ambulance|pompiers)\b"
 )
 _NOT_URGENT_CALL_RE = re.compile(r"non[- ]urgent|not (an )?(urgent|emergency)|pas (tres |si )?urgent")
 
-# Someone is affected now: "j'ai", "mon mari", "I have", "my wife", "le mien"...
+# Someone concerned: "j'ai", "mon mari", "I have", "my wife", "le mien", or a generic "you"
+# ("can you drink alcohol during immunotherapy?" is still about one's own treatment).
 _AFFECTED = re.compile(
     r"\b(j'|je|jai|j'ai|me|m'|moi|mon|ma|mes|il|elle|on|nous|mari|femme|epoux|epouse|pere|mere|"
     r"papa|maman|fils|fille|frere|soeur|enfant|bebe|i|i'm|i've|im|ive|me|my|mine|he|she|his|"
     r"her|him|we|husband|wife|father|mother|dad|mum|mom|son|daughter|brother|sister|partner|"
-    r"child|baby|le mien|la mienne|lui)\b"
+    r"child|baby|le mien|la mienne|lui|you|your|vous|votre|vos)\b"
 )
 # Presence now ("j'ai", "depuis hier", "right now"), unless in an "if" clause.
 _NOW_RE = re.compile(
@@ -232,7 +237,13 @@ _ADVICE_EXPLICIT = [
 # One person's situation: age, other illnesses, lab values, "is it normal that I", "can I
 # still", "is it dangerous for him", which drug is best for me, chances, will it work.
 _ADVICE_SITUATION = [
-    r"\b(chances?|pronostic|taux de (survie|guerison|reussite|reponse)|odds|prognosis|survival rate|success rate)\b",
+    r"\b(mes|my|his|her|ses|sa|quelles sont (les|mes)|what are (the|my)|les) chances?\b|"
+    r"\b(pronostic|taux de (survie|guerison|reussite|reponse)|odds|prognosis|survival rate|success rate)\b",
+    r"\b(am i|is (he|she)|suis-je|est-il|est-elle) (at|a) (risk|risque)|\b(ai-je|j'ai|do i have) (un |a )?(risque|risk)",
+    r"(que dois-je faire|que puis-je faire|what should i do|what can i do|what do i do)\b.{0,30}\b(my|mon|ma|mes)\b",
+    r"\b(take|prendre|continuer|keep taking)\s+(my|mes|mon|ma)\s+(\w+\s+)?(medications?|medicaments?|medicines?|pills|traitements?)",
+    r"(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|mes|my|this|ce)\s+(\w+\s+)?"
+    r"(chiffres|numbers|valeurs|values|resultats|results|mean)",
     r"(ca|cela|elle|il|l'immunotherapie|le traitement) (va|marchera|fonctionnera) (marcher|fonctionner|etre efficace)|"
     r"(will|is) (it|immunotherapy|this|the treatment) (going to )?(work|help)",
     r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(taux|plaquettes|globules|tsh|crp|ct|radio|x-ray|"
@@ -255,17 +266,27 @@ _ADVICE_SITUATION = [
     r"\b(lequel|laquelle|lesquels|which (one|drug|treatment|medicine|is better|works better)|"
     r"quel (traitement|medicament) (est|serait|marche|choisir)|le (plus|mieux) (efficace|adapte)|"
     r"marche le mieux|works? best|the best (drug|treatment|option)|better for (me|him|her))\b",
+    r"(recommand\w*|conseill\w*|recommend\w*|advise|suggest)\w*\s+(for|pour|to) (me|moi|him|her|lui)|"
+    r"(available|open|offered|right) (to|for) me\b|(possibles?|ouverts?|adaptes?) pour moi|"
+    r"(quel|quelle) (traitement|medicament|therapie)\s+(puis-je|dois-je|je peux|je dois|prendre)",
+    # one's own (milder) symptoms: the care team judges them, with the general information
+    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
+    r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
+    r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
+    r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
+    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
+    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair)",
     r"comme (le mien|la mienne|le sien|la sienne|moi|lui)|like (mine|me|his|hers)|pour moi|for me\b|"
     r"in my case|dans mon cas|in his case|dans son cas|in her case",
     r"(bonne idee|good idea|right choice|bon choix|vous (en )?pensez|you think|votre avis|your opinion)",
-    r"(should i|dois-je|est-ce que je dois) (be|etre|m')\s*(worried|inquiet\w*|inquieter)|devrais-je m'inquieter|worried",
+    r"(should i|dois-je|est-ce que je dois) (be|etre|m')\s*(worried|inquiet\w*|inquieter)|devrais-je m'inquieter",
     rf"\b(puis-je|je peux|est-ce que je peux|pourrais-je|ai-je droit|suis-je eligible|can i|could i|"
     rf"may i|am i eligible)\s+(avoir|recevoir|faire|suivre|beneficier|get|have|receive|be given|"
     rf"be treated|start)\s+(une |un |de l'|d'|l'|la |le |des |du |the |an |a |some |on )?{_TREATMENT}",
     rf"\b(me faire|se faire|get|have)\s+(vacciner|vaccinated|a (flu )?(shot|jab|vaccine)|the (flu )?(shot|jab|vaccine))"
     rf".{{0,40}}\b{_TREATMENT}",
     rf"(?<!what )\b(dois-je|est-ce que je dois|faut-il que je|faut il que je|devrais-je|je devrais|"
-    rf"should (i|he|she)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|take|stop|keep|{_TREATMENT})",
+    rf"should (i|he|she)(?! ask)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|take|stop|keep|{_TREATMENT})",
 ]
 _ADVICE_EXPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_EXPLICIT))
 _ADVICE_SITUATION_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_SITUATION))
@@ -289,12 +310,23 @@ _RESULTS_LOGISTICS = re.compile(
 )
 
 
+# Personal by itself, no pronoun needed: "is it OK to be out in the sun?", "which one do you
+# recommend?"
+_ADVICE_IMPLICIT_RE = re.compile(
+    r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b|"
+    r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|recommend\w*|advise|suggest)|"
+    r"\b(recommand\w*|conseill\w*|preconis\w*)[- ](vous|tu)\b"
+)
+
+
 def asks_medical_advice(text: str) -> bool:
     """True when the message asks for advice about one person's own care."""
     folded = fold(text)
     if _RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded):
         return False
     if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
+        return True
+    if _ADVICE_IMPLICIT_RE.search(folded) and not _TRIAL.search(folded):
         return True
     return bool(_PERSONAL.search(folded) and not _TRIAL.search(folded)
                 and _ADVICE_SITUATION_RE.search(folded))

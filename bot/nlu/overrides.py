@@ -71,6 +71,7 @@ class RuleOverrides(GraphComponent):
             "min_faq_similarity": 0.0,
             "retrieval_intent": "faq",
             "use_urgency_detector": True,
+            "min_urgency_over_advice": 0.95,
             # FAQ entries general enough to follow a refusal of individual advice.
             "advice_general_info": [],
             "min_advice_info_confidence": 0.5,
@@ -82,6 +83,7 @@ class RuleOverrides(GraphComponent):
         self.min_faq_similarity = float(config["min_faq_similarity"])
         self.retrieval_intent = str(config["retrieval_intent"])
         self.use_urgency_detector = bool(config["use_urgency_detector"])
+        self.min_urgency_over_advice = float(config["min_urgency_over_advice"])
         self.advice_general_info = set(config["advice_general_info"])
         self.min_advice_info_confidence = float(config["min_advice_info_confidence"])
 
@@ -112,9 +114,15 @@ class RuleOverrides(GraphComponent):
                 and (selected.get("confidence") or 0.0) >= self.min_advice_info_confidence
                 and (selected.get(SIMILARITY_KEY) or 0.0) >= self.min_faq_similarity)
 
-    def urgent(self, message: Message) -> bool:
-        detected = self.use_urgency_detector and (message.get(URGENCY_KEY) or {}).get("urgent")
-        return bool(detected) or is_urgent(message.get(TEXT) or "")
+    def urgent(self, message: Message, advice: bool) -> bool:
+        """The rules, or the detector; a milder symptom that the advice rules recognise ("my
+        skin is itching") needs a surer detector (the refusal still says when to call 15)."""
+        if is_urgent(message.get(TEXT) or ""):
+            return True
+        urgency = message.get(URGENCY_KEY) or {}
+        if not self.use_urgency_detector or not urgency.get("urgent"):
+            return False
+        return not advice or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -122,9 +130,10 @@ class RuleOverrides(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if self.urgent(message):
+            advice = asks_medical_advice(text)
+            if self.urgent(message, advice):
                 _force_intent(message, URGENT_INTENT)
-            elif asks_medical_advice(text) or self._predicted(message) == ADVICE_INTENT:
+            elif advice or self._predicted(message) == ADVICE_INTENT:
                 general = self._general_info_applies(message)
                 _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
             elif unusable_input(text) or self._unsure_faq_answer(message):
