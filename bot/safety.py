@@ -242,6 +242,11 @@ _ADVICE_SITUATION = [
     r"\b(am i|is (he|she)|suis-je|est-il|est-elle) (at|a) (risk|risque)|\b(ai-je|j'ai|do i have) (un |a )?(risque|risk)",
     r"(que dois-je faire|que puis-je faire|what should i do|what can i do|what do i do)\b.{0,30}\b(my|mon|ma|mes)\b",
     r"\b(take|prendre|continuer|keep taking)\s+(my|mes|mon|ma)\s+(\w+\s+)?(medications?|medicaments?|medicines?|pills|traitements?)",
+    # one's own disease: its type, stage, status, what it means
+    r"\b(statut|type|stade|grade|recepteurs?|her2|mutations?|status|stage|receptors?)\b.{0,40}"
+    r"\b(de mon|de ma|of my|dont je suis atteinte?|que j'ai|i have|i've got)\b",
+    r"\b(mon|ma|my)\s+(cancer|tumeur|tumor|tumour|maladie|disease)\b.{0,60}\b(signifie|veut dire|means?|"
+    r"grave|serious|stade|stage|type|statut|status|grade)\b",
     r"(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|mes|my|this|ce)\s+(\w+\s+)?"
     r"(chiffres|numbers|valeurs|values|resultats|results|mean)",
     r"(ca|cela|elle|il|l'immunotherapie|le traitement) (va|marchera|fonctionnera) (marcher|fonctionner|etre efficace)|"

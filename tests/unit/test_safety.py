@@ -130,6 +130,11 @@ def test_general_questions_naming_a_serious_symptom(text: str, serious: bool) ->
         "puis-je encore travailler",
         "can I still drive",
         "combien de temps il me reste",
+        "quel est le stade de mon cancer, c'est grave ?",
+        "my tumour is triple negative, what does that mean for me?",
+        "which immunotherapy do you recommend?",
+        "is it OK to go in the sun during treatment?",
+        "j'ai des démangeaisons depuis ma perfusion",
     ],
 )
 def test_advice_requests_are_recognised(text: str) -> None:
