@@ -4,8 +4,9 @@
     python -m bench.safety_eval eval/real_questions/dev.yml   # a corpus part (items + expect)
 
 For each language: precision and recall of urgency by the rules alone (bot.safety.is_urgent),
-by the learned detector alone (bot/nlu/urgency.py, at its configured threshold) and by both
-(what RuleOverrides does), and the recall of advice refusals (rules alone, and the whole NLU
+by the learned detector alone (bot/nlu/urgency.py, at its configured threshold), by both,
+and as the whole pipeline decides (RuleOverrides: both, with a surer detector needed where the
+advice rules see a milder symptom), and the recall of advice refusals (rules alone, and the whole NLU
 pipeline). A message is urgent when its held-out intent is urgent_symptoms, or when its
 corpus item expects "emergency"; an advice request when the intent is medical_advice, or
 the corpus item's category is "advice". Uses the current trained model.
@@ -87,6 +88,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{lang}] urgency, detector alone {_scores(list(zip(detector, truth, strict=True)))}")
         both = [r or d for r, d in zip(rules, detector, strict=True)]
         print(f"[{lang}] urgency, both           {_scores(list(zip(both, truth, strict=True)))}")
+        # What RuleOverrides decides: both, except that the advice rules need a surer detector.
+        decided = [p["intent"]["name"] == URGENT_INTENT for _, p in rows]
+        print(f"[{lang}] urgency, whole pipeline {_scores(list(zip(decided, truth, strict=True)))}")
         advice = [c.advice for c, _ in rows]
         rule_advice = [asks_medical_advice(c.text) for c, _ in rows]
         refused = [p["intent"]["name"] in (ADVICE_INTENT, ADVICE_WITH_INFO_INTENT) for _, p in rows]
