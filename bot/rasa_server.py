@@ -58,7 +58,7 @@ def main() -> None:
     sys.argv[0] = "rasa"
     token = os.environ.pop(TOKEN_VARIABLE, None)
     if token:
-        sys.argv += ["--auth-token", token]
+        sys.argv.append(f"--auth-token={token}")  # "=": a token may start with "-"
     rasa_main()
 
 

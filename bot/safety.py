@@ -1,17 +1,25 @@
 """Deterministic rules that must not depend on a statistical model.
 
 - :func:`is_urgent`: a message describing an urgent symptom happening now (high fever, severe
-  diarrhoea, breathlessness, chest pain, fainting...). Urgency takes precedence over every
-  other intent, so the NLU pipeline overrides the classifier when this matches.
+  diarrhoea, breathlessness, chest pain, fainting, blisters...), whoever it concerns and
+  however it is written (no pronoun needed, a list of symptoms, a bare "c'est urgent", common
+  spelling mistakes). Urgency takes precedence over every other intent, so the NLU pipeline
+  overrides the classifier when this matches (a learned detector backs it up:
+  bot/nlu/urgency.py).
+- :func:`mentions_serious_symptom`: a general question that names a serious symptom ("can
+  immunotherapy give you bad diarrhoea?"): answered, plus what to do if it is happening now.
 - :func:`asks_medical_advice`: a request for individual medical advice (stop my treatment? is
-  my dose right? will I survive? what does my scan show?): always a kind refusal.
+  my dose right? will I survive? what does my scan show? with my lupus, can I...? which drug
+  is best for me?): always a kind refusal.
 - :func:`unusable_input`: why a message cannot be answered as a question (nothing to read,
   far too long, a language we do not speak), so it gets a clear polite answer instead.
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 from bot.language import OTHER, detect
 
@@ -24,98 +32,309 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+# Symptom words whose misspellings we correct before matching ("diarhee", "fiever", "brethe").
+_SYMPTOM_VOCABULARY = frozenset(
+    """
+    fievre fievres fiebre fever feverish temperature frissons chills diarrhee diarrhees
+    diarrhea diarrhoea respirer respire respiration breathe breathing breath breathless
+    essouffle essoufflee essoufflement etouffe etouffer suffoque poitrine thoracique chest
+    malaise evanoui evanouie evanouir evanouissement connaissance inconscient inconsciente
+    unconscious fainted fainting collapsed convulsion convulsions seizure seizures confus
+    confuse confusion confused desoriente disoriented vomissements vomissement vomir vomis
+    vomit vomiting vomited saigne saignement saignements bleeding blood crache cloques
+    cloque blisters blister eruption boutons rash gonfle gonflee gonflement swollen swelling
+    jaunes yellow selles urgent urgente urgence urgences emergency douleur douleurs
+    """.split()
+)
+_TOKEN = re.compile(r"[a-z]+")
+
+
+_BY_INITIAL: dict[str, list[str]] = {}
+for _word in sorted(_SYMPTOM_VOCABULARY):
+    _BY_INITIAL.setdefault(_word[0], []).append(_word)
+
+
+@lru_cache(maxsize=4096)
+def _corrected(token: str) -> str:
+    # Same first letter only: typos rarely change it, and "couleur" must not become "douleur".
+    if len(token) < 5 or token in _SYMPTOM_VOCABULARY:
+        return token
+    close = difflib.get_close_matches(token, _BY_INITIAL.get(token[0], []), n=1, cutoff=0.84)
+    return close[0] if close else token
+
+
+def _fix_typos(folded: str) -> str:
+    return _TOKEN.sub(lambda m: _corrected(m.group(0)), folded)
+
+
 # Each pattern names a symptom with a severity that makes it urgent (on folded text).
-_SYMPTOMS = [
-    # fever: a high one, or a temperature of 39+
-    r"(forte|grosse|haute|tres forte|high|very high|bad|severe)\s+(fievre|temperature|fever)",
-    r"(fievre|temperature|fever)\s+(tres\s+)?(forte|elevee|importante|high)",
-    r"(fievre|temperature|fever|thermometre)\D{0,12}\b(39|40|41)([.,]\d)?\b",
-    r"\b(39|40|41)([.,]\d)?\s*(°|degres|degrees|de fievre|of fever|c\b)",
+_SEVERE = [
+    # fever: a high one, or a temperature of 38.5+
+    r"(forte|grosse|grande|haute|tres forte|high|very high|bad|severe|big)\s+(fievre|temperature|fever)",
+    r"(fievre|temperature|fever)\s+(tres\s+|tellement\s+|super\s+)?(forte|elevee|importante|high|de cheval)",
+    r"(fievre|temperature|fever|thermometre)\D{0,12}\b(39|40|41|42|38[.,][5-9])([.,]\d)?\b",
+    r"\b(39|40|41|38[.,][5-9])([.,]\d)?\s*(°|degres|degre|degrees|degree|de fievre|of fever|c\b)",
+    r"\b(fievre|fever)\b.{0,40}\b(frissons|chills|shivering|tremble)|\b(frissons|chills)\b.{0,40}\b(fievre|fever)",
     # breathing
-    r"(n'?arrive|n'?arrivent|arrive|peux|peut)\s+(plus|pas)\s+(a\s+)?respirer",
-    r"(du mal|difficulte|difficultes|peine)\s+a\s+respirer",
-    r"\b(essouffle|essoufflee|essoufflement|etouffe|etouffer|suffoque)",
-    r"(can'?t|cannot|can not|unable to|struggling to|hard to|trouble|difficulty)\s+(breathe|breathing)",
-    r"short(ness)?\s+of\s+breath|breathless|gasping for (air|breath)|choking",
+    r"(n'?arrive|n'?arrivent|arrive|peux|peut|pouvons|parviens)\s+(plus|pas)\s+(a\s+|bien\s+)?respirer",
+    r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respir\w*|respire\s+(mal|difficilement|plus)",
+    r"\b(essouffle|essoufflee|essoufflement|etouffe|etouffer|suffoque|manque d'air)",
+    r"(can'?t|cannot|can not|unable to|struggl\w* to|hard to|trouble|difficulty|barely)\s+(breath\w*)",
+    r"short(ness)?\s+of\s+breath|breathless|out of breath|gasping for (air|breath)|choking",
     # chest pain
     r"douleur\w*\s+(thoracique|dans la poitrine|a la poitrine|au thorax)",
-    r"mal\s+(a|dans)\s+la\s+poitrine|poitrine\s+(me\s+)?(fait|serre|brule)",
-    r"chest\s+(pain|pains|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest",
+    r"mal\s+(a|dans)\s+la\s+poitrine|poitrine\s+(me\s+)?(fait|serre|brule)|serrement",
+    r"chest\s+(pain|pains|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight (\w+ )?chest",
+    r"\b(pains?|aches?|hurts?|hurting)\b\W+(\w+\W+){0,3}?(chest|rib ?cage|ribs|thorax)\b",
+    r"\b(douleur\w*|mal)\W+(\w+\W+){0,3}?(poitrine|thorax|cage thoracique)\b",
+    r"\b(mal|douleur\w*|pains?|hurts?)\W+(\w+\W+){0,5}?(quand|lorsque|when|while)\s+(je |j'|i )?(respire|breathe|inspire)",
     # fainting, loss of consciousness, confusion, seizure
-    r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*)",
-    r"\b(fainted|fainting|passed out|lost consciousness|unconscious|collapsed|blacked out)",
-    r"\b(convulsion\w*|crise d'epilepsie|seizure\w*)\b",
-    r"\b(confus|confuse|desoriente\w*|ne (me |nous )?reconnait plus|confused|disoriented)\b",
+    r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
+    r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
+    r"\b(convulsion\w*|crise d'epilepsie|seizure\w*)",
+    r"\b(confus|confuse|desoriente\w*|incoherent\w*|delire\w*|delirious|ne (me |nous )?reconnait plus|confused|disoriented)\b",
     r"(doesn'?t|does not|no longer) recogni[sz]e",
-    # severe diarrhoea, bleeding
-    r"diarrh\w*\W+(\w+\W+){0,6}?(severe|importante|forte|grave|liquide|sang|plusieurs fois|\d+\s*fois|non[- ]stop|nuit et jour|depuis|toutes les|sans arret)",
-    r"(severe|bad|terrible|heavy|constant|bloody|importante|forte|grosse)\s+diarrh",
-    r"diarrh\w*\W+(\w+\W+){0,6}?(\d+\s*times|many times|every hour|for (two|three|\d+) days|won'?t stop|since)",
-    # too weak to stand
+    # severe diarrhoea, vomiting, bleeding
+    r"diarrh\w*\W+(\w+\W+){0,6}?(severe|importante|forte|grave|liquide|sang|plusieurs fois|\d+\s*fois|non[- ]stop|nuit et jour|depuis|toutes les|sans arret|arrete pas|s'arrete pas)",
+    r"(severe|bad|terrible|heavy|constant|bloody|importante|forte|grosse|enorme|non[- ]stop)\s+diarrh",
+    r"diarrh\w*\W+(\w+\W+){0,6}?(\d+\s*times|many times|every hour|for (two|three|\d+) days|won'?t stop|since|all (day|night))",
     r"\b(ne\s+)?(tient|tiens|tenir)\s+(plus|pas)\s+debout|(can'?t|cannot|unable to)\s+(stand|get) up|too weak to (stand|walk)",
-    r"sang dans (les|mes) (selles|urines)|crach\w* du sang|vomi\w* du sang|saign\w* beaucoup",
-    r"blood in (my|his|her|the) (stool|stools|urine|poo)|coughing up blood|vomiting blood|bleeding heavily",
-    r"(vomissements|vomis|vomit\w*)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|won'?t stop|non[- ]stop|all (day|night))",
-    r"(peau|yeux)\W+(\w+\W+){0,4}?jaunes|(skin|eyes)\W+(\w+\W+){0,4}?yellow",
+    r"sang dans (les|mes|ses) (selles|urines)|crach\w* du sang|vomi\w* du sang|saign\w* (beaucoup|enormement|abondamment)|hemorragie",
+    r"blood in (my|his|her|the) (stool|stools|urine|poo)|coughing up blood|vomiting blood|bleeding (heavily|a lot)|haemorrhage|hemorrhage",
+    r"(vomissements|vomis|vomit\w*)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis)",
+    r"(peau|yeux)\W+(\w+\W+){0,4}?jaunes|(skin|eyes)\W+(\w+\W+){0,4}?yellow|jaunisse|jaundice",
+    # skin: blisters, a rash that spreads; swelling of the face or throat
+    r"\b(cloques?|bulles|blisters?|peau qui (se decolle|part en lambeaux)|skin (is )?peeling)\b",
+    r"\b(eruption|boutons|plaques|rash|spots)\b.{0,40}\b(partout|s'etend|s'etendent|se propage|all over|spreading|everywhere)",
+    r"(visage|levres|langue|gorge|face|lips|tongue|throat)\W+(\w+\W+){0,3}?(gonfle\w*|swollen|swelling|swell\w*)|(gonflement|swelling) (du visage|des levres|de la gorge|of the (face|lips|throat))",
+    # severe pain
+    r"(tres|vraiment|terriblement|atrocement|horriblement|super)\s+mal\s+(au|a la|aux)\s+\w+",
+    r"(douleur|mal)\w*\s+(\w+\s+){0,3}?(insupportable|atroce|violente?|intense|terrible|horrible)",
+    r"(severe|terrible|unbearable|excruciating|intense|really bad)\s+(\w+\s+)?(pain|headache|stomach ache)",
 ]
-_SYMPTOM = re.compile("|".join(f"(?:{p})" for p in _SYMPTOMS))
+_SEVERE_RE = re.compile("|".join(f"(?:{p})" for p in _SEVERE))
 
-# Someone is affected now: "j'ai", "mon mari", "I have", "my wife"... A general question
-# ("can immunotherapy cause a high fever?") has none, and is left to the classifier.
+# Words for alarming symptoms: two or more of them together describe a worrying state.
+_ALARM_RE = re.compile(
+    r"\b(fievre|fever|temperature|frissons|chills|diarrh\w*|vomi\w*|essouffl\w*|respir\w*|"
+    r"breath\w*|toux|tousse|cough\w*|poitrine|chest|eruption|boutons|rash|cloques?|blisters?|"
+    r"saign\w*|bleed\w*|(?<!prise de )sang|blood(?! tests?| counts?| cells)|vertiges?|dizzy|dizziness|tete qui tourne|malaise|douleurs?|"
+    r"pains?|mal au ventre|stomach ache|maux de tete|headache|confus\w*|jaune\w*|yellow|"
+    r"gonfl\w*|swollen|tres faible|very weak|epuise\w*|exhausted|nausees?|nausea)\b"
+)
+
+# Saying it is urgent is enough: the emergency numbers are the right first answer.
+_URGENT_CALL_RE = re.compile(
+    r"\b(urgent|urgente|urgence|urgences|emergency|emergencies|au secours|sos|a l'aide|911|999|samu|"
+    r"ambulance|pompiers)\b"
+)
+_NOT_URGENT_CALL_RE = re.compile(r"non[- ]urgent|not (an )?(urgent|emergency)|pas (tres |si )?urgent")
+
+# Someone concerned: "j'ai", "mon mari", "I have", "my wife", "le mien", or a generic "you"
+# ("can you drink alcohol during immunotherapy?" is still about one's own treatment).
 _AFFECTED = re.compile(
-    r"\b(j'|je|j'ai|me|m'|moi|mon|ma|mes|il|elle|on|nous|mari|femme|epoux|epouse|pere|mere|"
-    r"papa|maman|fils|fille|frere|soeur|i|i'm|i've|im|ive|me|my|he|she|his|her|we|husband|"
-    r"wife|father|mother|dad|mum|mom|son|daughter|brother|sister|partner)\b"
+    r"\b(j'|je|jai|j'ai|me|m'|moi|mon|ma|mes|il|elle|on|nous|mari|femme|epoux|epouse|pere|mere|"
+    r"papa|maman|fils|fille|frere|soeur|enfant|bebe|i|i'm|i've|im|ive|me|my|mine|he|she|his|"
+    r"her|him|we|husband|wife|father|mother|dad|mum|mom|son|daughter|brother|sister|partner|"
+    r"child|baby|le mien|la mienne|lui|you|your|vous|votre|vos)\b"
+)
+# Presence now ("j'ai", "depuis hier", "right now"), unless in an "if" clause.
+_NOW_RE = re.compile(
+    r"\b(j'ai|jai|j ai|je suis|je me|je (n'|ne )?(peux|arrive)|il a|elle a|il est|elle est|"
+    r"(mon|ma) \w+ (a|est|fait|vient)|i have|i've|ive|i'm|im|i am|i can|i cant|he has|she has|he is|"
+    r"she is|my \w+ (has|is|just)|depuis|since|right now|maintenant|en ce moment|tout a l'heure|"
+    r"ce matin|this morning|today|aujourd'hui|hier|yesterday|tonight|cette nuit|ce soir|vient de|"
+    r"just|partout|all over|la maintenant)\b"
+)
+_CONDITIONAL = re.compile(r"\b(si|s'|if|when|quand|lorsque|whether|en cas)\W+(\w+\W+){0,2}$")
+# A general question about a symptom ("can immunotherapy cause a high fever?").
+_GENERAL = re.compile(
+    r"\b(l'immunotherapie|l'immuno|immunotherapie|ce traitement|le traitement|les traitements|"
+    r"immunotherapy|this treatment|the treatment|treatments|it)\s+(peut|peuvent|can|could|may|might|"
+    r"does|do|provoque\w*|donne\w*|cause\w*|entraine\w*|give\w*|est-elle|est-il)\b"
+    r"|\b(can|could|may|might|does|do|est-ce que|est ce que)\s+(l'immunotherapie|immunotherapy|it|"
+    r"this treatment|the treatment|ce traitement|le traitement|l'immuno|immuno)\b"
+    r"|\beffets? (secondaires?|indesirables?)|side[- ]effects?|adverse effects?|"
+    r"\b(peut-on|peut on|est-il possible|is it possible|can you get|can one|can people|do people|"
+    r"is it common|est-ce frequent|est-ce courant|how common|how often|en general|in general|"
+    r"que faire (si|en cas)|what (should|to|do) (i |you |we )?do (if|when|in case)|what if|"
+    r"in case of|en cas de|risque de|risk of|signe\w* de|signs? of|symptomes? de|symptoms? of)"
 )
 _NEGATED = re.compile(
-    r"\b(pas|plus|jamais|aucun|aucune|sans|no|not|never|without|any|don'?t|doesn'?t|didn'?t|"
-    r"haven'?t|hasn'?t|isn'?t|wasn'?t)\W+(\w+\W+){0,2}$"
+    r"\b(pas|plus|jamais|aucun|aucune|sans|ni|no|not|never|without|any|don'?t|doesn'?t|didn'?t|"
+    r"haven'?t|hasn'?t|isn'?t|wasn'?t|nor)\W+(\w+\W+){0,2}$"
 )
+
+
+def _positive(pattern: re.Pattern[str], folded: str) -> list[re.Match[str]]:
+    """Matches of `pattern` that are not negated ("je n'ai pas de fièvre")."""
+    return [m for m in pattern.finditer(folded) if not _NEGATED.search(folded[: m.start()])]
+
+
+def _happening_now(folded: str) -> bool:
+    return any(not _CONDITIONAL.search(folded[: m.start()]) for m in _NOW_RE.finditer(folded))
+
+
+def _prepared(text: str) -> str:
+    return _fix_typos(fold(text))
 
 
 def is_urgent(text: str) -> bool:
-    """True when the message describes an urgent symptom that someone has now."""
-    folded = fold(text)
-    if not _AFFECTED.search(folded):
-        return False
-    for match in _SYMPTOM.finditer(folded):
-        if not _NEGATED.search(folded[: match.start()]):
-            return True
-    return False
+    """True when the message describes an urgent symptom that someone has now, or says it
+    is urgent."""
+    folded = _prepared(text)
+    if _positive(_URGENT_CALL_RE, folded) and not _NOT_URGENT_CALL_RE.search(folded):
+        return True
+    general = bool(_GENERAL.search(folded))
+    now = _happening_now(folded)
+    if _positive(_SEVERE_RE, folded):
+        return now or not general
+    # A list of symptoms ("fièvre, diarrhée, vomissements"), described rather than asked about.
+    alarms = {m.group(0)[:5] for m in _positive(_ALARM_RE, folded)}
+    return len(alarms) >= 2 and (now or not general)
+
+
+def mentions_serious_symptom(text: str) -> bool:
+    """True when a (general) message names a serious symptom: fever, diarrhoea, breathing..."""
+    folded = _prepared(text)
+    return bool(_positive(_SEVERE_RE, folded) or _positive(_ALARM_RE, folded))
 
 
 _TREATMENT = (
-    r"(traitement|immunotherapie|perfusion|cure|chimio\w*|medicament\w*|keytruda|opdivo|"
-    r"pembrolizumab|nivolumab|treatment|immunotherapy|infusion|chemo\w*|medication|medicine|drug)"
+    r"(traitement|immunotherapie|immuno|perfusion|cure|chimio\w*|medicament\w*|keytruda|opdivo|"
+    r"yervoy|tecentriq|imfinzi|bavencio|libtayo|pembrolizumab|nivolumab|ipilimumab|"
+    r"atezolizumab|durvalumab|avelumab|cemiplimab|anti-?pd-?l?1|treatment|immunotherapy|"
+    r"infusion|chemo\w*|medication|medicine|drug|therapie|therapy)"
 )
-_ADVICE = re.compile(
-    "|".join(
-        f"(?:{p})"
-        for p in [
-            # stopping, skipping or changing a treatment
-            rf"\b(arreter|stopper|interrompre|sauter|decaler|reporter|continuer|diminuer|augmenter|"
-            rf"stop|skip|quit|pause|continue|delay|reduce|increase)\b.{{0,40}}\b{_TREATMENT}",
-            # the dose
-            r"\b(ma|mon|sa|son|la bonne|my|his|her|the right)\s+(dose|dosage|posologie)\b",
-            # prognosis
-            r"\b(guerir|guerira|survivre|survivra|mourir|esperance de vie|chances de (survie|guerison))\b",
-            r"\b(survive|be cured|life expectancy|chances? of (survival|surviving|cure))\b",
-            r"how long (do|does|have) (i|he|she|we) (have|got) left",
-            # reading one's own results
-            r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(scanner|scan|irm|mri|pet|resultats?|"
-            r"results?|bilan|analyses?|prise de sang|blood tests?|biopsie|biopsy|marqueurs?)\b",
-            # taking something with one's treatment
-            rf"\b(prendre|boire|take|drink)\b(?!\s+part).{{0,30}}\b(avec|pendant|entre|with|during|between)"
-            rf"\b.{{0,30}}\b{_TREATMENT}",
-        ]
-    )
+_CONDITION = (
+    r"(lupus|insuffisance (cardiaque|renale|hepatique|respiratoire)|heart (failure|disease|problem)|"
+    r"kidney (failure|disease)|liver (disease|failure)|greffe\w*|transplant\w*|maladie auto-?immune|"
+    r"auto-?immune|polyarthrite|arthrite|arthritis|crohn|rectocolite|colitis|sclerose en plaques|"
+    r"multiple sclerosis|diabete\w*|diabetes|diabetic|psoriasis|hepatite|hepatitis|vih|hiv|"
+    r"enceinte|pregnant|grossesse|pregnancy|allaite\w*|breastfeeding|pacemaker|thyroide|thyroid|"
+    r"myasthenie|myasthenia|sarcoidose|sarcoidosis|asthme|asthma|bpco|copd|cardiaque|cardiac|"
+    r"infarctus|heart attack|avc|stroke)"
+)
+# Asking for advice in so many words: stopping or changing a treatment, the dose, prognosis,
+# reading one's results, taking something with the treatment.
+_ADVICE_EXPLICIT = [
+    rf"\b(arreter|stopper|interrompre|sauter|decaler|reporter|continuer|diminuer|augmenter|changer|"
+    rf"stop|skip|quit|pause|continue|delay|reduce|increase|change|switch)\b.{{0,40}}\b{_TREATMENT}",
+    r"\b(ma|mon|sa|son|la bonne|my|his|her|the right)\s+(dose|dosage|posologie)\b",
+    r"\b(guerir|guerira|survivre|survivra|mourir|esperance de vie|chances? de (survie|guerison))\b",
+    r"\b(survive|be cured|life expectancy|chances? of (survival|surviving|cure))\b",
+    r"how long (do|does|have) (i|he|she|we) (have|got) left|combien de temps (il )?(me|lui|nous|leur) reste",
+    r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(scanner|scan|irm|mri|pet|bilan|analyses?|prise de sang|"
+    r"blood tests?|biopsie|biopsy|marqueurs?)\b",
+    # results: reading them, not getting them (getting_results in the FAQ)
+    r"\b(mes|mon|ses|son|my|his|her)\s+(\w+\s+){0,3}?(resultats?|results?)\b.{0,60}\b(bons?|bonnes?|normal\w*|"
+    r"grave|inquiet\w*|veu\w* dire|signifi\w*|mean\w*|good|bad|ok|okay|worr\w*|pense\w*|think|"
+    r"interpret\w*|lire|read|expli\w*)|(pensez|think|avis|opinion|interpret\w*|lire|read|expli\w*|mean)"
+    r"\b.{0,30}\b(mes|mon|my|his|her|ses|son)\s+(\w+\s+){0,3}?(resultats?|results?)",
+    rf"\b(prendre|boire|take|drink)\b(?!\s+part).{{0,30}}\b(avec|pendant|entre|sous|with|during|between|while on)"
+    rf"\b.{{0,30}}\b{_TREATMENT}",
+]
+# One person's situation: age, other illnesses, lab values, "is it normal that I", "can I
+# still", "is it dangerous for him", which drug is best for me, chances, will it work.
+_ADVICE_SITUATION = [
+    r"\b(mes|my|his|her|ses|sa|quelles sont (les|mes)|what are (the|my)|les) chances?\b|"
+    r"\b(pronostic|taux de (survie|guerison|reussite|reponse)|odds|prognosis|survival rate|success rate)\b",
+    r"\b(am i|is (he|she)|suis-je|est-il|est-elle) (at|a) (risk|risque)|\b(ai-je|j'ai|do i have) (un |a )?(risque|risk)",
+    r"(que dois-je faire|que puis-je faire|what should i do|what can i do|what do i do)\b.{0,30}\b(my|mon|ma|mes)\b",
+    r"\b(take|prendre|continuer|keep taking)\s+(my|mes|mon|ma)\s+(\w+\s+)?(medications?|medicaments?|medicines?|pills|traitements?)",
+    # one's own disease: its type, stage, status, what it means
+    r"\b(statut|type|stade|grade|recepteurs?|her2|mutations?|status|stage|receptors?)\b.{0,40}"
+    r"\b(de mon|de ma|of my|dont je suis atteinte?|que j'ai|i have|i've got)\b",
+    r"\b(mon|ma|my)\s+(cancer|tumeur|tumor|tumour|maladie|disease)\b.{0,60}\b(signifie|veut dire|means?|"
+    r"grave|serious|stade|stage|type|statut|status|grade)\b",
+    r"(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|mes|my|this|ce)\s+(\w+\s+)?"
+    r"(chiffres|numbers|valeurs|values|resultats|results|mean)",
+    r"(ca|cela|elle|il|l'immunotherapie|le traitement) (va|marchera|fonctionnera) (marcher|fonctionner|etre efficace)|"
+    r"(will|is) (it|immunotherapy|this|the treatment) (going to )?(work|help)",
+    r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(taux|plaquettes|globules|tsh|crp|ct|radio|x-ray|"
+    r"tumeurs?|tumou?rs?|stade|stage|examens?|liver|kidney|thyroid|thyroide|foie|reins?)\b",
+    r"\b(plaquettes|globules (blancs|rouges)|neutrophiles|lymphocytes|leucocytes|hemoglobine|creatinine|"
+    r"tsh|crp|transaminases|ldh|cea|psa|platelets|white (blood )?cells|white count|neutrophils|"
+    r"ha?emoglobin|liver enzymes|blood count|pd-?l1)\b.{0,40}(\d|trop|bas|basse|haut|haute|"
+    r"eleve|low|high|normal|grave|serious|bad|mauvais)",
+    r"(tumeur|tumor|tumour|scanner|scan|lesions?|ganglions?|metastases?)\W+(\w+\W+){0,4}?"
+    r"(a grossi|a diminue|grossit|progresse|progression|stable|shrunk|shrank|grew|grown|growing|bigger|smaller)",
+    rf"\b{_CONDITION}\b",
+    r"\b\d{2,3}\s*(ans|years? old|yo)\b|trop (vieux|vieille|age|agee)|too old|a mon age|at my age|"
+    r"a son age|at his age|at her age",
+    r"(est-ce|est ce|c'est|cest|es ce) normal (que|qu'|d'|de)|is it normal (that|to|for)|is this normal|"
+    r"c'est normal \?|is (it|that) (ok|okay|safe|fine) (for|to|if)",
+    r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
+    r"\b(can|could) (i|he|she|we) still\b|am i still",
+    r"(dangereu\w*|risque\w*|sans danger|grave|mauvais\w*|bon|bonne|adapte\w*|indique\w*|dangerous|"
+    r"risky|safe|bad|good|right|suitable)\s+(pour|for)\s+(moi|lui|elle|me|him|her|mon|ma|my|his|someone like)",
+    r"\b(lequel|laquelle|lesquels|which (one|drug|treatment|medicine|is better|works better)|"
+    r"quel (traitement|medicament) (est|serait|marche|choisir)|le (plus|mieux) (efficace|adapte)|"
+    r"marche le mieux|works? best|the best (drug|treatment|option)|better for (me|him|her))\b",
+    r"(recommand\w*|conseill\w*|recommend\w*|advise|suggest)\w*\s+(for|pour|to) (me|moi|him|her|lui)|"
+    r"(available|open|offered|right) (to|for) me\b|(possibles?|ouverts?|adaptes?) pour moi|"
+    r"(quel|quelle) (traitement|medicament|therapie)\s+(puis-je|dois-je|je peux|je dois|prendre)",
+    # one's own (milder) symptoms: the care team judges them, with the general information
+    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
+    r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
+    r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
+    r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
+    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
+    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair)",
+    r"comme (le mien|la mienne|le sien|la sienne|moi|lui)|like (mine|me|his|hers)|pour moi|for me\b|"
+    r"in my case|dans mon cas|in his case|dans son cas|in her case",
+    r"(bonne idee|good idea|right choice|bon choix|vous (en )?pensez|you think|votre avis|your opinion)",
+    r"(should i|dois-je|est-ce que je dois) (be|etre|m')\s*(worried|inquiet\w*|inquieter)|devrais-je m'inquieter",
+    rf"\b(puis-je|je peux|est-ce que je peux|pourrais-je|ai-je droit|suis-je eligible|can i|could i|"
+    rf"may i|am i eligible)\s+(avoir|recevoir|faire|suivre|beneficier|get|have|receive|be given|"
+    rf"be treated|start)\s+(une |un |de l'|d'|l'|la |le |des |du |the |an |a |some |on )?{_TREATMENT}",
+    rf"\b(me faire|se faire|get|have)\s+(vacciner|vaccinated|a (flu )?(shot|jab|vaccine)|the (flu )?(shot|jab|vaccine))"
+    rf".{{0,40}}\b{_TREATMENT}",
+    rf"(?<!what )\b(dois-je|est-ce que je dois|faut-il que je|faut il que je|devrais-je|je devrais|"
+    rf"should (i|he|she)(?! ask)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|take|stop|keep|{_TREATMENT})",
+]
+_ADVICE_EXPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_EXPLICIT))
+_ADVICE_SITUATION_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_SITUATION))
+# The person concerned, for the situation patterns: not "on" ("peut-on avoir...": general).
+_PERSONAL = re.compile(
+    r"\b(j'|je|jai|moi|mon|ma|mes|il|elle|lui|mari|femme|epoux|epouse|pere|mere|papa|maman|"
+    r"fils|fille|frere|soeur|enfant|i|i'm|i've|im|ive|me|my|mine|he|she|his|her|him|husband|wife|"
+    r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne)\b"
+)
+# Trial eligibility ("at 82, can she be included?") belongs to the trial answers; asking the
+# assistant what it knows of one's record ("do you have my results?") to what it is.
+_TRIAL = re.compile(r"\b(essais?|etudes?|trials?|study|studies|participer|participate|take part|inclus\w*|included)\b")
+_ABOUT_THE_ASSISTANT = re.compile(
+    r"\b(vous|tu|you)\b.{0,20}\b(acces|access|connaissez|connais|voyez|see)\b.{0,10}"
+    r"\b(mes|mon|ma|my|dossier|record)\b"
+)
+# Asking when or how to get one's results is a practical question (contact the care team).
+_RESULTS_LOGISTICS = re.compile(
+    r"\b(quand|comment|ou|when|how|where)\b.{0,30}\b(recevoir|obtenir|avoir|aurai|aurais|recupere\w*|"
+    r"get|receive|collect|access)\b.{0,20}\b(resultats?|results?|compte[- ]rendu|report)"
+)
+
+
+# Personal by itself, no pronoun needed: "is it OK to be out in the sun?", "which one do you
+# recommend?"
+_ADVICE_IMPLICIT_RE = re.compile(
+    r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b|"
+    r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|recommend\w*|advise|suggest)|"
+    r"\b(recommand\w*|conseill\w*|preconis\w*)[- ](vous|tu)\b"
 )
 
 
 def asks_medical_advice(text: str) -> bool:
     """True when the message asks for advice about one person's own care."""
     folded = fold(text)
-    return bool(_AFFECTED.search(folded) and _ADVICE.search(folded))
+    if _RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded):
+        return False
+    if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
+        return True
+    if _ADVICE_IMPLICIT_RE.search(folded) and not _TRIAL.search(folded):
+        return True
+    return bool(_PERSONAL.search(folded) and not _TRIAL.search(folded)
+                and _ADVICE_SITUATION_RE.search(folded))
 
 
 def unusable_input(text: str) -> str | None:

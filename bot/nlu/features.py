@@ -68,6 +68,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 logger = logging.getLogger(__name__)
 
 ENCODERS = ("use", "e5")
+SIMILARITY_KEY = "similarity"
 
 
 class _Encoder(Protocol):
@@ -479,9 +480,37 @@ class LinearResponseSelector(LinearIntentClassifier):
         if not examples:
             logger.debug("LinearResponseSelector: no examples of %r, nothing to train.", retrieval)
             return self._resource
-        self._w = self._fit(examples, [e.get(INTENT_RESPONSE_KEY) for e in examples])
+        labels = [e.get(INTENT_RESPONSE_KEY) for e in examples]
+        self._w = self._fit(examples, labels)
+        self._w.update(self._example_vectors(examples, labels))
         self._persist(extra)
         return self._resource
+
+    def _dense_origin(self) -> str | None:
+        assert self._w is not None
+        dense = [str(o) for o, s in zip(self._w["origins"], self._w["sparse"], strict=True) if not s]
+        return dense[0] if dense else None
+
+    def _example_vectors(self, examples: list[Message], labels: list[str]) -> dict[str, np.ndarray]:
+        """Unit sentence embeddings of the examples, to tell how close a message is to the
+        answer chosen for it (RuleOverrides turns a far one into a fallback)."""
+        origin = self._dense_origin()
+        if origin is None:
+            return {}
+        vectors = self._blocks(examples, [origin])[0] / float(self._config["dense_weight"])
+        return {"example_vectors": np.asarray(vectors, np.float32),
+                "example_labels": np.asarray(labels, dtype=str)}
+
+    def _similarities(self, messages: list[Message], best: list[str]) -> list[float | None]:
+        """Cosine between each message and the nearest example of the answer chosen for it."""
+        if self._w is None or "example_vectors" not in self._w:
+            return [None] * len(messages)
+        origin = self._dense_origin()
+        assert origin is not None
+        rows = self._blocks(messages, [origin])[0] / float(self._config["dense_weight"])
+        sims = np.asarray(rows, np.float32).reshape(len(messages), -1) @ self._w["example_vectors"].T
+        labels = self._w["example_labels"]
+        return [float(row[labels == label].max()) for row, label in zip(sims, best, strict=True)]
 
     def process(self, messages: list[Message]) -> list[Message]:
         if self._w is None or not messages:
@@ -490,7 +519,9 @@ class LinearResponseSelector(LinearIntentClassifier):
         responses = self._extra.get("responses", {})
         key = self._config["retrieval_intent"] or RESPONSE_SELECTOR_DEFAULT_INTENT
         length = int(self._config["ranking_length"])
-        for message, p in zip(messages, probs, strict=True):
+        chosen = [classes[int(np.argsort(-p)[0])] for p in probs]
+        similarities = self._similarities(messages, chosen)
+        for message, p, similarity in zip(messages, probs, similarities, strict=True):
             order = np.argsort(-p)
             best = classes[order[0]]
             utter = f"{UTTER_PREFIX}{best}"
@@ -503,6 +534,8 @@ class LinearResponseSelector(LinearIntentClassifier):
                     PREDICTED_CONFIDENCE_KEY: float(p[order[0]]),
                     INTENT_RESPONSE_KEY: best,
                     RESPONSE_SELECTOR_UTTER_ACTION_KEY: utter,
+                    # Ours: cosine to the nearest example of this answer (None: no embedding).
+                    SIMILARITY_KEY: similarity,
                 },
                 RESPONSE_SELECTOR_RANKING_KEY: ranking[:length] if length > 0 else ranking,
             }

@@ -2,9 +2,18 @@
 
 1. Input that cannot be read as a question (nothing to read, far too long, a language we do
    not speak) becomes ``nlu_fallback`` with full confidence: action_fallback then says why.
-2. A request for individual medical advice becomes ``medical_advice`` (a kind refusal).
+2. A request for individual medical advice becomes ``medical_advice`` (a kind refusal), or
+   ``medical_advice_general`` (the refusal, then the FAQ answer that applies) when the FAQ
+   selector confidently picks one of the general medical entries (``advice_general_info``).
 3. An urgent symptom becomes ``urgent_symptoms`` whatever the classifier said: the emergency
-   pointer takes precedence over every other intent, including the cases above.
+   pointer takes precedence over every other intent, including the cases above. Urgent means
+   the rules (bot.safety.is_urgent) or the learned detector (bot/nlu/urgency.py) say so.
+4. An FAQ answer is kept only when it answers the message: a low selector confidence becomes
+   ``nlu_fallback`` (not understood); a question of ours that is far from every example of
+   the chosen entry (``min_faq_similarity``) becomes ``dont_know``: an honest "I don't know"
+   with how to reach the center, rather than an unrelated fact.
+5. A general question naming a serious symptom ("can it give bad diarrhoea?") becomes
+   ``faq_serious_symptom``: the FAQ answer, then what to do if it is happening now.
 
 It must come after the intent classifiers and before the FallbackClassifier in config.yml.
 """
@@ -17,15 +26,20 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.safety import asks_medical_advice, is_urgent, unusable_input
+from bot.nlu.features import SIMILARITY_KEY
+from bot.nlu.urgency import URGENCY_KEY
+from bot.safety import asks_medical_advice, is_urgent, mentions_serious_symptom, unusable_input
 
 URGENT_INTENT = "urgent_symptoms"
 ADVICE_INTENT = "medical_advice"
+ADVICE_WITH_INFO_INTENT = "medical_advice_general"
+SERIOUS_SYMPTOM_FAQ_INTENT = "faq_serious_symptom"
 FALLBACK_INTENT = "nlu_fallback"
+DONT_KNOW_INTENT = "dont_know"
 
 
 def _force_intent(message: Message, name: str) -> None:
@@ -48,22 +62,67 @@ class RuleOverrides(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RuleOverrides:
-        return cls(float(config["min_faq_confidence"]), str(config["retrieval_intent"]))
+        return cls({**cls.get_default_config(), **config})
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"min_faq_confidence": 0.0, "retrieval_intent": "faq"}
+        return {
+            "min_faq_confidence": 0.0,
+            "min_faq_similarity": 0.0,
+            "retrieval_intent": "faq",
+            "use_urgency_detector": True,
+            "min_urgency_over_advice": 0.95,
+            # FAQ entries general enough to follow a refusal of individual advice.
+            "advice_general_info": [],
+            "min_advice_info_confidence": 0.5,
+        }
 
-    def __init__(self, min_faq_confidence: float = 0.0, retrieval_intent: str = "faq") -> None:
-        self.min_faq_confidence = min_faq_confidence
-        self.retrieval_intent = retrieval_intent
+    def __init__(self, config: dict[str, Any] | None = None) -> None:
+        config = {**self.get_default_config(), **(config or {})}
+        self.min_faq_confidence = float(config["min_faq_confidence"])
+        self.min_faq_similarity = float(config["min_faq_similarity"])
+        self.retrieval_intent = str(config["retrieval_intent"])
+        self.use_urgency_detector = bool(config["use_urgency_detector"])
+        self.min_urgency_over_advice = float(config["min_urgency_over_advice"])
+        self.advice_general_info = set(config["advice_general_info"])
+        self.min_advice_info_confidence = float(config["min_advice_info_confidence"])
+
+    @staticmethod
+    def _predicted(message: Message) -> str | None:
+        return (message.get(INTENT) or {}).get("name")
+
+    def _selected(self, message: Message) -> dict[str, Any]:
+        selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        return (selector.get(self.retrieval_intent) or {}).get("response") or {}
 
     def _unsure_faq_answer(self, message: Message) -> bool:
-        if (message.get(INTENT) or {}).get("name") != self.retrieval_intent:
+        if self._predicted(message) != self.retrieval_intent:
             return False
-        selected = (message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}).get(self.retrieval_intent) or {}
-        confidence = (selected.get("response") or {}).get("confidence")
+        confidence = self._selected(message).get("confidence")
         return confidence is not None and confidence < self.min_faq_confidence
+
+    def _unrelated_faq_answer(self, message: Message) -> bool:
+        if self._predicted(message) != self.retrieval_intent:
+            return False
+        similarity = self._selected(message).get(SIMILARITY_KEY)
+        return similarity is not None and similarity < self.min_faq_similarity
+
+    def _general_info_applies(self, message: Message) -> bool:
+        selected = self._selected(message)
+        key = str(selected.get(INTENT_RESPONSE_KEY) or "").split("/")[-1]
+        return (key in self.advice_general_info
+                and (selected.get("confidence") or 0.0) >= self.min_advice_info_confidence
+                and (selected.get(SIMILARITY_KEY) or 0.0) >= self.min_faq_similarity)
+
+    def urgent(self, message: Message, advice: bool) -> bool:
+        """The rules, or the detector; a milder symptom that the advice rules recognise ("my
+        skin is itching") needs a surer detector (the refusal still says when to call 15)."""
+        if is_urgent(message.get(TEXT) or ""):
+            return True
+        urgency = message.get(URGENCY_KEY) or {}
+        if not self.use_urgency_detector or not urgency.get("urgent"):
+            return False
+        return not advice or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -71,10 +130,16 @@ class RuleOverrides(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if is_urgent(text):
+            advice = asks_medical_advice(text)
+            if self.urgent(message, advice):
                 _force_intent(message, URGENT_INTENT)
-            elif asks_medical_advice(text):
-                _force_intent(message, ADVICE_INTENT)
+            elif advice or self._predicted(message) == ADVICE_INTENT:
+                general = self._general_info_applies(message)
+                _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
             elif unusable_input(text) or self._unsure_faq_answer(message):
                 _force_intent(message, FALLBACK_INTENT)
+            elif self._unrelated_faq_answer(message):
+                _force_intent(message, DONT_KNOW_INTENT)
+            elif self._predicted(message) == self.retrieval_intent and mentions_serious_symptom(text):
+                _force_intent(message, SERIOUS_SYMPTOM_FAQ_INTENT)
         return messages

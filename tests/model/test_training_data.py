@@ -12,9 +12,12 @@ from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, rasa_env, rasa_executable
 from bot.settings import PROJECT_ROOT
 
 HELDOUT = sorted((PROJECT_ROOT / "tests" / "nlu").glob("heldout_*.yml"))
-# Responses that only custom actions send (Rasa can't see that) and a warning Rasa 3.6 emits
-# for every retrieval intent declared in the domain: the known, harmless warnings.
+# Responses that only custom actions send (Rasa can't see that), a warning Rasa 3.6 emits
+# for every retrieval intent declared in the domain, and the intents that only RuleOverrides
+# sets (bot/nlu/overrides.py: never predicted, so no examples): the known, harmless warnings.
 EXPECTED_WARNINGS = [
+    r"The intent '(dont_know|faq_serious_symptom|medical_advice_general)' is listed in the domain file, "
+    r"but is not found in the NLU training data",
     r"The utterance '(utter_fallback|utter_fallback_handoff|utter_unsupported_language|utter_message_too_long|utter_out_of_scope)' is not used",
     r"duplicated intents have been found across multiple domain files: faq",
 ]

@@ -1,7 +1,13 @@
 """Rules that must not depend on the statistical model: urgency, advice requests, bad input."""
 import pytest
 
-from bot.safety import MAX_MESSAGE_CHARS, asks_medical_advice, is_urgent, unusable_input
+from bot.safety import (
+    MAX_MESSAGE_CHARS,
+    asks_medical_advice,
+    is_urgent,
+    mentions_serious_symptom,
+    unusable_input,
+)
 
 URGENT = [
     "j'ai 39 de fièvre depuis ce matin",
@@ -19,6 +25,32 @@ URGENT = [
     "my dad is confused and doesn't recognise me",
     # urgency wins even inside another question
     "Bonjour, je suis sous pembrolizumab et j'ai 40 de fièvre, y a-t-il un essai pour le mélanome ?",
+    # no pronoun needed when the symptom is described as happening
+    "éruption avec des cloques partout, ça s'étend",
+    "fievre 40 depuis hier",
+    "douleur dans la poitrine là maintenant",
+    "rash all over and fever since last night",
+    "lèvres gonflées après la perfusion",
+    # lists of symptoms
+    "forte fièvre, diarrhée, vomissements",
+    "vomissements et diarrhée depuis ce matin",
+    "fever, chills and coughing",
+    # saying it is urgent
+    "c'est urgent svp",
+    "URGENT",
+    "urgent please",
+    "emergency!!",
+    "au secours",
+    # spelling mistakes
+    "diarhée tres forte depuis 2 jours",
+    "j'ai de la fiévre a 39.5",
+    "i cant brethe",
+    "my dad colapsed",
+    "jai une fievr de 40",
+    # whoever it concerns
+    "il a 39 de fievre",
+    "ma fille est toute confuse depuis sa perfusion",
+    "my wife has severe diarrhoea since yesterday",
 ]
 NOT_URGENT = [
     "quels sont les effets secondaires",
@@ -30,6 +62,16 @@ NOT_URGENT = [
     "is there a trial for melanoma",
     "I fit the criteria?",
     "my father has lung cancer, is there a trial",
+    "can immunotherapy give you bad diarrhoea?",  # general: answered, plus the 15/112 line
+    "peut-on avoir une forte fièvre avec l'immunothérapie ?",
+    "que faire si j'ai une forte fièvre ?",  # "if": a general question
+    "ce n'est pas urgent, juste une question",
+    "je n'ai pas de fièvre ni de diarrhée",
+    "no fever, no diarrhoea, all fine",
+    "help me with my math homework",
+    "de quelle couleur est le logo",  # "couleur" is no misspelt "douleur"
+    "is the center open on sundays?",
+    "how much does it cost?",
 ]
 
 
@@ -44,6 +86,22 @@ def test_general_questions_are_not_urgent(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "serious"),
+    [
+        ("can immunotherapy give you bad diarrhoea?", True),
+        ("l'immunothérapie donne-t-elle de la fièvre ?", True),
+        ("can it make you short of breath", True),
+        ("qui dirige le centre", False),
+        ("what is immunotherapy", False),
+        ("je n'ai pas de fièvre", False),
+    ],
+)
+def test_general_questions_naming_a_serious_symptom(text: str, serious: bool) -> None:
+    assert mentions_serious_symptom(text) is serious
+    assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "est-ce que je dois arrêter mon traitement",
@@ -54,6 +112,29 @@ def test_general_questions_are_not_urgent(text: str) -> None:
         "can I take ibuprofen with my immunotherapy",
         "puis-je prendre du doliprane entre deux cures ?",
         "mon mari doit-il continuer le keytruda",
+        # one person's situation: other illnesses, age, lab values, scans, which drug, chances
+        "mon père a une insuffisance cardiaque, l'immunothérapie est-elle dangereuse pour lui ?",
+        "j'ai un lupus, je peux avoir une immunothérapie ?",
+        "I had a kidney transplant, can I get immunotherapy?",
+        "ma mère a 85 ans, est-ce que l'immunothérapie est adaptée à son âge ?",
+        "I'm 82, am I too old for immunotherapy",
+        "mes plaquettes sont basses",
+        "my platelets are at 90, is that bad",
+        "ma tumeur a grossi au dernier scanner",
+        "nivolumab ou pembrolizumab, lequel marche le mieux pour un mélanome comme le mien ?",
+        "which drug is better for me, keytruda or opdivo?",
+        "what are my chances",
+        "will it work for me?",
+        "est-ce normal que je sois si fatigué",
+        "is it normal that I feel tired after my infusion",
+        "puis-je encore travailler",
+        "can I still drive",
+        "combien de temps il me reste",
+        "quel est le stade de mon cancer, c'est grave ?",
+        "my tumour is triple negative, what does that mean for me?",
+        "which immunotherapy do you recommend?",
+        "is it OK to go in the sun during treatment?",
+        "j'ai des démangeaisons depuis ma perfusion",
     ],
 )
 def test_advice_requests_are_recognised(text: str) -> None:
@@ -68,6 +149,15 @@ def test_advice_requests_are_recognised(text: str) -> None:
         "peut-on arrêter un essai en cours de route",  # leaving a trial: the FAQ answers
         "does immunotherapy replace chemotherapy",
         "what are the inclusion criteria",
+        "quand vais-je recevoir mes résultats",  # practical: the care team, no refusal
+        "how do I get my results?",
+        "can i get information on the treatment",
+        "est-ce qu'on peut avoir des problèmes de thyroïde avec l'immunothérapie",  # general
+        "ma mère a 82 ans, est ce qu'elle peut être incluse dans un essai ?",  # trial answers
+        "i had chemo before, can i still participate?",
+        "est-ce que vous avez accès à mes résultats",  # what the assistant is
+        "is the center open on sundays?",
+        "how much does it cost?",
     ],
 )
 def test_general_questions_are_not_advice_requests(text: str) -> None:

@@ -1,0 +1,78 @@
+"""RuleOverrides on hand-made parse results: which intent wins, without a trained model."""
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.overrides import RuleOverrides
+from bot.nlu.urgency import URGENCY_KEY
+
+CONFIG = {
+    "min_faq_confidence": 0.3,
+    "min_faq_similarity": 0.35,
+    "advice_general_info": ["side_effects"],
+    "min_advice_info_confidence": 0.5,
+}
+
+
+def parsed(text: str, intent: str = "faq", entry: str = "center_size", confidence: float = 0.9,
+           similarity: float | None = 0.8, urgency: float | None = None) -> Message:
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": 0.9})
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.9}])
+    response: dict[str, Any] = {"confidence": confidence, "intent_response_key": f"faq/{entry}",
+                                "similarity": similarity}
+    message.set(RESPONSE_SELECTOR_PROPERTY_NAME, {"faq": {"response": response, "ranking": []}})
+    if urgency is not None:
+        message.set(URGENCY_KEY, {"score": urgency, "urgent": urgency >= 0.3})
+    return message
+
+
+def decided(message: Message, **config: Any) -> str:
+    [result] = RuleOverrides({**CONFIG, **config}).process([message])
+    return result.get(INTENT)["name"]
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        (parsed("qui dirige le centre", entry="center_head"), "faq"),
+        # an FAQ entry far from the message: an honest "I don't know", not its fact
+        (parsed("how much does a parking ticket cost", similarity=0.2), "dont_know"),
+        (parsed("blorf", confidence=0.1), "nlu_fallback"),
+        # the learned detector alone is enough for urgency, and wins over everything
+        (parsed("ça ne va pas du tout, je me sens partir", urgency=0.8), "urgent_symptoms"),
+        (parsed("j'ai 40 de fièvre", urgency=0.0), "urgent_symptoms"),  # the rules alone
+        (parsed("qui dirige le centre", entry="center_head", urgency=0.1), "faq"),
+        # a mild symptom the advice rules recognise needs a surer detector to become urgent
+        (parsed("my skin is itching", entry="side_effects", urgency=0.8), "medical_advice_general"),
+        (parsed("my skin is itching", entry="side_effects", urgency=0.99), "urgent_symptoms"),
+        # refusal, followed by the general answer only when it is one of the allowed entries
+        (parsed("j'ai un lupus, puis-je avoir une immunothérapie ?", entry="side_effects"),
+         "medical_advice_general"),
+        (parsed("j'ai un lupus, puis-je avoir une immunothérapie ?", entry="center_size"),
+         "medical_advice"),
+        (parsed("j'ai un lupus, puis-je avoir une immunothérapie ?", entry="side_effects",
+                confidence=0.4), "medical_advice"),
+        # a general question naming a serious symptom: the answer, then the 15 / 112 line
+        (parsed("can immunotherapy give you bad diarrhoea?", entry="side_effects"),
+         "faq_serious_symptom"),
+        (parsed("ich habe eine Frage zur Studie", intent="search_trials"), "nlu_fallback"),
+    ],
+)
+def test_overrides(message: Message, intent: str) -> None:
+    assert decided(message) == intent
+
+
+def test_the_detector_can_be_switched_off() -> None:
+    message = parsed("ça ne va pas du tout, je me sens partir", urgency=0.9)
+    assert decided(message, use_urgency_detector=False) == "faq"
+
+
+def test_the_forced_intent_stands_alone_in_the_ranking() -> None:
+    [result] = RuleOverrides(CONFIG).process([parsed("x", similarity=0.1)])
+    assert result.get(INTENT_RANKING_KEY) == [{"name": "dont_know", "confidence": 1.0}]
