@@ -39,10 +39,33 @@ RESPONSE_KINDS = {
     "utter_faq/visits": "faq_dont_know",
     "utter_faq/accompany_patient": "faq_dont_know",
     "utter_faq/relatives_information": "faq_dont_know",
+    "utter_dont_know": "dont_know",
+    "utter_faq/opening_hours": "faq_dont_know",
+    "utter_faq/costs": "faq_dont_know",
+    "utter_faq/waiting_times": "faq_dont_know",
+    "utter_faq/getting_results": "faq_dont_know",
+    "utter_faq/trial_specifics": "faq_dont_know",
+    "utter_faq/treatment_organisation": "faq_dont_know",
     "action_search_trials": "trials",  # "no_trials" when no card was shown
     "action_more_trials": "trials",
     "action_trial_details": "trial_details",
     "action_trial_eligibility": "trial_howto",
+}
+# The topic of each FAQ "we do not hold this" entry, as corpus categories: for an item of that
+# category that expects "I don't know", the entry IS the honest don't-know (with the contact).
+# Elsewhere it stays an honest non-answer, never right.
+TOPIC_DONT_KNOW = {
+    "practical_info": {"practical", "caregivers"},
+    "contact_center": {"practical", "caregivers", "center"},
+    "visits": {"caregivers", "practical"},
+    "accompany_patient": {"caregivers"},
+    "relatives_information": {"caregivers"},
+    "opening_hours": {"practical", "center"},
+    "costs": {"practical", "treatment", "trials_general"},
+    "waiting_times": {"practical", "treatment"},
+    "getting_results": {"practical", "treatment"},
+    "trial_specifics": {"trials_general", "trial_search"},
+    "treatment_organisation": {"treatment", "practical"},
 }
 # Answers that are honest non-answers: not right when a fact was expected, but not wrong.
 HONEST_NON_ANSWERS = {"dont_know", "faq_dont_know", "human", "out_of_scope", "advice_refusal", "trial_howto"}
@@ -135,7 +158,12 @@ def _cancer_shown(cancer: str, answer: Answer, trial_topics: dict[str, str] | No
     return any(word in trial_topics.get(i, "") for i in ids for word in words)
 
 
-def _matches(expected: Outcome, got: Outcome, answer: Answer, trial_topics: dict[str, str] | None = None) -> bool:
+def _matches(
+    expected: Outcome, got: Outcome, answer: Answer, trial_topics: dict[str, str] | None = None,
+    category: str = "",
+) -> bool:
+    if expected.kind == "dont_know" and got.kind == "faq":
+        return category in TOPIC_DONT_KNOW.get(got.value or "", set())
     if expected.kind == "emergency":
         return emergency_first(answer)
     if expected.kind == "trials" and got.kind == "trials":
@@ -164,7 +192,7 @@ def judge(item: Item, answer: Answer, trial_topics: dict[str, str] | None = None
         return Verdict("error", "error", reason=answer.error)
     got = answer_outcome(answer)
     reply_lang = detect(answer.text) if answer.text else None
-    if any(_matches(expected, got, answer, trial_topics) for expected in item.expect):
+    if any(_matches(expected, got, answer, trial_topics, item.category) for expected in item.expect):
         wanted = item.reply_lang
         if wanted and _kind_of(got) not in _NO_LANGUAGE_CHECK and reply_lang in ("fr", "en") and reply_lang != wanted:
             return Verdict("wrong_language", str(got), reply_lang, f"answered in {reply_lang}, not {wanted}")

@@ -164,3 +164,16 @@ def test_the_table_has_one_row_per_category_and_language_and_totals_per_language
     assert "1 (100 %)" in table
     rows = as_json(results)
     assert rows[0]["verdict"] == "right" and rows[0]["replies"][0]["name"] == "utter_greet"
+
+
+def test_a_topic_dont_know_entry_is_right_only_for_its_own_topic() -> None:
+    costs = ("utter_faq/costs", "Our sources do not give the cost of care. Your care team or the "
+             "center's reception can tell you.")
+    practical = Item(id="p", text="how much does it cost?", lang="en", category="practical",
+                     expect=(Outcome.parse("dont_know"),), source="https://example.org/faq", page_lang="en")
+    assert judge(practical, answer(costs)).verdict == "right"
+    # The same entry for a question of another topic is an honest non-answer, not right.
+    other = Item(id="i", text="how does immunotherapy work?", lang="en", category="immuno",
+                 expect=(Outcome.parse("dont_know"),), source="https://example.org/faq", page_lang="en")
+    assert judge(other, answer(costs)).verdict == "dont_know"
+    assert judge(practical, answer(("utter_dont_know", "I don't know that. Your care team can tell you."))).verdict == "right"
