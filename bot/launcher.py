@@ -252,6 +252,7 @@ def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterat
     web_port = free_port()
     settings = replace(
         settings, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=web_port,
+        metrics_port=free_port(), rasa_instances=1,
         database_url=f"sqlite:///{data_dir / 'trials.db'}",
         tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}", lock_store_url=None,
         cors_origins=[f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"],
@@ -260,6 +261,7 @@ def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterat
         "BOT_HOST": settings.host, "RASA_PORT": str(settings.rasa_port),
         "ACTION_PORT": str(settings.action_port), "WEB_PORT": str(web_port),
         "DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": settings.tracker_store_url,
+        "METRICS_PORT": str(settings.metrics_port),
         "CORS_ORIGINS": ",".join(settings.cors_origins),
     }
     previous = {key: os.environ.get(key) for key in overrides}

@@ -40,9 +40,13 @@ from bot.settings import Settings, load_settings
 # (FallbackClassifier answers "not understood" below 0.5, config.yml).
 LOW_CONFIDENCE = 0.6
 NOT_UNDERSTOOD, OUT_OF_SCOPE, UNSURE = "not understood", "out of scope", "unsure"
+# The FAQ had no answer close enough, so the assistant said "I don't know" (bot/nlu/overrides.py):
+# exactly what staff should see, to add the answer or an example.
+DONT_KNOW = "answered I don't know"
+DONT_KNOW_INTENT = "dont_know"
 WRONG_ANSWER = "wrong answer"  # a patient said the answer did not help (never grouped with the others)
 # An item's reason is the most serious of its messages' reasons.
-_REASON_ORDER = (WRONG_ANSWER, NOT_UNDERSTOOD, OUT_OF_SCOPE, UNSURE)
+_REASON_ORDER = (WRONG_ANSWER, NOT_UNDERSTOOD, DONT_KNOW, OUT_OF_SCOPE, UNSURE)
 
 
 class InboxError(Exception):
@@ -141,6 +145,8 @@ def _reason(turn: store.Turn, below: float) -> str | None:
     if turn.fell_back:
         # Out-of-scope questions also get action_fallback (dialogue/rules.yml).
         return OUT_OF_SCOPE if turn.intent == "out_of_scope" else NOT_UNDERSTOOD
+    if turn.intent == DONT_KNOW_INTENT:
+        return DONT_KNOW
     if turn.confidence is not None and turn.confidence < below:
         return UNSURE
     if turn.intent == "faq" and turn.suggestion_confidence is not None and turn.suggestion_confidence < below:

@@ -28,7 +28,8 @@ def _port_is_free(port: int) -> bool:
 
 
 def test_run_answers_then_ctrl_c_stops_everything(trained_model: Path, tmp_path: Path) -> None:
-    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port()}
+    ports = {"RASA_PORT": free_port(), "ACTION_PORT": free_port(), "WEB_PORT": free_port(),
+             "METRICS_PORT": free_port()}
     env = {
         **os.environ,
         **{key: str(port) for key, port in ports.items()},
@@ -84,6 +85,7 @@ def test_run_refuses_ports_already_in_use(tmp_path: Path) -> None:
         port = taken.getsockname()[1]
         env = {**os.environ, "BOT_HOST": "127.0.0.1", "RASA_PORT": str(port),
                "ACTION_PORT": str(free_port()), "WEB_PORT": str(free_port()),
+               "METRICS_PORT": str(free_port()),
                "DATABASE_URL": f"sqlite:///{tmp_path / 'trials.db'}"}
         run = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=PROJECT_ROOT, env=env,
                              capture_output=True, text=True, timeout=60)

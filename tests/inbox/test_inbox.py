@@ -182,3 +182,14 @@ def test_purge_without_a_database_creates_nothing(tmp_path: object) -> None:
     assert purge_expired_conversations(settings) == store.PurgeResult(0, 0)
     assert not db.exists()
     assert service.load_inbox(f"sqlite:///{db}").items == []
+
+
+def test_an_i_dont_know_answer_is_in_the_inbox(sqlite_url: str) -> None:
+    # The FAQ had no entry close enough: RuleOverrides forced "dont_know", with full confidence.
+    save_conversation(sqlite_url, "sender-dont-know", [
+        Said("combien de temps dure une séance de radiothérapie", "dont_know", 1.0, "costs", 0.3,
+             "utter_dont_know"),
+    ], at=time.time() - 60)
+    [item] = service.load_inbox(sqlite_url).items
+    assert (item.leader.text, item.reason) == (
+        "combien de temps dure une séance de radiothérapie", service.DONT_KNOW)

@@ -27,7 +27,7 @@ from tests.conftest import Assistant
 pytestmark = pytest.mark.model
 
 # Out of the FAQ today (checked below): a practical question the assistant does not know.
-MESSAGE = "can I bring my bike"
+MESSAGE = "is there a bicycle rack"
 ENTRY = "practical_info"
 TRAIN_TIMEOUT_S = 1800
 
