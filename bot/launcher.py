@@ -21,7 +21,7 @@ from pathlib import Path
 
 from bot.cli import CliError
 from bot.model import ensure_model, rasa_env
-from bot.rasa_endpoints import write_endpoints
+from bot.rasa_endpoints import ACTION_TOKEN_VARIABLE, write_endpoints
 from bot.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
 
@@ -77,9 +77,11 @@ def build_services(
     return [
         Service(
             name="actions",
-            command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+            # rasa_sdk's server behind a shared-secret check (bot/action_server.py)
+            command=[python, "-m", "bot.action_server", "--port", str(settings.action_port)],
             ready=lambda: _http_ok(f"http://{settings.host}:{settings.action_port}/health"),
-            env={**env, "SANIC_HOST": settings.host, "DATABASE_URL": settings.database_url},
+            env={**env, "SANIC_HOST": settings.host, "DATABASE_URL": settings.database_url,
+                 ACTION_TOKEN_VARIABLE: settings.action_token()},
         ),
         Service(
             name="rasa",
@@ -94,7 +96,7 @@ def build_services(
                 "--cors", *settings.cors_origins,
             ],
             ready=lambda: rasa_answers(settings),
-            env={**env, TOKEN_VARIABLE: settings.rasa_api_token()},
+            env={**env, TOKEN_VARIABLE: settings.rasa_api_token(), ACTION_TOKEN_VARIABLE: settings.action_token()},
         ),
         Service(
             name="web",
