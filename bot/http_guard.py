@@ -10,6 +10,7 @@ guard covers ``make run`` (no nginx) and the action server.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 _DIGITS = re.compile(r"[0-9]{1,12}")
 
@@ -46,25 +47,47 @@ def _framing_headers(buffer: bytes | bytearray) -> tuple[list[str], list[str]] |
     return lengths, encodings
 
 
-def install() -> None:
-    """Wraps Sanic's request-head parser (idempotent)."""
+async def check_head(http: Any) -> None:
+    """Reads the whole request head (as Sanic does) and refuses bad framing with a 400."""
     from sanic.exceptions import InvalidUsage
+
+    while _framing_headers(http.recv_buffer) is None and len(http.recv_buffer) < http.HEADER_MAX_SIZE:
+        await http._receive_more()
+    found = _framing_headers(http.recv_buffer)
+    problem = framing_problem(*found) if found else None
+    if problem:
+        http.keep_alive = False
+        http.request_body = None  # nothing to read: no attempt to drain a body
+        raise InvalidUsage(problem)
+
+
+def _wrap(parse_head: Any) -> Any:
+    async def guarded(self: Any) -> None:
+        await check_head(self)
+        await parse_head(self)
+
+    guarded._bot_inner = parse_head  # type: ignore[attr-defined]
+    return guarded
+
+
+def install() -> None:
+    """Puts the check in front of Sanic's request-head parser (idempotent).
+
+    Sanic's start-up "touchup" recompiles ``Http.http1_request_header`` from its source, so the
+    check is added after it, each time it runs, around the recompiled parser.
+    """
     from sanic.http import Http
+    from sanic.touchup import TouchUp
 
-    original = Http.http1_request_header
-    if getattr(original, "_bot_guarded", False):
+    if getattr(TouchUp.run, "_bot_guarded", False):
         return
+    touch_up = TouchUp.run.__func__  # type: ignore[attr-defined]
 
-    async def guarded(self: Http) -> None:  # type: ignore[no-untyped-def]
-        while _framing_headers(self.recv_buffer) is None and len(self.recv_buffer) < self.HEADER_MAX_SIZE:
-            await self._receive_more()  # the head is short: wait for all of it, as Sanic does
-        found = _framing_headers(self.recv_buffer)
-        problem = framing_problem(*found) if found else None
-        if problem:
-            self.keep_alive = False
-            self.request_body = None  # nothing to read: no attempt to drain a body
-            raise InvalidUsage(problem)
-        await original(self)
+    def run(cls: Any, app: Any) -> None:
+        current = Http.http1_request_header
+        Http.http1_request_header = getattr(current, "_bot_inner", current)  # type: ignore[method-assign]
+        touch_up(cls, app)
+        Http.http1_request_header = _wrap(Http.http1_request_header)  # type: ignore[method-assign]
 
-    guarded._bot_guarded = True  # type: ignore[attr-defined]
-    Http.http1_request_header = guarded  # type: ignore[method-assign]
+    run._bot_guarded = True  # type: ignore[attr-defined]
+    TouchUp.run = classmethod(run)  # type: ignore[method-assign]
