@@ -33,10 +33,13 @@ class RateLimit:
         """'20/min' or '20/min,burst=8' (burst defaults to a third of a minute's allowance)."""
         rate, _, extra = text.replace(" ", "").partition(",")
         count, _, unit = rate.partition("/")
-        if unit not in ("min", "minute", "m") or not count:
-            raise ValueError(f"rate limit {text!r}: write it like '20/min' or '20/min,burst=8'")
-        per_minute = float(count)
-        burst = int(extra.split("=", 1)[1]) if extra.startswith("burst=") else max(1, round(per_minute / 3))
+        try:
+            if unit not in ("min", "minute", "m"):
+                raise ValueError(unit)
+            per_minute = float(count)
+            burst = int(extra.split("=", 1)[1]) if extra.startswith("burst=") else max(1, round(per_minute / 3))
+        except ValueError:
+            raise ValueError(f"rate limit {text!r}: write it like '20/min' or '20/min,burst=8'") from None
         if per_minute <= 0 or burst < 1:
             raise ValueError(f"rate limit {text!r}: the rate and the burst must be positive")
         return cls(per_minute, burst)

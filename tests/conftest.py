@@ -92,6 +92,10 @@ def assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> 
         "DATABASE_URL": settings.database_url,
         "TRACKER_STORE_URL": settings.tracker_store_url,
         "CORS_ORIGINS": ",".join(settings.cors_origins),
+        # Every test talks from 127.0.0.1: no per-client limit here (tests/unit/test_limits.py
+        # covers it); the per-conversation limit is real, tests use a conversation each.
+        "RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000",
+        "RATE_LIMIT_PER_CONVERSATION": "60/min,burst=12",
     }
     previous = {key: os.environ.get(key) for key in overrides}
     os.environ.update(overrides)

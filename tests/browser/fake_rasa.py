@@ -108,6 +108,7 @@ class FakeRasa:
         self.requests: list[Message] = []
         self.allowed_origins: set[str] = set()
         self.fail_status: int | None = None  # answer every message with this HTTP status
+        self.fail_body: dict[str, Any] | None = None  # ... and this JSON body (Rasa's own refusals)
         self.slow_seconds = 1.5
         app = web.Application(middlewares=[self._cors])
         app.router.add_post(WEBHOOK, self._webhook)
@@ -122,6 +123,7 @@ class FakeRasa:
     def reset(self) -> None:
         self.requests.clear()
         self.fail_status = None
+        self.fail_body = None
         self.slow_seconds = 1.5
         self.server.start()
 
@@ -158,6 +160,8 @@ class FakeRasa:
     async def _webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append({**body, "origin": request.headers.get("Origin")})
+        if self.fail_status and self.fail_body is not None:
+            return web.json_response(self.fail_body, status=self.fail_status)
         if self.fail_status:
             return web.Response(status=self.fail_status, text="unavailable")
         message = str(body.get("message", ""))
