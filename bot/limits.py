@@ -18,7 +18,9 @@ from dataclasses import dataclass
 MAX_MESSAGE_CHARS = 1_000
 MAX_METADATA_CHARS = 2_000  # the widget sends {"lang": "fr"}
 MAX_METADATA_DEPTH = 4  # JSON nesting of the metadata object; deeper is refused, not parsed further
-MAX_BODY_BYTES = 16_384  # a request body: the message in UTF-8 (4 bytes a character at most) and the rest
+# A request body: the longest message even with every character \\u-escaped (12 bytes), and the
+# metadata; a longer message under this size gets the polite 413, anything bigger a plain 400.
+MAX_BODY_BYTES = 65_536
 
 
 @dataclass(frozen=True)

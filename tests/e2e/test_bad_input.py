@@ -167,7 +167,7 @@ def bad_bodies(who: str) -> dict[str, bytes]:
         "message only slashes": json.dumps({"sender": who, "message": "///"}).encode(),
         "NUL bytes in JSON": b'{"sender": "%s", "message": "\x00"}' % who.encode(),
         "sender with a path": json.dumps({"sender": "../../etc/passwd", "message": "hi"}).encode(),
-        "a 20,000-byte body": json.dumps({"sender": who, "message": "é" * 10_000}).encode(),
+        "a 72,000-byte body": json.dumps({"sender": who, "message": "é" * 12_000}).encode(),
     }
 
 
