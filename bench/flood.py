@@ -36,7 +36,8 @@ from bot.model import ensure_model  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 
 FLOODERS = 10
-MAX_FLOOD_REQUESTS = 3_000  # per flooding thread
+MAX_FLOOD_REQUESTS = 200_000  # per flooding thread: floods last as long as the other user's turn
+MAX_FLOOD_SECONDS = 120.0
 
 
 def post(url: str, sender: str, text: str, client: str, timeout: float = 30) -> tuple[int, float]:
@@ -72,8 +73,9 @@ def other_user(url: str, rounds: int) -> list[float]:
 def flood(url: str, index: int, text: str, stop: threading.Event) -> Counter[int]:
     statuses: Counter[int] = Counter()
     client = f"127.0.0.{10 + index}"
+    deadline = time.monotonic() + MAX_FLOOD_SECONDS
     for _ in range(MAX_FLOOD_REQUESTS):
-        if stop.is_set():
+        if stop.is_set() or time.monotonic() > deadline:
             break
         status, _ = post(url, f"flood-{index}-{uuid.uuid4().hex[:6]}", text, client, timeout=60)
         statuses[status] += 1
