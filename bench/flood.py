@@ -23,17 +23,14 @@ import urllib.request
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bench.assistant import MESSAGES, percentile  # noqa: E402
+from bench.assistant import MESSAGES, bench_settings, percentile  # noqa: E402
 from bot import launcher  # noqa: E402
-from bot.launcher import free_port  # noqa: E402
 from bot.limits import MAX_MESSAGE_CHARS  # noqa: E402
 from bot.model import ensure_model  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
 
 FLOODERS = 10
 MAX_FLOOD_REQUESTS = 200_000  # per flooding thread: floods last as long as the other user's turn
@@ -104,19 +101,11 @@ def main() -> None:
     args = parser.parse_args()
     model = ensure_model()
     data_dir = Path(tempfile.mkdtemp(prefix="bench-flood-"))
-    settings = replace(
-        load_settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-        database_url=f"sqlite:///{data_dir / 'trials.db'}",
-        tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}",
-    )
-    env = {
-        "WEB_PORT": str(settings.web_port), "DATABASE_URL": settings.database_url,
-        "TRACKER_STORE_URL": settings.tracker_store_url, "TRUSTED_PROXY_HEADER": "X-Real-IP",
-    }
+    environment = {"TRUSTED_PROXY_HEADER": "X-Real-IP"}
     if args.no_limits:
-        env |= {"RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000",
-                "RATE_LIMIT_PER_CONVERSATION": "1000000/min,burst=1000000"}
-    os.environ.update(env)
+        environment |= {"RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000",
+                        "RATE_LIMIT_PER_CONVERSATION": "1000000/min,burst=1000000"}
+    settings = bench_settings(data_dir, **environment)
     launcher.prepare_store(settings)
     services = launcher.build_services(settings, model, data_dir / "endpoints.yml")
     url = f"{settings.rasa_url}/webhooks/rest/webhook"
