@@ -34,7 +34,7 @@ def http_error(assistant: Assistant, raw: bytes) -> tuple[int, dict]:
         json.dumps({"message": "bonjour"}).encode(),
         json.dumps({"sender": "x", "message": ""}).encode(),
         json.dumps({"sender": "x", "message": None}).encode(),
-        json.dumps({"sender": "x", "message": "a" * 30_000}).encode(),
+        json.dumps({"sender": "x", "message": "a" * 70_000}).encode(),  # over the 64 KiB body limit
     ],
 )
 def test_malformed_requests_get_a_400_with_a_reason(assistant: Assistant, raw: bytes) -> None:
