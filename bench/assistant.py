@@ -28,7 +28,7 @@ from bench.stats import percentile  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.launcher import free_port  # noqa: E402
 from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
-from bot.settings import PROJECT_ROOT, load_settings  # noqa: E402
+from bot.settings import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 
 PROTOTYPE = {
     "training (s)": "70",
@@ -97,6 +97,26 @@ def slowest(timings: list[tuple[str, float]]) -> str:
     return f"{statistics.median(values):.0f} ({text})"
 
 
+def bench_settings(data_dir: Path, **environment: str) -> Settings:
+    """Settings on free ports with stores in ``data_dir``, also exported for the children."""
+    settings = replace(
+        load_settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+        database_url=f"sqlite:///{data_dir / 'trials.db'}",
+        tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}",
+    )
+    os.environ.update({
+        "WEB_PORT": str(settings.web_port), "DATABASE_URL": settings.database_url,
+        "TRACKER_STORE_URL": settings.tracker_store_url, **environment,
+    })
+    return replace(settings, **_settings_of(environment))
+
+
+def _settings_of(environment: dict[str, str]) -> dict[str, str]:
+    """The settings fields these variables change (the ones the benchmarks print)."""
+    names = {"RATE_LIMIT_PER_CLIENT": "rate_limit_per_client", "TRUSTED_PROXY_HEADER": "trusted_proxy_header"}
+    return {names[k]: v for k, v in environment.items() if k in names}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-train", action="store_true", help="skip the cold training run")
@@ -109,15 +129,7 @@ def main() -> None:
     model = ensure_model()
 
     data_dir = Path(tempfile.mkdtemp(prefix="bench-run-"))
-    settings = replace(
-        load_settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-        database_url=f"sqlite:///{data_dir / 'trials.db'}",
-        tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}",
-    )
-    os.environ.update({
-        "WEB_PORT": str(settings.web_port), "DATABASE_URL": settings.database_url,
-        "TRACKER_STORE_URL": settings.tracker_store_url,
-    })
+    settings = bench_settings(data_dir)
     launcher.prepare_store(settings)
     services = launcher.build_services(settings, model, data_dir / "endpoints.yml")
     url = f"{settings.rasa_url}/webhooks/rest/webhook"

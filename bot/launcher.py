@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli import CliError
 from bot.model import ensure_model, rasa_env
-from bot.rasa_endpoints import write_endpoints
+from bot.rasa_endpoints import ACTION_TOKEN_VARIABLE, write_endpoints
 from bot.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
 
@@ -140,6 +140,7 @@ def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Serv
                 env={
                     **serving_env(),
                     TOKEN_VARIABLE: settings.rasa_api_token(),
+                    ACTION_TOKEN_VARIABLE: settings.action_token(),
                     "BOT_INSTANCE": name,
                     "BOT_METRICS_PORT": str(settings.metrics_port + index),
                 },
@@ -157,9 +158,11 @@ def build_services(
     services = [
         Service(
             name="actions",
-            command=[python, "-m", "rasa_sdk", "--actions", "actions", "--port", str(settings.action_port)],
+            # rasa_sdk's server behind a shared-secret check (bot/action_server.py)
+            command=[python, "-m", "bot.action_server", "--port", str(settings.action_port)],
             ready=lambda: _http_ok(f"http://{settings.host}:{settings.action_port}/health"),
-            env={**env, "SANIC_HOST": settings.host, "DATABASE_URL": settings.database_url},
+            env={**env, "SANIC_HOST": settings.host, "DATABASE_URL": settings.database_url,
+                 ACTION_TOKEN_VARIABLE: settings.action_token()},
         ),
         *rasa_services(settings, model, endpoints),
         Service(
@@ -262,6 +265,10 @@ def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterat
         "ACTION_PORT": str(settings.action_port), "WEB_PORT": str(web_port),
         "DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": settings.tracker_store_url,
         "METRICS_PORT": str(settings.metrics_port),
+        # Tests and `bot eval` talk from 127.0.0.1 only: no per-client limit there (the unit
+        # tests of bot/limits.py cover it); the per-conversation limit stays real.
+        "RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000",
+        "RATE_LIMIT_PER_CONVERSATION": "60/min,burst=12",
         "CORS_ORIGINS": ",".join(settings.cors_origins),
     }
     previous = {key: os.environ.get(key) for key in overrides}

@@ -9,12 +9,19 @@ from sqlalchemy.engine import make_url
 
 from bot.settings import PROJECT_ROOT, Settings
 
+# Rasa's SQL tracker store, failing visibly and masking what it writes (see the module).
+TRACKER_STORE_TYPE = "bot.conversation_store.SafeSQLTrackerStore"
+# The action server refuses calls without this header; Rasa reads the value from its
+# environment (`${...}` in endpoints.yml), so the secret is never written to the file.
+ACTION_TOKEN_HEADER = "X-Action-Token"
+ACTION_TOKEN_VARIABLE = "BOT_ACTION_TOKEN"
+
 
 def tracker_store_config(url: str) -> dict[str, Any]:
     """Rasa's SQL tracker store takes parts, not a URL: split ours."""
     parsed = make_url(url)
     dialect = parsed.get_backend_name()
-    config: dict[str, Any] = {"type": "SQL", "dialect": dialect, "db": parsed.database}
+    config: dict[str, Any] = {"type": TRACKER_STORE_TYPE, "dialect": dialect, "db": parsed.database}
     if dialect == "sqlite":
         db_path = Path(parsed.database or "var/conversations.db")
         if not db_path.is_absolute():
@@ -64,7 +71,10 @@ METRICS_BROKER_CLASS = "bot.runtime.metrics.MetricsEventBroker"
 
 def endpoints_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "action_endpoint": {"url": settings.action_url},
+        "action_endpoint": {
+            "url": settings.action_url,
+            "headers": {ACTION_TOKEN_HEADER: f"${{{ACTION_TOKEN_VARIABLE}}}"},
+        },
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }
     lock_store = lock_store_config(settings.lock_store_url, settings.lock_lifetime_s)

@@ -1,5 +1,11 @@
-"""Rasa's own command line, with one fix applied first: `python -m bot.rasa_server run ...`
+"""Rasa's own command line, with our fixes applied first: `python -m bot.rasa_server run ...`
 (and the API token read from the environment, see TOKEN_VARIABLE).
+
+- Speed: the action server's replies are validated with a validator built once (below).
+- Framing: malformed Content-Length / Transfer-Encoding get a 400 before Sanic reads a body
+  (``bot.http_guard``: ``Content-Length: -1`` froze Sanic 21.12 for good).
+- Conversations: our tracker store (``bot.conversation_store``) is used as it is, without
+  Rasa's ``FailSafeTrackerStore`` that silently carries on in memory when the database fails.
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -45,10 +51,30 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
         raise
 
 
+def _create_tracker_store(store: Any, domain: Any) -> Any:
+    """Rasa's ``Agent._create_tracker_store``, minus the in-memory fallback for our store."""
+    from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
+
+    from bot.conversation_store import SafeSQLTrackerStore
+
+    if isinstance(store, SafeSQLTrackerStore):
+        store.domain = domain
+        return store
+    if store is not None:
+        store.domain = domain
+        return FailSafeTrackerStore(store)
+    return FailSafeTrackerStore(InMemoryTrackerStore(domain))
+
+
 def apply_fixes() -> None:
     from rasa.core.actions.action import RemoteAction
+    from rasa.core.agent import Agent
+
+    from bot import http_guard
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+    Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
+    http_guard.install()
 
 
 def main() -> None:

@@ -22,8 +22,9 @@ import unicodedata
 from functools import lru_cache
 
 from bot.language import OTHER, detect
+from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
 
-MAX_MESSAGE_CHARS = 2_000
+__all__ = ["MAX_MESSAGE_CHARS", "asks_medical_advice", "fold", "is_urgent", "unusable_input"]
 
 
 def fold(text: str) -> str:

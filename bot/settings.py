@@ -35,9 +35,9 @@ def _csv(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def _persistent_token() -> str:
-    """A random token for the Rasa HTTP API, kept in var/ so that restarts reuse it."""
-    token_file = VAR_DIR / "rasa-api-token"
+def _persistent_token(name: str = "rasa-api-token") -> str:
+    """A random token (Rasa HTTP API, action server), kept in var/ so that restarts reuse it."""
+    token_file = VAR_DIR / name
     if token_file.is_file():
         return token_file.read_text(encoding="utf-8").strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -103,6 +103,10 @@ class Settings:
     def chat_api_url(self) -> str:
         """Where the widget sends messages: behind nginx the page's own origin, else Rasa."""
         return self.public_url if self.behind_nginx or self.public_base_url else self.rasa_url
+    # Messages a minute (and in a row) per client address and per conversation: see bot/limits.py.
+    rate_limit_per_client: str = "60/min,burst=20"
+    rate_limit_per_conversation: str = "20/min,burst=6"
+    trusted_proxy_header: str | None = None  # e.g. X-Real-IP, only when a proxy sets it
 
     @property
     def rasa_url(self) -> str:
@@ -124,6 +128,10 @@ class Settings:
 
     def rasa_api_token(self) -> str:
         return os.environ.get("RASA_AUTH_TOKEN") or _persistent_token()
+
+    def action_token(self) -> str:
+        """The secret Rasa sends the action server (header ``X-Action-Token``)."""
+        return os.environ.get("ACTION_SERVER_TOKEN") or _persistent_token("action-server-token")
 
 
 def load_settings() -> Settings:
@@ -154,6 +162,9 @@ def load_settings() -> Settings:
         trusted_proxies=_csv(os.environ.get("TRUSTED_PROXIES", "")),
         lock_lifetime_s=int(os.environ.get("LOCK_LIFETIME_S", "3")),
         metrics_port=int(os.environ.get("METRICS_PORT", "9405")),
+        rate_limit_per_client=os.environ.get("RATE_LIMIT_PER_CLIENT") or "60/min,burst=20",
+        rate_limit_per_conversation=os.environ.get("RATE_LIMIT_PER_CONVERSATION") or "20/min,burst=6",
+        trusted_proxy_header=os.environ.get("TRUSTED_PROXY_HEADER") or None,
     )
 
 

@@ -99,5 +99,9 @@ def mask(text: str) -> str:
     return " ".join(text.split())
 
 
+PLACEHOLDERS = (EMAIL, PHONE, NUMBER, DATE, LINK, NAME)
+
+
 def has_personal_data(text: str) -> bool:
-    return mask(text) != " ".join(text.split())
+    """True when ``text`` holds personal data, or held some (it is stored masked)."""
+    return mask(text) != " ".join(text.split()) or any(p in text for p in PLACEHOLDERS)

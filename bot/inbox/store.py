@@ -210,19 +210,25 @@ class PurgeResult:
 
 
 def purge_before(engine: Engine, cutoff: float) -> PurgeResult:
-    """Deletes every tracker event older than ``cutoff`` (epoch seconds)."""
+    """Deletes every conversation whose last event is older than ``cutoff`` (epoch seconds),
+    whole: all its events, so that no part of an old conversation stays behind."""
     if not has_events(engine):
         return PurgeResult(0, 0)
-    old = events_table.c.timestamp < cutoff
+    expired = (
+        sa.select(events_table.c.sender_id)
+        .group_by(events_table.c.sender_id)
+        .having(sa.func.max(events_table.c.timestamp) < cutoff)
+    )
     with engine.begin() as connection:
         if engine.dialect.name == "sqlite":
             # Overwrite deleted rows on disk too, rather than leave them in free pages.
             connection.exec_driver_sql("PRAGMA secure_delete = ON")
-        conversations = connection.execute(
-            sa.select(sa.func.count(sa.distinct(events_table.c.sender_id))).where(old)
-        ).scalar_one()
-        deleted = connection.execute(events_table.delete().where(old)).rowcount
-    return PurgeResult(int(deleted or 0), int(conversations or 0))
+        senders = list(connection.execute(expired).scalars())
+        deleted = 0
+        for start in range(0, len(senders), 500):  # bounded IN lists
+            batch = senders[start : start + 500]
+            deleted += connection.execute(events_table.delete().where(events_table.c.sender_id.in_(batch))).rowcount or 0
+    return PurgeResult(int(deleted), len(senders))
 
 
 # bot/inbox/feedback.py reads the same user events to find the answer a vote is about.

@@ -60,6 +60,7 @@ class TrialQuery:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any] | None) -> TrialQuery:
-        """Rebuilds a query from :meth:`to_dict` output, ignoring unknown keys."""
-        names = {f.name for f in fields(cls)}
+        """Rebuilds a query from :meth:`to_dict` output (a conversation slot), ignoring unknown
+        keys and the staff-only ``include_hidden``: a slot is whatever the client sent."""
+        names = {f.name for f in fields(cls)} - {"include_hidden"}
         return cls(**{k: v for k, v in (data or {}).items() if k in names})

@@ -6,6 +6,7 @@ Database problems of any kind surface as :class:`TrialStoreUnavailable`, whose m
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 from collections.abc import Callable
 from typing import TypeVar
@@ -45,8 +46,9 @@ def _run(database_url: str | None, work: Callable[[Session], T]) -> T:
 
 async def search_trials(query: TrialQuery, page: int = 0, page_size: int = 5,
                         database_url: str | None = None) -> SearchResult:
-    """One page (0-based) of trials matching ``query``, best first; hidden trials never appear
-    unless ``query.include_hidden``."""
+    """One page (0-based) of trials matching ``query``, best first, for patients: hidden trials
+    never appear, whatever the query says (it may come from a conversation's slots)."""
+    query = dataclasses.replace(query, include_hidden=False)
     return await asyncio.to_thread(
         _run, database_url, lambda session: search_module.search(session, query, page, page_size)
     )

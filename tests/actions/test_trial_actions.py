@@ -188,3 +188,22 @@ def test_an_unknown_cancer_type_gets_no_match_never_the_immunotherapy_list() -> 
     messages, _ = run_action(ActionSearchTrials(), tracker)
     assert text(messages).startswith("Je n'ai trouvé aucun essai correspondant (« cancer de l appendice »)")
     assert cards(messages) == []
+
+
+def test_a_forged_include_hidden_slot_never_lists_a_hidden_trial(seeded_store: str) -> None:
+    """Finding: a call with the slot trial_search.query.include_hidden=true listed a trial staff hid."""
+    from bot.trials import store
+    from bot.trials.db import session_scope
+
+    hidden = "NCT04114136"  # the first melanoma trial
+    forged = {"query": {"conditions": ["melanoma"], "include_hidden": True}, "page": -1}
+    with session_scope(seeded_store) as session:
+        store.set_flag(session, hidden, "hidden", True)
+    try:
+        messages, events = run_action(ActionMoreTrials(), load_tracker("more_without_search_en", trial_search=forged))
+        shown = {c["id"] for c in cards(messages)}
+        assert shown and hidden not in shown
+        assert slots(events)["trial_search"]["query"]["include_hidden"] is False
+    finally:
+        with session_scope(seeded_store) as session:
+            store.set_flag(session, hidden, "hidden", False)

@@ -113,6 +113,7 @@ class FakeRasa:
         self.requests: list[Message] = []
         self.allowed_origins: set[str] = set()
         self.fail_status: int | None = None  # answer every message with this HTTP status
+        self.fail_body: dict[str, Any] | None = None  # ... and this JSON body (Rasa's own refusals)
         self.slow_seconds = 1.5
         self._tracker_store: Any = None
         app = web.Application(middlewares=[self._cors])
@@ -128,6 +129,7 @@ class FakeRasa:
     def reset(self) -> None:
         self.requests.clear()
         self.fail_status = None
+        self.fail_body = None
         self.slow_seconds = 1.5
         self.server.start()
 
@@ -164,6 +166,8 @@ class FakeRasa:
     async def _webhook(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.requests.append({**body, "origin": request.headers.get("Origin")})
+        if self.fail_status and self.fail_body is not None:
+            return web.json_response(self.fail_body, status=self.fail_status)
         if self.fail_status:
             return web.Response(status=self.fail_status, text="unavailable")
         message = str(body.get("message", ""))

@@ -48,8 +48,8 @@ def test_root_redirects_to_french(base_url: str) -> None:
     [
         ("/fr/", "fr", ["premier centre d'immunothérapie des cancers en France", "Sebastian Amigorena", "MC21"]),
         ("/en/", "en", ["first cancer immunotherapy center in France", "Sebastian Amigorena", "MC21"]),
-        ("/fr/confidentialite/", "fr", ["30 jours", "dossier médical", "informations médicales personnelles", "n'invente jamais"]),
-        ("/en/privacy/", "en", ["30 days", "medical record", "personal medical details", "never makes up"]),
+        ("/fr/confidentialite/", "fr", ["supprimée en entier 30 jours après son dernier message", "masqués", "[email], [phone]", "dossier médical", "informations médicales personnelles", "n'invente jamais"]),
+        ("/en/privacy/", "en", ["deleted whole 30 days after its last message", "masked", "[email], [phone]", "medical record", "personal medical details", "never makes up"]),
     ],
 )
 def test_pages_in_each_language(

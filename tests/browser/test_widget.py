@@ -474,3 +474,21 @@ def _single_page_app(html: str) -> web.Application:
     app = web.Application()
     app.router.add_get("/", handle)
     return app
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "lang", "shown"),
+    [(429, "rate_limited", "fr", "patientez quelques secondes"), (503, "not_saved", "en", "cannot save our conversation"),
+     (413, "too_long", "en", "too long")],
+)
+def test_the_assistants_own_refusals_are_shown_as_written(
+    chat: ChatPage, fake_rasa: FakeRasa, status: int, reason: str, lang: str, shown: str
+) -> None:
+    from bot.service_messages import service_message
+
+    chat.open(lang)
+    fake_rasa.fail_status = status
+    fake_rasa.fail_body = {"error": service_message(reason, lang), "reason": reason}
+    chat.send("Hello")
+    expect(chat.error).to_contain_text(shown)
+    expect(chat.error).to_contain_text("112")

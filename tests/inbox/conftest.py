@@ -93,6 +93,11 @@ def turn_events(said: Said, at: float) -> list[Event]:
 
 def save_conversation(url: str, sender: str, turns: list[Said], at: float | None = None) -> None:
     """Writes a conversation through Rasa's SQLTrackerStore built from our configuration."""
+    run_async(tracker_store(url).save(conversation_tracker(sender, turns, at)))
+
+
+def conversation_tracker(sender: str, turns: list[Said], at: float | None = None) -> DialogueStateTracker:
+    """A new conversation (session start, then these turns from ``at`` on)."""
     at = time.time() if at is None else at
     events: list[Event] = [
         ActionExecuted("action_session_start", timestamp=at - 1),
@@ -101,8 +106,7 @@ def save_conversation(url: str, sender: str, turns: list[Said], at: float | None
     ]
     for index, said in enumerate(turns):
         events.extend(turn_events(said, at + index * 10))
-    tracker = DialogueStateTracker.from_events(sender, events, slots=project_domain().slots)
-    run_async(tracker_store(url).save(tracker))
+    return DialogueStateTracker.from_events(sender, events, slots=project_domain().slots)
 
 
 @pytest.fixture

@@ -63,7 +63,7 @@ def test_add_refusals(sqlite_url: str, faq: FaqPaths, capsys: pytest.CaptureFixt
     assert "no FAQ entry 'parkingg'" in capsys.readouterr().err
     assert run(sqlite_url, faq, "add", garer, "wifi") == 1
     assert "also an example of 'parking'" in capsys.readouterr().err
-    named = item_id(sqlite_url, "je m'appelle Paul Martin, y a-t-il une navette ?")
+    named = item_id(sqlite_url, "je m'appelle [name], y a-t-il une navette ?")  # stored masked
     assert run(sqlite_url, faq, "add", named, "parking") == 1
     assert "contains personal data" in capsys.readouterr().err
     short = item_id(sqlite_url, "ok")

@@ -14,7 +14,8 @@ from bot.faq.paths import FaqPaths
 from bot.inbox import purge_expired_conversations, service, store
 from bot.settings import load_settings
 from tests.faq.sample import snapshot
-from tests.inbox.conftest import DAY, Said, save_conversation
+from tests.inbox.conftest import DAY, Said, conversation_tracker, save_conversation, turn_events
+from tests.stores.helpers import run_async, tracker_store
 
 CAFETERIA_MISSES = [
     "la cafétéria est ouverte le dimanche ?",
@@ -193,3 +194,24 @@ def test_an_i_dont_know_answer_is_in_the_inbox(sqlite_url: str) -> None:
     [item] = service.load_inbox(sqlite_url).items
     assert (item.leader.text, item.reason) == (
         "combien de temps dure une séance de radiothérapie", service.DONT_KNOW)
+
+
+def test_purge_removes_whole_conversations_never_half_of_one(url: str) -> None:
+    """Finding: the purge deleted old events and left the rest of their conversations behind."""
+    now = time.time()
+    # One conversation started 100 days ago and still active yesterday; one silent for 91 days.
+    spanning = conversation_tracker("spanning", [Said.missed("is the chapel open at night", language="en")], now - 100 * DAY)
+    for event in turn_events(Said.missed("la boutique vend des journaux ?"), now - DAY):
+        spanning.update(event)
+    run_async(tracker_store(url).save(spanning))
+    save_conversation(url, "silent", [Said.missed("y a-t-il un parking")], at=now - 91 * DAY)
+    settings = replace(load_settings(), tracker_store_url=url, retention_days=90)
+    result = purge_expired_conversations(settings, now=now)
+    assert result.conversations == 1
+    engine = store.engine_for(url)
+    with engine.connect() as connection:
+        senders = dict(connection.execute(
+            sa.select(store.events_table.c.sender_id, sa.func.count()).group_by(store.events_table.c.sender_id)
+        ).all())
+    assert "silent" not in senders
+    assert senders["spanning"] == 3 + 2 * len(turn_events(Said.missed("x"), now))  # kept whole

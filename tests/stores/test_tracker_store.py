@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_endpoints import tracker_store_config
+from bot.rasa_endpoints import TRACKER_STORE_TYPE, tracker_store_config
 from bot.settings import PROJECT_ROOT
 from tests.stores.helpers import project_domain, run_async, tracker_store
 
@@ -61,13 +61,13 @@ def test_saving_again_adds_only_new_events(tracker_url: str) -> None:
 
 def test_default_sqlite_path_is_under_the_project() -> None:
     config = tracker_store_config("sqlite:///var/conversations.db")
-    assert config == {"type": "SQL", "dialect": "sqlite", "db": str(PROJECT_ROOT / "var" / "conversations.db")}
+    assert config == {"type": TRACKER_STORE_TYPE, "dialect": "sqlite", "db": str(PROJECT_ROOT / "var" / "conversations.db")}
     assert Path(config["db"]).parent.is_dir()
 
 
 def test_postgres_url_is_split_into_rasa_parts() -> None:
     config = tracker_store_config("postgresql://curie:secret@db.example:5433/conversations?sslmode=require")
     assert config == {
-        "type": "SQL", "dialect": "postgresql", "db": "conversations", "url": "db.example", "port": 5433,
+        "type": TRACKER_STORE_TYPE, "dialect": "postgresql", "db": "conversations", "url": "db.example", "port": 5433,
         "username": "curie", "password": "secret", "query": {"sslmode": "require"},
     }

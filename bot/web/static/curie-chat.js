@@ -360,9 +360,23 @@
 
   // ---------------------------------------------------------------- Rasa REST channel
 
-  function ChatError(kind, status) {
+  function ChatError(kind, status, message) {
     this.kind = kind; // "network" | "timeout" | "server"
     this.status = status || 0;
+    this.message = message || ""; // the assistant's own words (too long, too fast, not saved)
+  }
+
+  // Refusals the assistant words itself, in the conversation's language: {"error": "..."}.
+  var EXPLAINED_STATUSES = [413, 429, 503];
+
+  /** The refusal's text when the server explains it, else "" (never raw server internals). */
+  function explained(res) {
+    if (EXPLAINED_STATUSES.indexOf(res.status) < 0) return Promise.resolve("");
+    return res.json().then(function (data) {
+      return data && typeof data.error === "string" ? data.error : "";
+    }, function () {
+      return "";
+    });
   }
 
   function sleep(ms) {
@@ -449,7 +463,9 @@
           }
           var kind = RETRY_STATUSES.indexOf(res.status) >= 0 ? "network"
             : SLOW_STATUSES.indexOf(res.status) >= 0 ? "timeout" : "server";
-          throw new ChatError(kind, res.status);
+          return explained(res).then(function (message) {
+            throw new ChatError(kind, res.status, message);
+          });
         }).catch(function (err) {
           if (!(err instanceof ChatError)) err = new ChatError("server");
           if (err.kind !== "network" || tries >= opts.retries) throw err;
@@ -719,11 +735,11 @@
       return last && last.role === "user" && last.state === "failed" ? last : null;
     }
 
-    function renderError(kind) {
+    function renderError(kind, message) {
       errorBox.textContent = "";
       var failed = lastFailed();
       if (!failed) return;
-      var text = kind === "timeout" ? t.errorTimeout : kind === "server" ? t.errorServer : t.errorNetwork;
+      var text = message || (kind === "timeout" ? t.errorTimeout : kind === "server" ? t.errorServer : t.errorNetwork);
       var resend = el("button", { type: "button", className: "cc-resend" }, [t.resend]);
       resend.addEventListener("click", function () {
         input.focus(); // this button goes away while sending
@@ -788,7 +804,7 @@
         updateUserBubble(entry);
         save();
         setStatus("");
-        renderError(err.kind);
+        renderError(err.kind, err.message);
       }).then(function () {
         busy = false;
         form.removeAttribute("aria-busy");

@@ -1,0 +1,176 @@
+"""The conversation store: Rasa's SQL tracker store, made to fail visibly and to keep no
+personal data (``type: bot.conversation_store.SafeSQLTrackerStore`` in endpoints.yml).
+
+Two changes to Rasa's ``SQLTrackerStore``:
+- **Fail visibly.** Rasa wraps every tracker store in a ``FailSafeTrackerStore`` that, when the
+  database is down or the disk is full, logs an error and carries on in memory: the patient
+  gets an answer that is then forgotten ("the first one" loses its trial list, the language
+  flips). Here a failed read or write raises :class:`ConversationStoreError` (with the
+  conversation's language), which the REST channel turns into a 503 and a short message; the
+  health check and ``/metrics`` report it; the next message after the database is back works
+  again (``pool_pre_ping`` drops dead connections first). ``bot.rasa_server`` removes the
+  in-memory fallback for this store.
+- **Mask before writing.** What a patient typed is stored masked (``bot.inbox.privacy.mask``:
+  emails, phone numbers, dates, long numbers, names after "je m'appelle", "Mme"...); the raw
+  text stays in memory only, for the NLU and the actions of the current turn.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections import OrderedDict
+from contextlib import contextmanager
+from typing import Any
+
+import sqlalchemy as sa
+from prometheus_client import Counter, Gauge
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.inbox.privacy import mask
+
+logger = logging.getLogger(__name__)
+
+FAILURES = Counter(
+    "bot_tracker_store_failures_total",
+    "Conversation reads or writes that failed (the message got a 503 instead of an answer)",
+    ["operation"],
+)
+UP = Gauge("bot_tracker_store_up", "1 when the last conversation read/write or probe succeeded, else 0")
+UP.set(1)
+
+
+class ConversationStoreError(RuntimeError):
+    """The conversation could not be read or saved; ``language`` is the conversation's, if known."""
+
+    def __init__(self, operation: str, sender_id: str, language: str | None, cause: Exception) -> None:
+        super().__init__(f"conversation {operation} failed: {type(cause).__name__}: {str(cause).splitlines()[0] if str(cause) else ''}")
+        self.operation = operation
+        self.sender_id = sender_id
+        self.language = language
+
+
+class _Health:
+    """What the health check and the 503s need: is the store up, and each conversation's language."""
+
+    def __init__(self, max_languages: int = 50_000) -> None:
+        self.up = True
+        self.last_error = ""
+        self.last_change = time.time()
+        self.store: SafeSQLTrackerStore | None = None
+        self._languages: OrderedDict[str, str] = OrderedDict()
+        self._max = max_languages
+
+    def mark(self, up: bool, error: str = "") -> None:
+        if up != self.up:
+            logger.log(logging.INFO if up else logging.ERROR, "Conversation store is %s%s",
+                       "back" if up else "DOWN", f": {error}" if error else "")
+            self.last_change = time.time()
+        self.up = up
+        self.last_error = "" if up else error
+        UP.set(1 if up else 0)
+
+    def remember_language(self, sender_id: str, language: object) -> None:
+        if isinstance(language, str):
+            self._languages.pop(sender_id, None)
+            self._languages[sender_id] = language
+            while len(self._languages) > self._max:
+                self._languages.popitem(last=False)
+
+    def language_of(self, sender_id: str) -> str | None:
+        return self._languages.get(sender_id)
+
+    def probe(self) -> bool:
+        """Checks the database now (the health check does, so recovery shows without traffic)."""
+        if self.store is None:
+            return self.up
+        try:
+            with self.store.engine.connect() as connection:
+                connection.execute(sa.text("SELECT 1"))
+            self.mark(True)
+        except Exception as exc:  # any driver error means "down"
+            self.mark(False, f"{type(exc).__name__}")
+        return self.up
+
+
+HEALTH = _Health()
+
+
+def mask_event(data: dict[str, Any]) -> dict[str, Any]:
+    """The stored form of one serialised event: a user message's text masked, wherever it appears."""
+    if data.get("event") != "user":
+        return data
+    data = dict(data)
+    if isinstance(data.get("text"), str):
+        data["text"] = mask(data["text"])
+    parse = data.get("parse_data")
+    if isinstance(parse, dict):
+        parse = dict(parse)
+        if isinstance(parse.get("text"), str):
+            parse["text"] = mask(parse["text"])
+        parse["entities"] = [
+            {**e, "value": mask(e["value"])} if isinstance(e, dict) and isinstance(e.get("value"), str) else e
+            for e in parse.get("entities") or []
+        ]
+        data["parse_data"] = parse
+    return data
+
+
+class SafeSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # A connection that died with the database is tested and replaced before use, so the
+        # first message after an outage works instead of failing once more.
+        rasa_engine = self.engine
+        self.engine = sa.create_engine(rasa_engine.url, pool_pre_ping=True, **_engine_kwargs(rasa_engine))
+        rasa_engine.dispose()
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        HEALTH.store = self
+
+    @contextmanager
+    def _guard(self, operation: str, sender_id: str, language: object = None):  # type: ignore[no-untyped-def]
+        try:
+            yield
+        except Exception as exc:
+            FAILURES.labels(operation).inc()
+            HEALTH.mark(False, f"{type(exc).__name__} on {operation}")
+            logger.error("Conversation %s of %s failed: %s", operation, sender_id, exc)
+            lang = language if isinstance(language, str) else HEALTH.language_of(sender_id)
+            raise ConversationStoreError(operation, sender_id, lang, exc) from exc
+        HEALTH.mark(True)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        with self._guard("read", sender_id):
+            tracker = await super().retrieve(sender_id)
+        if tracker is not None:
+            HEALTH.remember_language(sender_id, tracker.get_slot("language"))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's ``SQLTrackerStore.save``, with each event masked before it is written."""
+        language = tracker.get_slot("language")
+        with self._guard("write", tracker.sender_id, language):
+            with self.session_scope() as session:
+                for event in self._additional_events(session, tracker):
+                    data = mask_event(event.as_dict())
+                    session.add(
+                        self.SQLEvent(
+                            sender_id=tracker.sender_id,
+                            type_name=event.type_name,
+                            timestamp=data.get("timestamp"),
+                            intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                            action_name=data.get("name"),
+                            data=json.dumps(data),
+                        )
+                    )
+                session.commit()
+        HEALTH.remember_language(tracker.sender_id, language)
+
+
+def _engine_kwargs(engine: sa.engine.Engine) -> dict[str, Any]:
+    """Rasa's own engine options (pool size, PostgreSQL schema), kept for our engine."""
+    from rasa.core.tracker_store import create_engine_kwargs
+
+    return create_engine_kwargs(engine.url)
