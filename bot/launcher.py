@@ -120,6 +120,15 @@ def release_turns(settings: Settings, instance: str) -> str | None:
     return f"handed {freed} conversation turn(s) of {instance} to the other instances" if freed else None
 
 
+def _client_address_header(settings: Settings) -> dict[str, str]:
+    """Behind nginx every request comes from 127.0.0.1: the per-client rate limit must read the
+    address nginx puts in X-Forwarded-For (it overwrites what the client sent, see
+    bot/runtime/nginx.py), or every patient would share one limit."""
+    if settings.behind_nginx and not settings.trusted_proxy_header:
+        return {"TRUSTED_PROXY_HEADER": "X-Forwarded-For"}
+    return {}
+
+
 def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Service]:
     from bot.runtime.publish import current_model
 
@@ -143,6 +152,7 @@ def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Serv
                     ACTION_TOKEN_VARIABLE: settings.action_token(),
                     "BOT_INSTANCE": name,
                     "BOT_METRICS_PORT": str(settings.metrics_port + index),
+                    **_client_address_header(settings),
                 },
             )
         )

@@ -45,3 +45,14 @@ def test_children_output_becomes_rotated_json_lines(tmp_path: Path, monkeypatch:
     for handler in list(logger.handlers):
         logger.removeHandler(handler)
         handler.close()
+
+
+def test_behind_nginx_the_rate_limit_reads_the_client_address_nginx_sets() -> None:
+    from bot.launcher import rasa_services
+
+    base = replace(load_settings(), rasa_instances=2, trusted_proxy_header=None)
+    envs = [service.env for service in rasa_services(base, Path("model.tar.gz"), Path("endpoints.yml"))]
+    assert [env.get("TRUSTED_PROXY_HEADER") for env in envs] == ["X-Forwarded-For"] * 2
+    # One instance, no nginx: the peer's own address, unless the hospital configured a header.
+    alone = rasa_services(replace(base, rasa_instances=1), Path("m"), Path("e"))
+    assert "TRUSTED_PROXY_HEADER" not in alone[0].env
