@@ -33,7 +33,7 @@ def figures(settings: Settings, project: Project, days: int = DAYS) -> dict[str,
             conversations[day].add(turn.conversation)
             totals["messages"] += 1
             totals["not_understood"] += turn.fell_back
-            totals["dont_know"] += turn.intent == "out_of_scope"
+            totals["dont_know"] += turn.intent in ("dont_know", "out_of_scope")
             totals["emergencies"] += turn.intent == "urgent_symptoms"
             if turn.intent == "faq" and turn.suggestion and not turn.fell_back:
                 asked[turn.suggestion] += 1
@@ -44,6 +44,7 @@ def figures(settings: Settings, project: Project, days: int = DAYS) -> dict[str,
     languages = {"fr": "French", "en": "English", "?": "unknown"}
     series = {languages[lang]: [messages[lang][d] for d in labels] for lang in ("fr", "en", "?") if messages.get(lang)}
     return {
+        "trial_sync": _trial_sync(settings),
         "totals": {**totals, "conversations": len(set().union(*conversations.values())) if conversations else 0,
                    "not_helpful": unhelpful},
         "overdue": [{"id": e.id, "review_by": e.review_by.isoformat() if e.review_by else ""} for e in late],
@@ -54,10 +55,21 @@ def figures(settings: Settings, project: Project, days: int = DAYS) -> dict[str,
                                                  {"Conversations": [len(conversations[d]) for d in labels]}),
             "shares": charts.horizontal_bars("Share of messages", [
                 ("Not understood", 100 * totals["not_understood"] / n),
-                ("\"I don't know\" (out of scope)", 100 * totals["dont_know"] / n),
+                ("\"I don't know\" / out of scope", 100 * totals["dont_know"] / n),
                 ("Marked not helpful", 100 * unhelpful / n),
                 ("Emergencies shown", 100 * totals["emergencies"] / n),
             ], percent=True),
             "asked": charts.horizontal_bars("Most asked entries", [(k, float(v)) for k, v in asked.most_common(10)]),
         },
     }
+
+
+def _trial_sync(settings: Settings) -> dict[str, Any]:
+    """When the registry sync last ran and what it changed (bot trials sync), as staff read it."""
+    from bot.trials.sync import describe, last_sync_summary
+
+    try:
+        summary = last_sync_summary(settings.database_url)
+    except Exception as exc:  # noqa: BLE001 - a store without the sync tables yet: say so, never a 500
+        return {"text": f"the trial store could not be read ({type(exc).__name__})", "last": None}
+    return {"text": describe(summary), "last": summary.to_dict() if summary else None}

@@ -49,3 +49,20 @@ def test_dashboard_counts_and_draws_charts(client: Client, tmp_path: Path) -> No
     assert charts["messages"].startswith("<svg") and "<title" in charts["messages"]
     assert "what_is_immunotherapy" in charts["asked"] and "40 %" in charts["shares"]
     assert "<script" not in "".join(charts.values())
+    assert isinstance(data["trial_sync"]["text"], str) and data["trial_sync"]["text"]
+
+
+def test_dashboard_says_when_the_registry_sync_last_ran(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from bot.console.dashboard import _trial_sync
+    from bot.settings import load_settings
+    from bot.trials.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'trials.db'}"
+    upgrade(url)
+    shown = _trial_sync(replace(load_settings(), database_url=url))
+    assert shown == {"text": "no registry sync has run on this store yet", "last": None}
+    # A store that cannot be read is said plainly, never a 500 of the dashboard.
+    broken = _trial_sync(replace(load_settings(), database_url=f"sqlite:///{tmp_path / 'none' / 'x.db'}"))
+    assert broken["last"] is None and "could not be read" in broken["text"]

@@ -445,6 +445,7 @@ async function showDashboard() {
     h("h2", {text: "Conversations"}), svg(data.charts.conversations),
     h("h2", {text: "How well it answered"}), svg(data.charts.shares),
     h("h2", {text: "Most asked entries"}), svg(data.charts.asked),
+    h("h2", {text: "Trials from the registry"}), h("pre", {class: "sync", text: data.trial_sync.text}),
     h("h2", {text: "Past their review date"}),
     data.overdue.length ? h("ul", {}, data.overdue.map((e) => h("li", {}, h("a", {href: `#/entry/${e.id}`, text: e.id}), ` (review by ${e.review_by})`)))
       : h("p", {text: "None."}));
