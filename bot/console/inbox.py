@@ -20,29 +20,23 @@ from bot.settings import Settings
 
 
 def _item_json(item: service.InboxItem) -> dict[str, Any]:
-    answers = getattr(item.leader, "answers", None)  # what the assistant said, for wrong answers
     return {
         "id": item.id, "text": item.leader.masked, "count": item.count,
         "conversations": item.conversations, "language": item.language, "reason": item.reason,
         "suggestion": item.suggestion, "similar": [m.masked for m in item.messages[1:6]],
-        "answer": answers.most_common(1)[0][0] if answers else None,
+        "answer": item.answer,  # what the assistant said, for a "wrong answer" item
     }
 
 
 def not_helpful(settings: Settings) -> list[dict[str, Any]]:
-    """Answers patients marked "not helpful" in the web chat (``load_wrong_answers`` of the
-    inbox service, which comes with the widget's answer votes; empty where it is absent)."""
-    load = getattr(service, "load_wrong_answers", None)
-    if load is None:
-        return []
-    return [_item_json(item) for item in load(settings.tracker_store_url)]
+    """Answers patients marked "not helpful" in the web chat (bot/inbox/feedback.py)."""
+    return [_item_json(item) for item in service.load_wrong_answers(settings.tracker_store_url)]
 
 
 def items(settings: Settings) -> dict[str, Any]:
-    wrong = getattr(service, "WRONG_ANSWER", None)
     inbox = service.load_inbox(settings.tracker_store_url)
     return {
-        "items": [_item_json(item) for item in inbox.items if item.reason != wrong],
+        "items": [_item_json(item) for item in inbox.items if item.reason != service.WRONG_ANSWER],
         "not_helpful": not_helpful(settings),
     }
 

@@ -66,3 +66,20 @@ def test_dashboard_says_when_the_registry_sync_last_ran(tmp_path: Path) -> None:
     # A store that cannot be read is said plainly, never a 500 of the dashboard.
     broken = _trial_sync(replace(load_settings(), database_url=f"sqlite:///{tmp_path / 'none' / 'x.db'}"))
     assert broken["last"] is None and "could not be read" in broken["text"]
+
+
+def test_answers_marked_not_helpful_show_with_the_answer_given(client: Client, tmp_path: Path) -> None:
+    from bot.inbox import feedback
+    from bot.inbox import store as inbox_store
+
+    url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    said = Said("combien coûte une immunothérapie", entry="which_cancers", message_id="m-cost-1",
+                answer="L'immunothérapie traite plusieurs cancers : mélanome, poumon...")
+    save_conversation(url, "voter", [said])
+    feedback.record_vote(inbox_store.engine_for(url), "voter", "m-cost-1", feedback.NOT_HELPFUL)
+    client.login("eve")
+    inbox = client.get("/inbox").json()
+    [wrong] = inbox["not_helpful"]
+    assert (wrong["text"], wrong["reason"]) == ("combien coûte une immunothérapie", "wrong answer")
+    assert wrong["answer"].startswith("L'immunothérapie traite plusieurs cancers")
+    assert all(item["reason"] != "wrong answer" for item in inbox["items"])
