@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from bot.errors import BotError
+
 # Modules that add subcommands, in the order they appear in ``bot --help``.
 COMMAND_MODULES = (
     "bot.launcher",
@@ -22,12 +24,8 @@ COMMAND_MODULES = (
 )
 
 
-class CliError(Exception):
-    """A failure to report in one line, with the exit code to return."""
-
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+# The one error family (bot/errors.py); CliError is its name in the command modules.
+CliError = BotError
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,7 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args) or 0)
-    except CliError as exc:
+    except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:

@@ -9,6 +9,11 @@ import os
 import secrets
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+from dotenv import dotenv_values
+
+from bot.errors import SettingsError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 VAR_DIR = PROJECT_ROOT / "var"
@@ -16,15 +21,24 @@ MODELS_DIR = PROJECT_ROOT / "models"
 
 
 def _load_dotenv(path: Path) -> None:
-    """Exports KEY=VALUE lines of ``path`` that the environment does not already set."""
+    """Exports the variables of ``path`` that the environment does not already set. Parsed by
+    python-dotenv: comments after a value, ``export KEY=v`` and quotes work as in a shell."""
     if not path.is_file():
         return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, value = line.split("=", 1)
-        os.environ.setdefault(key.strip(), value.strip().strip('"').strip("'"))
+    for key, value in dotenv_values(path).items():
+        if value is not None:
+            os.environ.setdefault(key, value)
+
+
+def _number(name: str, default: str, kind: type = int) -> Any:
+    """A numeric setting, or one clear line naming it (never a traceback)."""
+    raw = os.environ.get(name, default).strip()
+    try:
+        return kind(raw)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise SettingsError(f"{name}={raw!r} is not {what}: fix it in .env or the environment "
+                            f"(default {default})") from None
 
 
 def _sqlite_url(name: str) -> str:
@@ -137,31 +151,31 @@ class Settings:
 def load_settings() -> Settings:
     _load_dotenv(PROJECT_ROOT / ".env")
     host = os.environ.get("BOT_HOST", "127.0.0.1")
-    web_port = int(os.environ.get("WEB_PORT", "8000"))
+    web_port = _number("WEB_PORT", "8000")
     default_origins = f"http://localhost:{web_port},http://127.0.0.1:{web_port}"
     return Settings(
         host=host,
-        rasa_port=int(os.environ.get("RASA_PORT", "5005")),
-        action_port=int(os.environ.get("ACTION_PORT", "5055")),
+        rasa_port=_number("RASA_PORT", "5005"),
+        action_port=_number("ACTION_PORT", "5055"),
         web_port=web_port,
         database_url=os.environ.get("DATABASE_URL") or _sqlite_url("trials.db"),
         tracker_store_url=os.environ.get("TRACKER_STORE_URL") or _sqlite_url("conversations.db"),
         lock_store_url=os.environ.get("LOCK_STORE_URL") or None,
         cors_origins=_csv(os.environ.get("CORS_ORIGINS", default_origins)),
-        retention_days=int(os.environ.get("RETENTION_DAYS", "90")),
+        retention_days=_number("RETENTION_DAYS", "90"),
         trials_sync_daily=_flag(os.environ.get("TRIALS_SYNC_DAILY", "")),
         trials_sync_time=os.environ.get("TRIALS_SYNC_TIME", "03:30"),
         trials_sync_api_url=os.environ.get("TRIALS_SYNC_API_URL") or "https://clinicaltrials.gov/api/v2",
         trials_sync_queries=Path(os.environ.get("TRIALS_SYNC_QUERIES") or PROJECT_ROOT / "trials_sync.yml"),
-        trials_sync_interval_s=float(os.environ.get("TRIALS_SYNC_INTERVAL_S", "2.0")),
-        trials_sync_retries=int(os.environ.get("TRIALS_SYNC_RETRIES", "5")),
-        trials_sync_backoff_s=float(os.environ.get("TRIALS_SYNC_BACKOFF_S", "2.0")),
-        rasa_instances=int(os.environ.get("RASA_INSTANCES", "1")),
-        public_port=int(os.environ.get("PUBLIC_PORT", "8080")),
+        trials_sync_interval_s=_number("TRIALS_SYNC_INTERVAL_S", "2.0", float),
+        trials_sync_retries=_number("TRIALS_SYNC_RETRIES", "5"),
+        trials_sync_backoff_s=_number("TRIALS_SYNC_BACKOFF_S", "2.0", float),
+        rasa_instances=_number("RASA_INSTANCES", "1"),
+        public_port=_number("PUBLIC_PORT", "8080"),
         public_base_url=os.environ.get("PUBLIC_BASE_URL") or None,
         trusted_proxies=_csv(os.environ.get("TRUSTED_PROXIES", "")),
-        lock_lifetime_s=int(os.environ.get("LOCK_LIFETIME_S", "3")),
-        metrics_port=int(os.environ.get("METRICS_PORT", "9405")),
+        lock_lifetime_s=_number("LOCK_LIFETIME_S", "3"),
+        metrics_port=_number("METRICS_PORT", "9405"),
         rate_limit_per_client=os.environ.get("RATE_LIMIT_PER_CLIENT") or "60/min,burst=20",
         rate_limit_per_conversation=os.environ.get("RATE_LIMIT_PER_CONVERSATION") or "20/min,burst=6",
         trusted_proxy_header=os.environ.get("TRUSTED_PROXY_HEADER") or None,
