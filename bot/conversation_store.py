@@ -153,8 +153,10 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         language = tracker.get_slot("language")
         with self._guard("write", tracker.sender_id, language):
             with self.session_scope() as session:
+                written = []
                 for event in self._additional_events(session, tracker):
                     data = mask_event(event.as_dict())
+                    written.append(data)
                     session.add(
                         self.SQLEvent(
                             sender_id=tracker.sender_id,
@@ -167,6 +169,17 @@ class SafeSQLTrackerStore(SQLTrackerStore):
                     )
                 session.commit()
         HEALTH.remember_language(tracker.sender_id, language)
+        await self._stream_masked(tracker.sender_id, written)
+
+    async def _stream_masked(self, sender_id: str, written: list[dict[str, Any]]) -> None:
+        """What Rasa's save streams to the event broker (the metrics, bot/runtime/metrics.py),
+        as masked as what was stored: a broker never sees more than the database."""
+        if self.event_broker is None or not written:
+            return
+        from rasa.shared.core.events import Event
+
+        events = [Event.from_parameters(data) for data in written]
+        await self._stream_new_events(self.event_broker, [e for e in events if e is not None], sender_id)
 
 
 def _engine_kwargs(engine: sa.engine.Engine) -> dict[str, Any]:

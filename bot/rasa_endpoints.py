@@ -69,12 +69,14 @@ def lock_store_config(url: str | None, lifetime_s: float | None = None) -> dict[
 METRICS_BROKER_CLASS = "bot.runtime.metrics.MetricsEventBroker"
 
 
+def action_endpoint_config(settings: Settings) -> dict[str, Any]:
+    """The action server, with the shared secret read from the environment (never in the file)."""
+    return {"url": settings.action_url, "headers": {ACTION_TOKEN_HEADER: f"${{{ACTION_TOKEN_VARIABLE}}}"}}
+
+
 def endpoints_config(settings: Settings) -> dict[str, Any]:
     config: dict[str, Any] = {
-        "action_endpoint": {
-            "url": settings.action_url,
-            "headers": {ACTION_TOKEN_HEADER: f"${{{ACTION_TOKEN_VARIABLE}}}"},
-        },
+        "action_endpoint": action_endpoint_config(settings),
         "tracker_store": tracker_store_config(settings.tracker_store_url),
     }
     lock_store = lock_store_config(settings.lock_store_url, settings.lock_lifetime_s)

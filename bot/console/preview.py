@@ -28,6 +28,7 @@ from bot.console.settings import ConsoleSettings
 from bot.faq.model import LANGUAGES, all_entries, read_topics
 from bot.launcher import free_port
 from bot.model import fingerprint, rasa_env, train_command
+from bot.rasa_endpoints import ACTION_TOKEN_VARIABLE, action_endpoint_config
 from bot.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, Settings
 
@@ -165,13 +166,14 @@ class Staging:
         self.state.port = free_port()
         endpoints = self.console.staging_dir / "endpoints.yml"
         # The live action server, an in-memory tracker store: previews never reach the inbox.
-        endpoints.write_text(yaml.safe_dump({"action_endpoint": {"url": self.settings.action_url}}), encoding="utf-8")
+        endpoints.write_text(yaml.safe_dump({"action_endpoint": action_endpoint_config(self.settings)}), encoding="utf-8")
         command = [
             sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--endpoints", str(endpoints),
             "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
             "--port", str(self.state.port), "--enable-api",
         ]
-        env = {**rasa_env(), TOKEN_VARIABLE: self.settings.rasa_api_token(), "OPENBLAS_NUM_THREADS": "1"}
+        env = {**rasa_env(), TOKEN_VARIABLE: self.settings.rasa_api_token(), "OPENBLAS_NUM_THREADS": "1",
+               ACTION_TOKEN_VARIABLE: self.settings.action_token()}  # the action server's secret
         log = (self.console.staging_dir / "rasa.log").open("ab")
         self._process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
                                          stderr=subprocess.STDOUT, start_new_session=True)

@@ -201,8 +201,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         query.country = args.country
     if args.city:
         query.city = args.city
-    query.include_hidden = args.include_hidden
     query = TrialQuery.from_dict(query.to_dict())
+    # Staff only, after from_dict (which ignores the flag: a conversation slot may carry it).
+    query.include_hidden = args.include_hidden
     if args.page < 1:
         raise CliError("--page starts at 1", EXIT_USAGE)
     with _database_errors(url), session_scope(url) as session:

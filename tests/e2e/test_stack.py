@@ -237,7 +237,7 @@ def test_drill_kill_a_rasa_instance(stack: Stack, tracker_url: str) -> None:
 
 @pytest.mark.drill
 def test_drill_kill_the_action_server(stack: Stack, tracker_url: str) -> None:
-    _drill(stack, tracker_url, stack.child("rasa_sdk"), "actions", back_within_s=60)
+    _drill(stack, tracker_url, stack.child("bot.action_server"), "actions", back_within_s=60)
 
 
 @pytest.mark.drill

@@ -74,8 +74,8 @@ def test_a_flooding_client_gets_a_polite_429_and_others_are_served() -> None:
 
 def test_a_conversation_is_limited_in_its_own_language() -> None:
     g = guard()
-    assert g.conversation_refusal("conv-1", {"lang": "en"}) is None
-    refused = g.conversation_refusal("conv-1", {"lang": "en"})
+    assert g.conversation_refusal("conv-limited-en", {"lang": "en"}) is None
+    refused = g.conversation_refusal("conv-limited-en", {"lang": "en"})
     assert refused.status == 429 and "please wait a few seconds" in json.loads(refused.body)["error"]
 
 
