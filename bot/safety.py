@@ -245,6 +245,9 @@ _ADVICE_SITUATION = [
     # one's own disease: its type, stage, status, what it means
     r"\b(statut|type|stade|grade|recepteurs?|her2|mutations?|status|stage|receptors?)\b.{0,40}"
     r"\b(de mon|de ma|of my|dont je suis atteinte?|que j'ai|i have|i've got)\b",
+    # a treatment for one's own cancer ("is there an approved drug for my type of cancer?")
+    r"\b(for|treating|treat|against|pour|traiter|soigner|contre)\s+(my|mon|ma)\s+(type of |kind of |form of |"
+    r"type de |forme de )?(cancer|tumeur|tumor|tumour|maladie|disease)\b",
     r"\b(mon|ma|my)\s+(cancer|tumeur|tumor|tumour|maladie|disease)\b.{0,60}\b(signifie|veut dire|means?|"
     r"grave|serious|stade|stage|type|statut|status|grade)\b",
     r"(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|mes|my|this|ce)\s+(\w+\s+)?"

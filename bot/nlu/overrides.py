@@ -131,12 +131,17 @@ class RuleOverrides(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             advice = asks_medical_advice(text)
+            unusable = unusable_input(text)
             if self.urgent(message, advice):
                 _force_intent(message, URGENT_INTENT)
+            elif unusable == "unsupported_language":
+                # Our advice rules read French/English words that other languages share: a
+                # question we cannot read gets "we answer in French or English", not a refusal.
+                _force_intent(message, FALLBACK_INTENT)
             elif advice or self._predicted(message) == ADVICE_INTENT:
                 general = self._general_info_applies(message)
                 _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
-            elif unusable_input(text) or self._unsure_faq_answer(message):
+            elif unusable or self._unsure_faq_answer(message):
                 _force_intent(message, FALLBACK_INTENT)
             elif self._unrelated_faq_answer(message):
                 _force_intent(message, DONT_KNOW_INTENT)

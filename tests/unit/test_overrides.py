@@ -62,6 +62,10 @@ def decided(message: Message, **config: Any) -> str:
         (parsed("can immunotherapy give you bad diarrhoea?", entry="side_effects"),
          "faq_serious_symptom"),
         (parsed("ich habe eine Frage zur Studie", intent="search_trials"), "nlu_fallback"),
+        # another language: "we answer in French or English", even when the advice rules
+        # read words it shares with French ("mon", "meine")
+        (parsed("Welche Behandlung ist für meine Krebsart die beste?", intent="medical_advice"),
+         "nlu_fallback"),
     ],
 )
 def test_overrides(message: Message, intent: str) -> None:
