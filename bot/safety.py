@@ -350,3 +350,17 @@ def unusable_input(text: str) -> str | None:
     if detect(text) == OTHER:
         return "unsupported_language"
     return None
+
+
+# A sentence that asks something: a question mark, or a question word first ("who can I talk to").
+_QUESTION_RE = re.compile(
+    r"\?|^(qui|que|quoi|quel\w*|quand|comment|combien|pourquoi|ou|est-ce|peut-on|puis-je|faut-il|"
+    r"who|what|which|when|where|why|how|is|are|can|could|do|does|will|should)\b"
+)
+
+
+def is_readable_question(text: str, min_words: int = 4) -> bool:
+    """A French or English question of a few words: one we can say "I don't know" to."""
+    folded = fold(text).strip()
+    return (len(folded.split()) >= min_words and bool(_QUESTION_RE.search(folded))
+            and unusable_input(text) is None)
