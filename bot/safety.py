@@ -246,6 +246,9 @@ _ADVICE_SITUATION = [
     # one's own disease: its type, stage, status, what it means
     r"\b(statut|type|stade|grade|recepteurs?|her2|mutations?|status|stage|receptors?)\b.{0,40}"
     r"\b(de mon|de ma|of my|dont je suis atteinte?|que j'ai|i have|i've got)\b",
+    # a treatment for one's own cancer ("is there an approved drug for my type of cancer?")
+    r"\b(for|treating|treat|against|pour|traiter|soigner|contre)\s+(my|mon|ma)\s+(type of |kind of |form of |"
+    r"type de |forme de )?(cancer|tumeur|tumor|tumour|maladie|disease)\b",
     r"\b(mon|ma|my)\s+(cancer|tumeur|tumor|tumour|maladie|disease)\b.{0,60}\b(signifie|veut dire|means?|"
     r"grave|serious|stade|stage|type|statut|status|grade)\b",
     r"(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|mes|my|this|ce)\s+(\w+\s+)?"
@@ -348,3 +351,17 @@ def unusable_input(text: str) -> str | None:
     if detect(text) == OTHER:
         return "unsupported_language"
     return None
+
+
+# A sentence that asks something: a question mark, or a question word first ("who can I talk to").
+_QUESTION_RE = re.compile(
+    r"\?|^(qui|que|quoi|quel\w*|quand|comment|combien|pourquoi|ou|est-ce|peut-on|puis-je|faut-il|"
+    r"who|what|which|when|where|why|how|is|are|can|could|do|does|will|should)\b"
+)
+
+
+def is_readable_question(text: str, min_words: int = 4) -> bool:
+    """A French or English question of a few words: one we can say "I don't know" to."""
+    folded = fold(text).strip()
+    return (len(folded.split()) >= min_words and bool(_QUESTION_RE.search(folded))
+            and unusable_input(text) is None)

@@ -32,7 +32,13 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.features import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
-from bot.safety import asks_medical_advice, is_urgent, mentions_serious_symptom, unusable_input
+from bot.safety import (
+    asks_medical_advice,
+    is_readable_question,
+    is_urgent,
+    mentions_serious_symptom,
+    unusable_input,
+)
 
 URGENT_INTENT = "urgent_symptoms"
 ADVICE_INTENT = "medical_advice"
@@ -75,6 +81,10 @@ class RuleOverrides(GraphComponent):
             # FAQ entries general enough to follow a refusal of individual advice.
             "advice_general_info": [],
             "min_advice_info_confidence": 0.5,
+            # a readable question whose intent is below this confidence (the FallbackClassifier's
+            # threshold), or whose FAQ entry is unsure (min_faq_confidence), gets "I don't know"
+            # with the contact, not "please rephrase"; 0 = off
+            "dont_know_below": 0.0,
         }
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
@@ -86,6 +96,7 @@ class RuleOverrides(GraphComponent):
         self.min_urgency_over_advice = float(config["min_urgency_over_advice"])
         self.advice_general_info = set(config["advice_general_info"])
         self.min_advice_info_confidence = float(config["min_advice_info_confidence"])
+        self.dont_know_below = float(config["dont_know_below"])
 
     @staticmethod
     def _predicted(message: Message) -> str | None:
@@ -106,6 +117,11 @@ class RuleOverrides(GraphComponent):
             return False
         similarity = self._selected(message).get(SIMILARITY_KEY)
         return similarity is not None and similarity < self.min_faq_similarity
+
+    def _unplaced_question(self, message: Message, text: str) -> bool:
+        confidence = (message.get(INTENT) or {}).get("confidence")
+        return (confidence is not None and confidence < self.dont_know_below
+                and is_readable_question(text))
 
     def _general_info_applies(self, message: Message) -> bool:
         selected = self._selected(message)
@@ -131,14 +147,23 @@ class RuleOverrides(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             advice = asks_medical_advice(text)
+            unusable = unusable_input(text)
             if self.urgent(message, advice):
                 _force_intent(message, URGENT_INTENT)
+            elif unusable == "unsupported_language":
+                # Our advice rules read French/English words that other languages share: a
+                # question we cannot read gets "we answer in French or English", not a refusal.
+                _force_intent(message, FALLBACK_INTENT)
             elif advice or self._predicted(message) == ADVICE_INTENT:
                 general = self._general_info_applies(message)
                 _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
-            elif unusable_input(text) or self._unsure_faq_answer(message):
+            elif unusable:
                 _force_intent(message, FALLBACK_INTENT)
-            elif self._unrelated_faq_answer(message):
+            elif self._unsure_faq_answer(message):
+                # unsure which entry answers a real question: we do not hold that answer
+                readable = self.dont_know_below > 0 and is_readable_question(text)
+                _force_intent(message, DONT_KNOW_INTENT if readable else FALLBACK_INTENT)
+            elif self._unrelated_faq_answer(message) or self._unplaced_question(message, text):
                 _force_intent(message, DONT_KNOW_INTENT)
             elif self._predicted(message) == self.retrieval_intent and mentions_serious_symptom(text):
                 _force_intent(message, SERIOUS_SYMPTOM_FAQ_INTENT)

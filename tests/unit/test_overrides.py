@@ -62,10 +62,32 @@ def decided(message: Message, **config: Any) -> str:
         (parsed("can immunotherapy give you bad diarrhoea?", entry="side_effects"),
          "faq_serious_symptom"),
         (parsed("ich habe eine Frage zur Studie", intent="search_trials"), "nlu_fallback"),
+        # another language: "we answer in French or English", even when the advice rules
+        # read words it shares with French ("mon", "meine")
+        (parsed("Welche Behandlung ist für meine Krebsart die beste?", intent="medical_advice"),
+         "nlu_fallback"),
     ],
 )
 def test_overrides(message: Message, intent: str) -> None:
     assert decided(message) == intent
+
+
+def _unsure(text: str) -> Message:
+    message = parsed(text, intent="out_of_scope")
+    message.set(INTENT, {"name": "out_of_scope", "confidence": 0.3})
+    return message
+
+
+def test_a_readable_question_no_intent_is_sure_of_gets_i_dont_know() -> None:
+    assert decided(_unsure("Who can I talk to about my worries?"), dont_know_below=0.5) == "dont_know"
+    assert decided(_unsure("Who can I talk to about my worries?")) == "out_of_scope"  # off by default
+    # not a question, or too short to be one: the FallbackClassifier decides (rephrase)
+    assert decided(_unsure("blorf zanzibar quux flimp"), dont_know_below=0.5) == "out_of_scope"
+    assert decided(_unsure("keytruda?"), dont_know_below=0.5) == "out_of_scope"
+    # an unsure FAQ entry: "I don't know" for a question, "rephrase" for anything else
+    assert decided(parsed("who can I talk to if I have questions?", confidence=0.1),
+                   dont_know_below=0.5) == "dont_know"
+    assert decided(parsed("blorf zanzibar quux flimp", confidence=0.1), dont_know_below=0.5) == "nlu_fallback"
 
 
 def test_the_detector_can_be_switched_off() -> None:

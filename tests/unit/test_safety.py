@@ -135,6 +135,8 @@ def test_general_questions_naming_a_serious_symptom(text: str, serious: bool) ->
         "which immunotherapy do you recommend?",
         "is it OK to go in the sun during treatment?",
         "j'ai des démangeaisons depuis ma perfusion",
+        "is there an approved immunotherapy for my kind of cancer?",
+        "l'immunothérapie peut-elle soigner mon cancer ?",
     ],
 )
 def test_advice_requests_are_recognised(text: str) -> None:
@@ -158,6 +160,8 @@ def test_advice_requests_are_recognised(text: str) -> None:
         "est-ce que vous avez accès à mes résultats",  # what the assistant is
         "is the center open on sundays?",
         "how much does it cost?",
+        "are there trials for my type of cancer?",  # the trial search answers
+        "which cancers can immunotherapy treat?",
     ],
 )
 def test_general_questions_are_not_advice_requests(text: str) -> None:
