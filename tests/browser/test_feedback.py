@@ -27,7 +27,8 @@ LABELS = {
 def unique_question(lang: str) -> str:
     """A question no other test asks: the conversation database is shared by the session."""
     word = "question" if lang == "en" else "demande"
-    return f"{word} {uuid.uuid4().hex[:8]}"
+    # Letters only: stored messages are masked, and a run of digits could become "[number]".
+    return f"{word} {''.join(chr(ord('a') + int(c, 16)) for c in uuid.uuid4().hex[:8])}"
 
 
 def wrong_answers(settings: Settings, question: str) -> list[service.InboxItem]:
