@@ -27,7 +27,7 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bench.assistant import MESSAGES, bench_settings, percentile  # noqa: E402
+from bench.assistant import MESSAGES, NO_RATE_LIMITS, bench_settings, percentile  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.limits import MAX_MESSAGE_CHARS  # noqa: E402
 from bot.model import ensure_model  # noqa: E402
@@ -103,8 +103,7 @@ def main() -> None:
     data_dir = Path(tempfile.mkdtemp(prefix="bench-flood-"))
     environment = {"TRUSTED_PROXY_HEADER": "X-Real-IP"}
     if args.no_limits:
-        environment |= {"RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000",
-                        "RATE_LIMIT_PER_CONVERSATION": "1000000/min,burst=1000000"}
+        environment |= NO_RATE_LIMITS
     settings = bench_settings(data_dir, **environment)
     launcher.prepare_store(settings)
     services = launcher.build_services(settings, model, data_dir / "endpoints.yml")

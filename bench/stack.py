@@ -23,7 +23,7 @@ from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bench.assistant import MESSAGES, percentile, post  # noqa: E402
+from bench.assistant import MESSAGES, NO_RATE_LIMITS, percentile, post  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.launcher import Service, free_port  # noqa: E402
 from bot.model import ensure_model  # noqa: E402
@@ -87,7 +87,8 @@ def measure(instances: int, model: Path, conversations: int, seconds: float) -> 
     with postgres_database() as tracker_url:
         settings = _settings(instances, tracker_url, data_dir)
         os.environ.update({"WEB_PORT": str(settings.web_port), "DATABASE_URL": settings.database_url,
-                           "RASA_INSTANCES": str(instances), "PUBLIC_PORT": str(settings.public_port)})
+                           "RASA_INSTANCES": str(instances), "PUBLIC_PORT": str(settings.public_port),
+                           **NO_RATE_LIMITS})
         launcher.prepare_store(settings)
         services = _services(settings, model, data_dir)
         url = f"{settings.front_url}/webhooks/rest/webhook"
