@@ -83,7 +83,7 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
     if lock_store:
         config["lock_store"] = lock_store
     # Counts messages, latency, fallbacks... from the events Rasa stores (bot/runtime/metrics.py).
-    config["event_broker"] = {"type": METRICS_BROKER_CLASS, "tracker_store_url": settings.tracker_store_url}
+    config["event_broker"] = {"type": METRICS_BROKER_CLASS}
     return config
 
 

@@ -14,7 +14,6 @@ modules register there) on ``127.0.0.1:METRICS_PORT + i``; every series carries 
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -24,6 +23,8 @@ from typing import Any
 from prometheus_client import Counter, Histogram, start_http_server
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
+
+from bot.conversation_store import HEALTH
 
 logger = logging.getLogger(__name__)
 
@@ -69,41 +70,22 @@ def serve_metrics() -> None:
 
 
 class MetricsEventBroker(EventBroker):
-    def __init__(self, tracker_store_url: str | None = None) -> None:
+    def __init__(self) -> None:
         self.turns: dict[str, Turn] = {}
-        self.tracker_store_url = tracker_store_url
-        self._engine: Any = None
         serve_metrics()
 
     @classmethod
     async def from_endpoint_config(
         cls, broker_config: EndpointConfig, event_loop: AbstractEventLoop | None = None
     ) -> MetricsEventBroker:
-        return cls(broker_config.kwargs.get("tracker_store_url"))
+        return cls()
 
     def _stored_language(self, sender: str) -> str:
-        """The conversation's language when this turn did not change it.
-
-        Rasa stores a SlotSet only when the value changes, maybe on another instance, so the
-        events this instance saw are not enough: ask the shared tracker store (one indexed
-        query; this turn's events are not stored yet).
-        """
-        if not self.tracker_store_url:
-            return DEFAULT_LANGUAGE
-        import sqlalchemy as sa
-
-        if self._engine is None:
-            self._engine = sa.create_engine(self.tracker_store_url, pool_size=1)
-        with self._engine.connect() as connection:
-            row = connection.execute(
-                sa.text(
-                    "SELECT data FROM events WHERE sender_id = :sender AND type_name = 'slot' "
-                    "AND data LIKE '%\"language\"%' ORDER BY id DESC LIMIT 1"
-                ),
-                {"sender": sender},
-            ).first()
-        value = json.loads(row[0]).get("value") if row else None
-        return str(value) if value else DEFAULT_LANGUAGE
+        """The conversation's language when this turn did not change it (Rasa stores a SlotSet
+        only on a change, maybe on another instance). The tracker store remembers the saved
+        tracker's language just before it streams the turn's events here
+        (bot/conversation_store.py), so no query is needed."""
+        return HEALTH.language_of(sender) or DEFAULT_LANGUAGE
 
     def _language(self, sender: str, turn: Turn) -> str:
         if turn.language is None:
