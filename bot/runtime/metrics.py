@@ -9,7 +9,8 @@ modules register there) on ``127.0.0.1:METRICS_PORT + i``; every series carries 
 - ``bot_messages_total{rasa_instance, language}``: user messages answered;
 - ``bot_reply_seconds{rasa_instance}``: from the user event to the answer being stored;
 - ``bot_fallbacks_total``: the assistant did not understand (action_fallback);
-- ``bot_dont_know_total``: it had no answer and pointed to a human (out of scope, handoff);
+- ``bot_dont_know_total``: it had no answer and pointed to a human ("I don't know", out of
+  scope, handoff);
 - ``bot_emergencies_total``: the emergency numbers were given.
 """
 from __future__ import annotations
@@ -41,7 +42,8 @@ REPLY_SECONDS = Histogram(
 )
 
 FALLBACK_ACTIONS = {"action_fallback"}
-DONT_KNOW_RESPONSES = {"utter_out_of_scope", "utter_fallback_handoff"}
+# The honest "I don't know" (bot/nlu/overrides.py), out of scope, and the handoff.
+DONT_KNOW_RESPONSES = {"utter_dont_know", "utter_out_of_scope", "utter_fallback_handoff"}
 EMERGENCY_RESPONSES = {"utter_urgent"}
 DEFAULT_LANGUAGE = "fr"  # the slot's initial value (domain/core.yml)
 
