@@ -7,13 +7,13 @@ or more acceptable outcomes, see ``OUTCOME_KINDS``). The test part is never trai
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.safety import fold as safety_fold
 from bot.settings import PROJECT_ROOT
 
 CORPUS_DIR = PROJECT_ROOT / "eval" / "real_questions"
@@ -94,10 +94,9 @@ class Item:
 
 
 def fold(text: str) -> str:
-    """Lowercase, accents folded, punctuation stripped, spaces collapsed: to compare texts."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+    """The safety rules' folding (lowercase, accents, apostrophes), then punctuation stripped
+    and spaces collapsed: to compare texts."""
+    return " ".join(re.sub(r"[^\w]+", " ", safety_fold(text)).split())
 
 
 def part_path(part: str, root: Path = CORPUS_DIR) -> Path:
