@@ -27,6 +27,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from bench.stats import percentile  # noqa: E402
 from bot import launcher  # noqa: E402
 from bot.launcher import free_port  # noqa: E402
+from bot.limits import NO_RATE_LIMIT  # noqa: E402
 from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
 from bot.settings import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 
@@ -99,8 +100,7 @@ def slowest(timings: list[tuple[str, float]]) -> str:
 
 # Capacity benchmarks send many messages from one address: the per-client and per-conversation
 # rate limits (bot/limits.py) would measure themselves. bench/flood.py measures them on purpose.
-NO_RATE_LIMITS = {"RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000",
-                  "RATE_LIMIT_PER_CONVERSATION": "1000000/min,burst=1000000"}
+NO_RATE_LIMITS = {"RATE_LIMIT_PER_CLIENT": NO_RATE_LIMIT, "RATE_LIMIT_PER_CONVERSATION": NO_RATE_LIMIT}
 
 
 def bench_settings(data_dir: Path, **environment: str) -> Settings:

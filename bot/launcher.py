@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli import CliError
+from bot.limits import NO_RATE_LIMIT
 from bot.model import ensure_model, rasa_env
 from bot.rasa_endpoints import ACTION_TOKEN_VARIABLE, write_endpoints
 from bot.rasa_server import TOKEN_VARIABLE
@@ -277,7 +278,7 @@ def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterat
         "METRICS_PORT": str(settings.metrics_port),
         # Tests and `bot eval` talk from 127.0.0.1 only: no per-client limit there (the unit
         # tests of bot/limits.py cover it); the per-conversation limit stays real.
-        "RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000",
+        "RATE_LIMIT_PER_CLIENT": NO_RATE_LIMIT,
         "RATE_LIMIT_PER_CONVERSATION": "60/min,burst=12",
         "CORS_ORIGINS": ",".join(settings.cors_origins),
     }

@@ -21,6 +21,10 @@ MAX_METADATA_DEPTH = 4  # JSON nesting of the metadata object; deeper is refused
 # A request body: the longest message even with every character \\u-escaped (12 bytes), and the
 # metadata; a longer message under this size gets the polite 413, anything bigger a plain 400.
 MAX_BODY_BYTES = 65_536
+# A rate no client reaches: for tools that send everything from one address (the tests'
+# private assistant, `bot eval`, the capacity benchmarks), where the limits would measure
+# themselves. Never a production setting.
+NO_RATE_LIMIT = "1000000/min,burst=1000000"
 
 
 @dataclass(frozen=True)

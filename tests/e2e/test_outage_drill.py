@@ -20,6 +20,7 @@ import pytest
 
 from bot import launcher
 from bot.launcher import free_port
+from bot.limits import NO_RATE_LIMIT
 from bot.settings import load_settings
 from tests.conftest import Assistant
 from tests.services import require_postgres
@@ -39,7 +40,7 @@ def pg_assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) 
             database_url=f"sqlite:///{data_dir / 'trials.db'}", tracker_store_url=url, lock_store_url=None,
         )
         overrides = {"DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": url,
-                     "RATE_LIMIT_PER_CLIENT": "1000000/min,burst=1000000"}
+                     "RATE_LIMIT_PER_CLIENT": NO_RATE_LIMIT}
         previous = {key: os.environ.get(key) for key in overrides}
         os.environ.update(overrides)
         launcher.prepare_store(settings)
