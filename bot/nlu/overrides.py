@@ -30,6 +30,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.language import warm_up
 from bot.nlu.features import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
@@ -68,6 +69,9 @@ class RuleOverrides(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RuleOverrides:
+        # unusable_input() identifies the language: load the identifiers with the model, not
+        # during the first patient's message (the action server warms its own at start).
+        warm_up()
         return cls({**cls.get_default_config(), **config})
 
     @staticmethod
