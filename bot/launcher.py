@@ -257,8 +257,11 @@ def prepare_store(settings: Settings) -> None:
 
 
 @contextmanager
-def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterator[Settings]:
-    """The whole stack on free ports with its own SQLite stores in ``data_dir`` (tests, ``bot eval``).
+def private_assistant(
+    settings: Settings, model: Path, data_dir: Path, tracker_store_url: str | None = None
+) -> Iterator[Settings]:
+    """The whole stack on free ports with its own SQLite stores in ``data_dir`` (tests, ``bot eval``);
+    ``tracker_store_url`` puts the conversations elsewhere (a PostgreSQL database of a drill).
 
     The child processes read their settings from the environment, like ``bot run``'s do: the
     overrides are set for the run and restored afterwards.
@@ -268,7 +271,7 @@ def private_assistant(settings: Settings, model: Path, data_dir: Path) -> Iterat
         settings, host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=web_port,
         metrics_port=free_port(), rasa_instances=1,
         database_url=f"sqlite:///{data_dir / 'trials.db'}",
-        tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}", lock_store_url=None,
+        tracker_store_url=tracker_store_url or f"sqlite:///{data_dir / 'conversations.db'}", lock_store_url=None,
         cors_origins=[f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"],
     )
     overrides = {

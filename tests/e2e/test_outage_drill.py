@@ -8,19 +8,15 @@ A second assistant (Rasa + actions) runs on free ports with a PostgreSQL databas
 from __future__ import annotations
 
 import json
-import os
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from bot import launcher
-from bot.launcher import free_port
-from bot.limits import NO_RATE_LIMIT
 from bot.settings import load_settings
 from tests.conftest import Assistant
 from tests.services import require_postgres
@@ -35,27 +31,11 @@ def pg_assistant(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) 
     require_postgres()
     data_dir = tmp_path_factory.mktemp("pg-assistant")
     with postgres_database() as url:
-        settings = replace(
-            load_settings(), host="127.0.0.1", rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-            database_url=f"sqlite:///{data_dir / 'trials.db'}", tracker_store_url=url, lock_store_url=None,
-        )
-        overrides = {"DATABASE_URL": settings.database_url, "TRACKER_STORE_URL": url,
-                     "RATE_LIMIT_PER_CLIENT": NO_RATE_LIMIT}
-        previous = {key: os.environ.get(key) for key in overrides}
-        os.environ.update(overrides)
-        launcher.prepare_store(settings)
-        services = [s for s in launcher.build_services(settings, trained_model, data_dir / "endpoints.yml")
-                    if s.name in ("actions", "rasa")]
         try:
-            for service in services:
-                launcher.start(service)
-            launcher.wait_ready(services)
-            yield Assistant(settings), url
+            with launcher.private_assistant(load_settings(), trained_model, data_dir, tracker_store_url=url) as settings:
+                yield Assistant(settings), url
         finally:
-            launcher.stop(services)
             _refuse_connections(url.rsplit("/", 1)[1], refuse=False)
-            for key, value in previous.items():
-                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
 
 
 def health(assistant: Assistant) -> tuple[int, dict]:
