@@ -11,6 +11,7 @@ from bot.console.inbox import not_helpful
 from bot.console.settings import Project
 from bot.faq.model import read_topics
 from bot.faq.validate import overdue
+from bot.inbox import service as inbox_service
 from bot.inbox import store as inbox_store
 from bot.settings import Settings
 
@@ -33,7 +34,7 @@ def figures(settings: Settings, project: Project, days: int = DAYS) -> dict[str,
             conversations[day].add(turn.conversation)
             totals["messages"] += 1
             totals["not_understood"] += turn.fell_back
-            totals["dont_know"] += turn.intent in ("dont_know", "out_of_scope")
+            totals["dont_know"] += turn.intent in (inbox_service.DONT_KNOW_INTENT, "out_of_scope")
             totals["emergencies"] += turn.intent == "urgent_symptoms"
             if turn.intent == "faq" and turn.suggestion and not turn.fell_back:
                 asked[turn.suggestion] += 1
