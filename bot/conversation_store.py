@@ -173,14 +173,12 @@ class SafeSQLTrackerStore(SQLTrackerStore):
 
     async def _stream_masked(self, sender_id: str, written: list[dict[str, Any]]) -> None:
         """What Rasa's save streams to the event broker (the metrics, bot/runtime/metrics.py),
-        as masked as what was stored: a broker never sees more than the database."""
-        if self.event_broker is None or not written:
+        as masked as what was stored: a broker never sees more than the database. The body is
+        Rasa's own (``_stream_new_events``): the sender id and the event's dict."""
+        if self.event_broker is None:
             return
-        from rasa.shared.core.events import Event
-
-        events = [Event.from_parameters(data) for data in written]
-        await self._stream_new_events(self.event_broker, [e for e in events if e is not None], sender_id)
-
+        for data in written:
+            self.event_broker.publish({"sender_id": sender_id, **data})
 
 def _engine_kwargs(engine: sa.engine.Engine) -> dict[str, Any]:
     """Rasa's own engine options (pool size, PostgreSQL schema), kept for our engine."""
