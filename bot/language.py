@@ -155,7 +155,7 @@ def _second_opinion():  # type: ignore[no-untyped-def]
 
 
 # French/English cue words that Spanish, Italian, Portuguese or German also use a lot.
-_SHARED_WITH_OTHERS = frozenset("de la le les que a es son un une il in o e en ou me se per con no was was".split())
+_SHARED_WITH_OTHERS = frozenset("de la le les que a es son un une il in o e en ou me se per con no was".split())
 
 
 _SPANISH_MARKS = re.compile("[¿¡ñÑ]")
