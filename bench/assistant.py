@@ -25,10 +25,10 @@ from pathlib import Path
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bench.stats import percentile  # noqa: E402
-from bot import launcher  # noqa: E402
-from bot.launcher import free_port  # noqa: E402
 from bot.limits import NO_RATE_LIMIT  # noqa: E402
-from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
+from bot.runtime import launcher  # noqa: E402
+from bot.runtime.launcher import free_port  # noqa: E402
+from bot.runtime.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
 from bot.settings import PROJECT_ROOT, Settings, load_settings  # noqa: E402
 
 PROTOTYPE = {

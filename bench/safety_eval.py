@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from rasa.core.agent import Agent
 
-    from bot.model import ensure_model
+    from bot.runtime.model import ensure_model
 
     cases = corpus_cases(args.corpus) if args.corpus else heldout_cases()
     agent = Agent.load(str(ensure_model()))

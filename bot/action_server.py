@@ -21,7 +21,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import http_guard
-from bot.rasa_endpoints import ACTION_TOKEN_HEADER, ACTION_TOKEN_VARIABLE
+from bot.runtime.endpoints import ACTION_TOKEN_HEADER, ACTION_TOKEN_VARIABLE
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/health"})

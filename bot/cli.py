@@ -15,7 +15,7 @@ from bot.errors import BotError
 
 # Modules that add subcommands, in the order they appear in ``bot --help``.
 COMMAND_MODULES = (
-    "bot.launcher",
+    "bot.runtime.launcher",
     "bot.trials.cli",
     "bot.faq.cli",
     "bot.inbox.cli",

@@ -8,7 +8,7 @@ Two changes to Rasa's ``SQLTrackerStore``:
   flips). Here a failed read or write raises :class:`ConversationStoreError` (with the
   conversation's language), which the REST channel turns into a 503 and a short message; the
   health check and ``/metrics`` report it; the next message after the database is back works
-  again (``pool_pre_ping`` drops dead connections first). ``bot.rasa_server`` removes the
+  again (``pool_pre_ping`` drops dead connections first). ``bot.runtime.rasa_server`` removes the
   in-memory fallback for this store.
 - **Mask before writing.** What a patient typed is stored masked (``bot.inbox.privacy.mask``:
   emails, phone numbers, dates, long numbers, names after "je m'appelle", "Mme"...); the raw

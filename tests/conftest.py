@@ -19,8 +19,8 @@ import pytest
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bot import launcher  # noqa: E402
-from bot.model import ensure_model  # noqa: E402
+from bot.runtime import launcher  # noqa: E402
+from bot.runtime.model import ensure_model  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
 

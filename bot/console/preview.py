@@ -26,10 +26,10 @@ import yaml
 from bot.console.entries import ConsoleError, Version, apply, copy_faq
 from bot.console.settings import ConsoleSettings
 from bot.faq.model import LANGUAGES, all_entries, read_topics
-from bot.launcher import free_port
-from bot.model import fingerprint, rasa_env, train_command
-from bot.rasa_endpoints import ACTION_TOKEN_VARIABLE, action_endpoint_config
-from bot.rasa_server import TOKEN_VARIABLE
+from bot.runtime.endpoints import ACTION_TOKEN_VARIABLE, action_endpoint_config
+from bot.runtime.launcher import free_port
+from bot.runtime.model import fingerprint, rasa_env, train_command
+from bot.runtime.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, Settings
 
 TRAIN_TIMEOUT_S = 900.0
@@ -168,7 +168,7 @@ class Staging:
         # The live action server, an in-memory tracker store: previews never reach the inbox.
         endpoints.write_text(yaml.safe_dump({"action_endpoint": action_endpoint_config(self.settings)}), encoding="utf-8")
         command = [
-            sys.executable, "-m", "bot.rasa_server", "run", "--model", str(model), "--endpoints", str(endpoints),
+            sys.executable, "-m", "bot.runtime.rasa_server", "run", "--model", str(model), "--endpoints", str(endpoints),
             "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
             "--port", str(self.state.port), "--enable-api",
         ]

@@ -21,10 +21,10 @@ from bot.console.auth import Staff
 from bot.console.entries import ConsoleError, Version, apply, versions_with
 from bot.console.preview import Staging
 from bot.console.settings import Project
-from bot.faq.deploy import running_model
 from bot.faq.model import topic_files
 from bot.faq.paths import FaqPaths
-from bot.model import fingerprint
+from bot.runtime.deploy import running_model
+from bot.runtime.model import fingerprint
 from bot.runtime.publish import publish_model  # every Rasa instance, from one place
 from bot.settings import Settings
 

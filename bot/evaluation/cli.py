@@ -20,8 +20,8 @@ from bot.settings import Settings, load_settings
 @contextmanager
 def private_assistant(settings: Settings) -> Iterator[Settings]:
     """The whole assistant on free ports with temporary SQLite stores (as the test fixture)."""
-    from bot import launcher
-    from bot.model import ensure_model
+    from bot.runtime import launcher
+    from bot.runtime.model import ensure_model
 
     model = ensure_model()
     with tempfile.TemporaryDirectory(prefix="bot-eval-") as tmp, \

@@ -6,6 +6,6 @@
   intent NLU examples and the FR/EN responses), which carry a header and are never edited
   by hand; it refuses an FAQ with errors;
 - :mod:`bot.faq.edit` changes the sources for staff without breaking them;
-  :mod:`bot.faq.deploy` makes the running assistant load a new model;
+  :mod:`bot.runtime.deploy` makes the running assistant load a new model;
 - :mod:`bot.faq.cli` is ``bot faq`` (see docs/staff.md).
 """

@@ -187,7 +187,7 @@ def train_model(paths: FaqPaths) -> tuple[Path, bool]:
     """The model for the project's current data, and whether it had to be trained."""
     if not paths.is_project:
         raise CliError("`bot faq retrain` works on the project's own faq/ folder only.")
-    from bot.model import ensure_model, model_path
+    from bot.runtime.model import ensure_model, model_path
 
     existed = model_path().is_file()
     try:

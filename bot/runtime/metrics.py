@@ -1,7 +1,7 @@
 """``/metrics`` of each Rasa instance, in Prometheus' text format (``prometheus_client``).
 
 Rasa hands every stored event to its event broker; ours (``MetricsEventBroker``, set in
-endpoints.yml by bot/rasa_endpoints.py) counts them instead of forwarding them anywhere, so
+endpoints.yml by bot/runtime/endpoints.py) counts them instead of forwarding them anywhere, so
 nothing in Rasa is patched. Instance ``i`` serves the default registry (also what other
 modules register there) on ``127.0.0.1:METRICS_PORT + i``; every series carries the
 ``rasa_instance`` label (Prometheus adds its own ``instance`` label per scraped target).

@@ -3,7 +3,7 @@
 The model folder (``models/``) is shared by all instances (on several hosts: a shared folder
 at the same path). Publishing (1) records the model as the current one in
 ``var/current-model``, which every instance (re)started later loads, then (2) has each
-running instance load it through its HTTP API (bot/faq/deploy.py), one after the other so
+running instance load it through its HTTP API (bot/runtime/deploy.py), one after the other so
 the others keep answering, and (3) checks that every instance reports it. When it returns
 successfully, no instance answers with the previous model.
 
@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.faq.deploy import LoadResult, Outcome, load_model, running_model
+from bot.runtime.deploy import LoadResult, Outcome, load_model, running_model
 from bot.settings import VAR_DIR, Settings
 
 CURRENT_MODEL_FILE = VAR_DIR / "current-model"

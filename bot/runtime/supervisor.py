@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from bot.launcher import LOG_DIR, Service, start
+from bot.runtime.launcher import LOG_DIR, Service, start
 
 CHECK_EVERY_S = 1.0
 UNHEALTHY_AFTER = 3  # consecutive failed checks (each times out after 2 s)

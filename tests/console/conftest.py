@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 from bot.console.auth import Staff, add_user
 from bot.console.settings import ConsoleSettings, Project
 from bot.console.store import open_store
-from bot.launcher import free_port
+from bot.runtime.launcher import free_port
 from bot.settings import PROJECT_ROOT, Settings
 from bot.web.server import create_app
 from tests.browser.servers import ServerThread

@@ -15,7 +15,7 @@ from playwright.sync_api import BrowserContext, Page, expect, sync_playwright
 from bot.console.auth import add_user
 from bot.console.settings import ConsoleSettings
 from bot.console.store import open_store
-from bot.launcher import free_port
+from bot.runtime.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from bot.web.server import create_app
 from tests.browser.chat import ChatPage

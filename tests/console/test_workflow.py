@@ -12,7 +12,7 @@ from bot.console.entries import ConsoleError
 from bot.console.preview import Staging
 from bot.console.settings import ConsoleSettings, Project
 from bot.faq.model import all_entries, read_topics
-from bot.model import fingerprint
+from bot.runtime.model import fingerprint
 
 from .conftest import page_settings
 

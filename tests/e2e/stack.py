@@ -22,7 +22,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from bot.launcher import free_port
+from bot.runtime.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.services import REDIS_HOST, REDIS_PORT
 
@@ -107,7 +107,7 @@ class Stack:
         raise LookupError(f"no child {words}")
 
     def rasa_pid(self, index: int) -> int:
-        return self.child("bot.rasa_server", str(int(self.env["RASA_PORT"]) + index))
+        return self.child("bot.runtime.rasa_server", str(int(self.env["RASA_PORT"]) + index))
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import launcher
+from bot.runtime import launcher
 from bot.settings import load_settings
 from tests.conftest import Assistant
 from tests.services import require_postgres

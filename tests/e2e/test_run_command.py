@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import free_port
+from bot.runtime.launcher import free_port
 from bot.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.model

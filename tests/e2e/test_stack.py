@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.faq.deploy import Outcome, running_model
+from bot.runtime.deploy import Outcome, running_model
 from bot.settings import PROJECT_ROOT, load_settings
 from tests.e2e.stack import (
     Client,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import free_port
 from bot.runtime import nginx
+from bot.runtime.launcher import free_port
 from bot.settings import PROJECT_ROOT, load_settings
 
 

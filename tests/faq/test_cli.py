@@ -10,7 +10,7 @@ import pytest
 from bot import cli
 from bot.faq import cli as faq_cli
 from bot.faq.paths import FaqPaths
-from bot.launcher import free_port
+from bot.runtime.launcher import free_port
 from tests.faq.rasa_stub import rasa_stub
 from tests.faq.sample import change_entry, snapshot
 

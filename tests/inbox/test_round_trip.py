@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from bot.faq.deploy import Outcome, load_model, running_model
 from bot.faq.edit import find_entry
 from bot.faq.generate import build
 from bot.faq.paths import FaqPaths
 from bot.inbox import service, store
-from bot.model import CONFIG, rasa_env, rasa_executable
+from bot.runtime.deploy import Outcome, load_model, running_model
+from bot.runtime.model import CONFIG, rasa_env, rasa_executable
 from bot.settings import PROJECT_ROOT
 from tests.conftest import Assistant
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.model import rasa_env, rasa_executable
+from bot.runtime.model import rasa_env, rasa_executable
 from bot.settings import PROJECT_ROOT
 
 

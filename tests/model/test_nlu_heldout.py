@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.model import rasa_env, rasa_executable
+from bot.runtime.model import rasa_env, rasa_executable
 from bot.settings import PROJECT_ROOT
 
 MIN_INTENT_ACCURACY = 0.90

@@ -8,7 +8,7 @@ from pathlib import Path
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.faq.generate import build
-from bot.model import CONFIG, DATA_DIRS, DOMAIN_DIR, rasa_env, rasa_executable
+from bot.runtime.model import CONFIG, DATA_DIRS, DOMAIN_DIR, rasa_env, rasa_executable
 from bot.settings import PROJECT_ROOT
 
 HELDOUT = sorted((PROJECT_ROOT / "tests" / "nlu").glob("heldout_*.yml"))

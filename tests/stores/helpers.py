@@ -1,4 +1,4 @@
-"""Rasa's own stores, built from our configuration (bot/rasa_endpoints.py), for tests.
+"""Rasa's own stores, built from our configuration (bot/runtime/endpoints.py), for tests.
 
 PostgreSQL: Rasa's tracker store always uses a table named ``events``, so each test gets a
 database of its own on the shared server (created from the ``test`` database, dropped
@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 
-from bot.rasa_endpoints import tracker_store_config
+from bot.runtime.endpoints import tracker_store_config
 from bot.settings import PROJECT_ROOT
 from tests.services import POSTGRES_URL
 

@@ -18,7 +18,7 @@ from prometheus_client import REGISTRY
 from rasa.shared.core.events import UserUttered
 
 from bot.conversation_store import HEALTH, ConversationStoreError, SafeSQLTrackerStore, mask_event
-from bot.rasa_server import _create_tracker_store
+from bot.runtime.rasa_server import _create_tracker_store
 from tests.services import require_postgres
 from tests.stores.helpers import (
     PG_ADMIN_URL,

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from bot.rasa_endpoints import lock_store_config
+from bot.runtime.endpoints import lock_store_config
 from tests.services import require_redis
 
 REDIS_URL = "redis://127.0.0.1:6379/0"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.rasa_endpoints import TRACKER_STORE_TYPE, tracker_store_config
+from bot.runtime.endpoints import TRACKER_STORE_TYPE, tracker_store_config
 from bot.settings import PROJECT_ROOT
 from tests.stores.helpers import project_domain, run_async, tracker_store
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import start_trial_sync
+from bot.runtime.launcher import start_trial_sync
 from bot.settings import load_settings
 from bot.trials.schedule import DailySync, next_run
 

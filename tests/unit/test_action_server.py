@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bot.http_guard import framing_problem
-from bot.launcher import free_port
-from bot.rasa_endpoints import ACTION_TOKEN_HEADER, ACTION_TOKEN_VARIABLE
+from bot.runtime.endpoints import ACTION_TOKEN_HEADER, ACTION_TOKEN_VARIABLE
+from bot.runtime.launcher import free_port
 from bot.settings import PROJECT_ROOT
 from tests.unit.http_raw import BAD_FRAMING, raw_request
 

@@ -1,4 +1,4 @@
-"""The one fix bot.rasa_server applies to Rasa: same validation of action replies, built once."""
+"""The one fix bot.runtime.rasa_server applies to Rasa: same validation of action replies, built once."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
-from bot.rasa_server import action_response_validator, apply_fixes
+from bot.runtime.rasa_server import action_response_validator, apply_fixes
 
 
 @pytest.fixture
@@ -50,8 +50,8 @@ def test_rasa_rejects_the_same_replies_without_the_fix() -> None:
 
 def test_the_api_token_is_not_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The process list is readable by every user; the environment of a process is not."""
-    from bot.launcher import build_services
-    from bot.rasa_server import TOKEN_VARIABLE
+    from bot.runtime.launcher import build_services
+    from bot.runtime.rasa_server import TOKEN_VARIABLE
     from bot.settings import load_settings
 
     monkeypatch.setenv("RASA_AUTH_TOKEN", "a-secret-token-123")

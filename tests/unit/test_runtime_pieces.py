@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.launcher import free_port
 from bot.runtime import logs, nginx
+from bot.runtime.launcher import free_port
 from bot.runtime.preflight import StartupError, check_all
 from bot.settings import load_settings
 
@@ -48,7 +48,7 @@ def test_children_output_becomes_rotated_json_lines(tmp_path: Path, monkeypatch:
 
 
 def test_behind_nginx_the_rate_limit_reads_the_client_address_nginx_sets() -> None:
-    from bot.launcher import rasa_services
+    from bot.runtime.launcher import rasa_services
 
     base = replace(load_settings(), rasa_instances=2, trusted_proxy_header=None)
     envs = [service.env for service in rasa_services(base, Path("model.tar.gz"), Path("endpoints.yml"))]

@@ -1,4 +1,4 @@
-"""Rasa's own command line, with our fixes applied first: `python -m bot.rasa_server run ...`
+"""Rasa's own command line, with our fixes applied first: `python -m bot.runtime.rasa_server run ...`
 (and the API token read from the environment, see TOKEN_VARIABLE).
 
 - Speed: the action server's replies are validated with a validator built once (below).

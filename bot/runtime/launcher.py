@@ -26,9 +26,9 @@ from typing import TYPE_CHECKING
 
 from bot.cli import CliError
 from bot.limits import NO_RATE_LIMIT
-from bot.model import ensure_model, rasa_env
-from bot.rasa_endpoints import ACTION_TOKEN_VARIABLE, write_endpoints
-from bot.rasa_server import TOKEN_VARIABLE
+from bot.runtime.endpoints import ACTION_TOKEN_VARIABLE, write_endpoints
+from bot.runtime.model import ensure_model, rasa_env
+from bot.runtime.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
 
 if TYPE_CHECKING:
@@ -91,13 +91,13 @@ def rasa_answers(settings: Settings) -> bool:
 def rasa_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
     """One Rasa instance, on ``settings.rasa_port`` (see :meth:`Settings.instance`)."""
     return [
-        sys.executable, "-m", "bot.rasa_server", "run",  # Rasa's CLI, one fix applied
+        sys.executable, "-m", "bot.runtime.rasa_server", "run",  # Rasa's CLI, one fix applied
         "--model", str(model),
         "--endpoints", str(endpoints),
         "--credentials", str(PROJECT_ROOT / "credentials.yml"),
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
-        "--enable-api",  # with the token bot.rasa_server adds from the environment
+        "--enable-api",  # with the token bot.runtime.rasa_server adds from the environment
         "--cors", *settings.cors_origins,
     ]
 

@@ -89,6 +89,6 @@ def endpoints_config(settings: Settings) -> dict[str, Any]:
 
 def write_endpoints(settings: Settings, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    header = "# GENERATED at start-up by bot/rasa_endpoints.py from the settings; do not edit.\n"
+    header = "# GENERATED at start-up by bot/runtime/endpoints.py from the settings; do not edit.\n"
     path.write_text(header + yaml.safe_dump(endpoints_config(settings), sort_keys=False))
     return path

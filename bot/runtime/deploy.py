@@ -1,6 +1,6 @@
 """Telling the running assistant to use a new model, through Rasa's HTTP API (no restart).
 
-Rasa runs with ``--enable-api --auth-token <token>`` (bot/launcher.py): ``GET /status`` says
+Rasa runs with ``--enable-api --auth-token <token>`` (bot/runtime/launcher.py): ``GET /status`` says
 which model it uses, ``PUT /model {"model_file": path}`` loads another one (the same
 endpoints: tracker store, lock store, action server). Conversations are kept: they live in
 the tracker store, not in the model.
