@@ -29,6 +29,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
+from bot.errors import BotError
 from bot.inbox.privacy import mask
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ UP = Gauge("bot_tracker_store_up", "1 when the last conversation read/write or p
 UP.set(1)
 
 
-class ConversationStoreError(RuntimeError):
+class ConversationStoreError(BotError):
     """The conversation could not be read or saved; ``language`` is the conversation's, if known."""
 
     def __init__(self, operation: str, sender_id: str, language: str | None, cause: Exception) -> None:

@@ -19,15 +19,15 @@ import pytest
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
+from bot.faq import service as faq_service  # noqa: E402
 from bot.runtime import launcher  # noqa: E402
-from bot.runtime.model import ensure_model  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
-    """The model for the current data and config (trained once if anything changed)."""
-    return ensure_model()
+    """The model for the current FAQ, data and config (trained once if anything changed)."""
+    return faq_service.train()
 
 
 @dataclass

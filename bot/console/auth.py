@@ -20,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from bot.console import store
 from bot.console.settings import ConsoleSettings
+from bot.errors import AuthError
 
 ROLES = ("editor", "reviewer", "admin")
 # What each role may do; the server checks it on every page and API call.
@@ -32,10 +33,6 @@ MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()
 # Verified against when the name is unknown, so that both cases take the same time.
 _DUMMY_HASH = _hasher.hash("not a password of anyone")
-
-
-class AuthError(Exception):
-    """A login or account problem, worded for the person at the keyboard."""
 
 
 @dataclass(frozen=True)

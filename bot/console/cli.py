@@ -5,10 +5,10 @@ import argparse
 import getpass
 import sys
 
-from bot.cli import CliError
 from bot.console.auth import ROLES, AuthError, add_user, list_users
 from bot.console.settings import load_console_settings
 from bot.console.store import open_store
+from bot.errors import CliError
 
 
 def _password() -> str:

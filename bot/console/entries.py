@@ -25,23 +25,16 @@ from sqlalchemy.engine import Engine
 from bot.console import store
 from bot.console.auth import Staff
 from bot.console.settings import Project
+from bot.errors import ConsoleError
 from bot.faq.edit import EditError, EntryDraft, append_entry, remove_entry, replace_entry
 from bot.faq.model import ENTRY_ID, LANGUAGES, Entry, Topic, all_entries, read_topics, topic_files
 from bot.faq.paths import FaqPaths
 from bot.faq.problems import Problem
+from bot.faq.validate import validate
 
 OPEN = ("draft", "pending", "approved")  # at most one open version per entry
 IMPORTED = "imported"  # the live text, read from the files (first sight, or edited there)
 _SYNC = threading.Lock()
-
-
-class ConsoleError(Exception):
-    """A change the console refuses; the message says why and what to do."""
-
-    def __init__(self, message: str, status: int = 400, problems: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.problems = problems or []
 
 
 # -- entry data (the JSON kept in each version) -------------------------------------------------
@@ -158,8 +151,6 @@ def _problem_json(problem: Problem) -> dict[str, Any]:
 def check(project: Project, data: dict[str, Any], full: bool = False) -> list[dict[str, Any]]:
     """The problems `bot faq validate` would report for this entry once written (and any
     error it would add elsewhere), with their `Fix:` lines."""
-    from bot.faq.validate import validate
-
     shown = FaqPaths(faq_dir=project.faq_dir, root=project.root, shown_dir="faq")
     before = set(validate(shown, similarity=False, languages=False).errors)
     with tempfile.TemporaryDirectory(prefix="console-check-") as tmp:

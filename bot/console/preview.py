@@ -11,23 +11,24 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.console.entries import ConsoleError, Version, apply, copy_faq
+from bot.console.entries import Version, apply, copy_faq
 from bot.console.settings import ConsoleSettings
+from bot.errors import ConsoleError, FaqBuildError, ServiceFailed, TrainingFailed
+from bot.faq.generate import build
 from bot.faq.model import LANGUAGES, all_entries, read_topics
 from bot.runtime.endpoints import ACTION_TOKEN_VARIABLE, action_endpoint_config
-from bot.runtime.launcher import free_port
+from bot.runtime.launcher import free_port, rasa_command, serving_env
 from bot.runtime.model import fingerprint, rasa_env, train_command
 from bot.runtime.rasa_server import TOKEN_VARIABLE
 from bot.settings import PROJECT_ROOT, Settings
@@ -107,8 +108,6 @@ class Staging:
         except Exception as exc:
             self._fail(f"the changes could not be written into the preview copy ({exc}).")
             raise ConsoleError(self.state.message, 500) from exc
-        from bot.faq.generate import FaqBuildError, build
-
         try:
             build(faq_dir, root=self.root)
         except FaqBuildError as exc:
@@ -147,11 +146,11 @@ class Staging:
             while process.poll() is None:
                 if time.monotonic() > deadline:
                     process.kill()
-                    raise RuntimeError(f"training took longer than {TRAIN_TIMEOUT_S:.0f} s")
+                    raise TrainingFailed(f"training took longer than {TRAIN_TIMEOUT_S:.0f} s")
                 time.sleep(1)
                 self.state.progress = max(self.state.progress, self._progress(log_path))
         if process.returncode != 0 or not model.is_file():
-            raise RuntimeError(f"training stopped with exit code {process.returncode} (see {log_path})")
+            raise TrainingFailed(f"training stopped with exit code {process.returncode} (see {log_path})")
 
     @staticmethod
     def _progress(log_path: Path) -> int:
@@ -167,12 +166,10 @@ class Staging:
         endpoints = self.console.staging_dir / "endpoints.yml"
         # The live action server, an in-memory tracker store: previews never reach the inbox.
         endpoints.write_text(yaml.safe_dump({"action_endpoint": action_endpoint_config(self.settings)}), encoding="utf-8")
-        command = [
-            sys.executable, "-m", "bot.runtime.rasa_server", "run", "--model", str(model), "--endpoints", str(endpoints),
-            "--credentials", str(PROJECT_ROOT / "credentials.yml"), "--interface", "127.0.0.1",
-            "--port", str(self.state.port), "--enable-api",
-        ]
-        env = {**rasa_env(), TOKEN_VARIABLE: self.settings.rasa_api_token(), "OPENBLAS_NUM_THREADS": "1",
+        # Started as `bot run` starts Rasa; no CORS: the console calls it from its own server.
+        own = replace(self.settings, host="127.0.0.1", rasa_port=self.state.port, cors_origins=[])
+        command = rasa_command(own, model, endpoints)
+        env = {**serving_env(), TOKEN_VARIABLE: self.settings.rasa_api_token(),
                ACTION_TOKEN_VARIABLE: self.settings.action_token()}  # the action server's secret
         log = (self.console.staging_dir / "rasa.log").open("ab")
         self._process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log,
@@ -180,13 +177,13 @@ class Staging:
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self._process.poll() is not None:
-                raise RuntimeError(f"the preview assistant stopped at start-up (see {self.console.staging_dir / 'rasa.log'})")
+                raise ServiceFailed(f"the preview assistant stopped at start-up (see {self.console.staging_dir / 'rasa.log'})")
             try:
                 self.parse("bonjour")
                 return
             except (urllib.error.URLError, OSError):
                 time.sleep(1)
-        raise RuntimeError(f"the preview assistant did not answer within {START_TIMEOUT_S:.0f} s")
+        raise ServiceFailed(f"the preview assistant did not answer within {START_TIMEOUT_S:.0f} s")
 
     def stop_server(self) -> None:
         if self._process and self._process.poll() is None:

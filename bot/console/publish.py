@@ -21,8 +21,10 @@ from bot.console.auth import Staff
 from bot.console.entries import ConsoleError, Version, apply, versions_with
 from bot.console.preview import Staging
 from bot.console.settings import Project
+from bot.faq.generate import build
 from bot.faq.model import topic_files
 from bot.faq.paths import FaqPaths
+from bot.faq.validate import validate
 from bot.runtime.deploy import running_model
 from bot.runtime.model import fingerprint
 from bot.runtime.publish import publish_model  # every Rasa instance, from one place
@@ -46,8 +48,6 @@ def _restore_files(faq_dir: Path, files: dict[str, str]) -> None:
 
 
 def _rebuild(project: Project) -> str:
-    from bot.faq.generate import build
-
     build(project.faq_dir, root=project.root)
     return fingerprint(project.root)
 
@@ -73,8 +73,6 @@ def publish(engine: Engine, project: Project, settings: Settings, staging: Stagi
     if state.status != "ready" or state.version_ids != ids or state.model is None:
         raise ConsoleError("preview the approved changes first (Preview, then Publish): the "
                            "preview must show exactly the changes that go live.", 409)
-    from bot.faq.validate import validate
-
     before = _snapshot(project.faq_dir)
     previous_model = _current_model(settings, project)
     apply(project.faq_dir, [v.data for v in approved])

@@ -19,6 +19,7 @@ from aiohttp import web
 from sqlalchemy.engine import Engine
 
 from bot.console import audit, auth, dashboard, entries, inbox, preview, publish, store
+from bot.console.openapi import document
 from bot.console.settings import ConsoleSettings
 from bot.console.store import open_store
 from bot.settings import Settings
@@ -400,8 +401,6 @@ def _page(name: str) -> Handler:
 
 
 async def openapi(request: web.Request) -> web.Response:
-    from bot.console.openapi import document
-
     return web.json_response(document(ROUTES))
 
 

@@ -20,6 +20,8 @@ from typing import Any
 from bot.evaluation.corpus import Item
 from bot.evaluation.judge import Answer, Reply, Verdict, judge
 from bot.settings import PROJECT_ROOT
+from bot.trials.formats import UnsupportedDocument, parser_for, split
+from bot.trials.records import FieldError
 
 TIMEOUT_S = 60.0
 TRIALS_DATA = PROJECT_ROOT / "bot" / "trials" / "data"
@@ -89,9 +91,6 @@ def replies_of_last_turn(events: list[dict[str, Any]]) -> list[Reply]:
 
 def trial_topics(folder: Path = TRIALS_DATA) -> dict[str, str]:
     """NCT id -> lowercase title, conditions and keywords of the trial records we hold."""
-    from bot.trials.formats import UnsupportedDocument, parser_for, split
-    from bot.trials.records import FieldError
-
     topics: dict[str, str] = {}
     for path in sorted(folder.glob("*.json")):
         if path.name == "manifest.json":

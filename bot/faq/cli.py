@@ -14,31 +14,17 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.cli import CliError
-from bot.faq.edit import (
-    EditError,
-    EditRejected,
-    EntryDraft,
-    append_entry,
-    checked_change,
-    draft_from_data,
-    render_entry,
-)
-from bot.faq.model import (
-    ENTRY_ID,
-    FAQ_DIR,
-    LANGUAGES,
-    Entry,
-    all_entries,
-    parse_yaml,
-    read_topics,
-    shown_path,
-)
+from bot.errors import CliError, EditRejected, FaqBuildError, TrainingFailed
+from bot.faq import service
+from bot.faq.edit import EntryDraft, render_entry
+from bot.faq.model import FAQ_DIR, LANGUAGES, Entry, all_entries, read_topics, shown_path
 from bot.faq.paths import FaqPaths
 from bot.faq.problems import Report
-from bot.settings import PROJECT_ROOT, VAR_DIR
+from bot.faq.prompts import ask_entry
+from bot.faq.validate import overdue, validate
+from bot.runtime.model import model_path
+from bot.runtime.publish import publish_model
+from bot.settings import PROJECT_ROOT, VAR_DIR, load_settings
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -116,8 +102,6 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from bot.faq.validate import overdue
-
     paths = paths_from(args)
     topics, _, _ = _entries(paths)
     today = dt.date.today()
@@ -145,8 +129,6 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from bot.faq.validate import validate
-
     report = validate(paths_from(args), similarity=not args.quick)
     _print_report(report)
     if not report.ok or (args.strict and report.warnings):
@@ -158,10 +140,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def _build(paths: FaqPaths, check_only: bool = False) -> bool:
     """Generates the Rasa files; True when something changed."""
-    from bot.faq.generate import FaqBuildError, build
-
     try:
-        result = build(paths.faq_dir, check_only=check_only, root=paths.root)
+        result = service.build(paths, check_only=check_only)
     except FaqBuildError as exc:
         print(exc.report.render())
         raise CliError(
@@ -187,12 +167,10 @@ def train_model(paths: FaqPaths) -> tuple[Path, bool]:
     """The model for the project's current data, and whether it had to be trained."""
     if not paths.is_project:
         raise CliError("`bot faq retrain` works on the project's own faq/ folder only.")
-    from bot.runtime.model import ensure_model, model_path
-
-    existed = model_path().is_file()
+    existed = model_path().is_file()  # of the files generated at step 2
     try:
-        return ensure_model(), not existed
-    except RuntimeError as exc:
+        return service.train(), not existed
+    except TrainingFailed as exc:
         raise CliError(
             f"training failed ({exc}). The assistant keeps its previous model. "
             "Show the output above to a developer.",
@@ -201,10 +179,6 @@ def train_model(paths: FaqPaths) -> tuple[Path, bool]:
 
 
 def cmd_retrain(args: argparse.Namespace) -> int:
-    from bot.faq.validate import validate
-    from bot.runtime.publish import publish_model
-    from bot.settings import load_settings
-
     paths = paths_from(args)
     print("1/4 Checking the FAQ...")
     report = validate(paths)
@@ -230,41 +204,6 @@ def cmd_retrain(args: argparse.Namespace) -> int:
 # -- add -------------------------------------------------------------------------------------
 
 
-def drafts_from_file(path: Path, topic: str | None) -> list[tuple[EntryDraft, str | None, str | None]]:
-    """Entries of a staff file: one entry, a list of entries, or a whole topic file."""
-    try:
-        raw = parse_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise CliError(f"there is no file {path}.") from None
-    except yaml.YAMLError as exc:
-        from bot.faq.model import yaml_problem
-
-        problem = yaml_problem(exc, str(path))
-        raise CliError(f"{problem.message}. Fix: {problem.fix}") from None
-    title = None
-    if isinstance(raw, dict) and "entries" in raw:
-        topic = topic or raw.get("topic")
-        title = raw.get("title")
-        raw = raw["entries"]
-    items = raw if isinstance(raw, list) else [raw]
-    drafts = []
-    for index, item in enumerate(items):
-        try:
-            draft = draft_from_data(item, f"{path}, entry number {index + 1}")
-        except EditError as exc:
-            raise CliError(str(exc)) from None
-        drafts.append((draft, draft.topic or topic, title))
-    return drafts
-
-
-def topic_file_for(paths: FaqPaths, topic: str | None, where: str) -> Path:
-    if not topic:
-        raise CliError(f"{where}: say which topic it belongs to, with --topic NAME (e.g. --topic center).")
-    if not ENTRY_ID.match(topic):
-        raise CliError(f"the topic name '{topic}' must be lowercase letters, digits and _ (e.g. practical).")
-    return paths.faq_dir / f"{topic}.yml"
-
-
 def _save_draft(draft: EntryDraft, topic_file: Path) -> Path:
     DRAFTS_DIR.mkdir(parents=True, exist_ok=True)
     path = DRAFTS_DIR / f"{draft.id or 'entry'}.yml"
@@ -277,27 +216,13 @@ def _save_draft(draft: EntryDraft, topic_file: Path) -> Path:
     return path
 
 
-def add_entries(
-    paths: FaqPaths, drafts: list[tuple[EntryDraft, Path, str | None]]
-) -> Report:
-    """Appends the entries to their topic files, if the FAQ stays valid (else EditRejected)."""
-
-    def change(faq_dir: Path) -> None:
-        for draft, topic_file, title in drafts:
-            append_entry(faq_dir / topic_file.name, draft.to_data(), title)
-
-    return checked_change(paths, change)
-
-
 def cmd_add(args: argparse.Namespace) -> int:
     paths = paths_from(args)
     if args.file:
-        found = drafts_from_file(Path(args.file), args.topic)
-        drafts = [(d, topic_file_for(paths, t, f"{args.file}, entry '{d.id}'"), args.title or title)
+        found = service.drafts_from_file(Path(args.file), args.topic)
+        drafts = [(d, service.topic_file_for(paths, t, f"{args.file}, entry '{d.id}'"), args.title or title)
                   for d, t, title in found]
     else:
-        from bot.faq.prompts import ask_entry
-
         topics, _, _ = _entries(paths)
         try:
             draft, choice = ask_entry(topics, paths.faq_dir)
@@ -305,7 +230,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise CliError("the input ended before the entry was complete; nothing was changed.") from None
         drafts = [(draft, choice.file, choice.title)]
     try:
-        report = add_entries(paths, drafts)
+        report = service.add_entries(paths, drafts)
     except EditRejected as exc:
         print(str(exc), file=sys.stderr)
         if not args.file:
@@ -313,8 +238,6 @@ def cmd_add(args: argparse.Namespace) -> int:
             print(f"Your entry was saved in {shown_path(saved)}: fix it there, then run "
                   f"`bot faq add --file {shown_path(saved)}`.", file=sys.stderr)
         return EXIT_PROBLEMS
-    except EditError as exc:
-        raise CliError(str(exc)) from None
     for draft, topic_file, _ in drafts:
         print(f"Added the entry '{draft.id}' to {shown_path(topic_file, paths.faq_dir, paths.shown_dir)}.")
     if report.warnings:

@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from bot.errors import EditError, EditRejected
 from bot.faq.model import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -29,21 +30,8 @@ from bot.faq.model import (
     topic_files,
 )
 from bot.faq.paths import FaqPaths
-from bot.faq.problems import Problem, Report
-
-
-class EditError(Exception):
-    """A change that cannot be made; the message says why and what to do, in plain words."""
-
-
-class EditRejected(EditError):
-    """The change would add errors to the FAQ: nothing was written."""
-
-    def __init__(self, new_errors: list[Problem], report: Report) -> None:
-        lines = "\n".join(p.render() for p in new_errors)
-        super().__init__(f"Nothing was changed: the change would add these errors:\n{lines}")
-        self.new_errors = new_errors
-        self.report = report
+from bot.faq.problems import Report
+from bot.faq.validate import validate
 
 
 @dataclass
@@ -363,8 +351,6 @@ def checked_change(
 ) -> Report:
     """Makes ``change`` (given a FAQ folder) on a copy, validates it, and copies the changed
     files back only if the change added no error. Returns the validation report."""
-    from bot.faq.validate import validate
-
     shown = FaqPaths(faq_dir=paths.faq_dir, root=paths.root, shown_dir=paths.shown)
     before = validate(shown, similarity=False, languages=False)
     with tempfile.TemporaryDirectory(prefix="faq-edit-") as tmp:

@@ -12,9 +12,10 @@ from typing import Any
 
 import yaml
 
-from bot.faq.model import FAQ_DIR, Entry, FaqFormatError, Topic, read_topics
+from bot.errors import FaqBuildError
+from bot.faq.model import FAQ_DIR, Entry, Topic, read_topics
 from bot.faq.paths import FaqPaths
-from bot.faq.problems import Report
+from bot.faq.validate import validate
 from bot.settings import PROJECT_ROOT
 
 NLU_DIR = FaqPaths().nlu_dir
@@ -83,16 +84,6 @@ class BuildResult:
     removed: list[Path]
 
 
-class FaqBuildError(FaqFormatError):
-    """The FAQ has errors: nothing was generated. The message lists them, with their fixes."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__(
-            "The FAQ has errors, so the assistant's files were not generated:\n" + report.render()
-        )
-        self.report = report
-
-
 def planned_files(topics: list[Topic], paths: FaqPaths | None = None) -> dict[Path, str]:
     paths = paths or FaqPaths()
     files = {paths.nlu_dir / f"{topic.file.stem}.yml": nlu_file_text(topic) for topic in topics}
@@ -106,8 +97,6 @@ def build(faq_dir: Path = FAQ_DIR, check_only: bool = False, root: Path = PROJEC
     Refuses (:class:`FaqBuildError`) when validation finds an error: a broken or unsafe FAQ
     never reaches the model. The slower checks that only warn are skipped here.
     """
-    from bot.faq.validate import validate
-
     paths = FaqPaths(faq_dir=faq_dir, root=root)
     report = validate(paths, similarity=False, languages=False)
     if not report.ok:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from bot.errors import FaqFormatError
 from bot.faq.problems import Problem, Severity
 from bot.settings import PROJECT_ROOT
 
@@ -25,10 +26,6 @@ RETRIEVAL_INTENT = "faq"
 ENTRY_ID = re.compile(r"^[a-z][a-z0-9_]{2,60}$")
 ENTRY_FIELDS = ("id", "source", "review_by", "answer", "examples", "quick_replies")
 TOPIC_FIELDS = ("topic", "title", "entries")
-
-
-class FaqFormatError(Exception):
-    """A source file cannot be read as FAQ entries; the message says where and how to fix it."""
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from bot.faq.paths import FaqPaths
 from bot.faq.problems import Problem, Report, Severity
 from bot.faq.similarity import find_confusions, find_near_duplicates
 from bot.faq.text import normalize
+from bot.language import detect
 
 # Below this many examples per language the model cannot learn the entry reliably.
 MIN_EXAMPLES_PER_LANGUAGE = 5
@@ -145,8 +146,6 @@ class _Checker:
             )
 
     def languages(self, entry: Entry) -> None:
-        from bot.language import detect
-
         for lang in LANGUAGES:
             other = "en" if lang == "fr" else "fr"
             name, other_name = LANGUAGE_NAMES[lang], LANGUAGE_NAMES[other]

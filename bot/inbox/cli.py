@@ -17,11 +17,12 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from bot.cli import CliError
-from bot.faq.edit import EditError, EditRejected
-from bot.faq.model import FAQ_DIR, LANGUAGE_NAMES, LANGUAGES, shown_path
+from bot.errors import CliError, EditRejected
+from bot.faq import service as faq_service
+from bot.faq.model import FAQ_DIR, LANGUAGE_NAMES, LANGUAGES, read_topics, shown_path
 from bot.faq.paths import FaqPaths
 from bot.faq.problems import Report
+from bot.faq.prompts import ask_entry
 from bot.inbox import service, store
 from bot.settings import PROJECT_ROOT, load_settings
 
@@ -44,10 +45,7 @@ def _day(timestamp: float) -> str:
 
 def _item(args: argparse.Namespace, item_id: str) -> tuple[service.Inbox, service.InboxItem]:
     inbox = service.load_inbox(_url(args), below=args.below)
-    try:
-        return inbox, service.find_item(inbox, item_id)
-    except service.InboxError as exc:
-        raise CliError(str(exc)) from None
+    return inbox, service.find_item(inbox, item_id)
 
 
 def _print_warnings(report: Report) -> None:
@@ -113,8 +111,6 @@ def cmd_add(args: argparse.Namespace) -> int:
     except EditRejected as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
-    except (service.InboxError, EditError) as exc:
-        raise CliError(str(exc)) from None
     lang = service.example_language(item, args.lang)
     print(f"Added \"{service.example_text(item, args.text)}\" as a {LANGUAGE_NAMES[lang]} example of "
           f"'{args.entry}'. The item is done and leaves the inbox.")
@@ -124,23 +120,16 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from bot.faq.cli import drafts_from_file, topic_file_for
-    from bot.faq.model import read_topics
-    from bot.faq.prompts import ask_entry
-
     _, item = _item(args, args.item)
     paths = _paths(args)
-    try:
-        text = service.example_text(item, args.text)
-        lang = service.example_language(item, args.lang)
-    except service.InboxError as exc:
-        raise CliError(str(exc)) from None
+    text = service.example_text(item, args.text)
+    lang = service.example_language(item, args.lang)
     if args.file:
-        found = drafts_from_file(Path(args.file), args.topic)
+        found = faq_service.drafts_from_file(Path(args.file), args.topic)
         if len(found) != 1:
             raise CliError(f"{args.file} must hold exactly one entry.")
         draft, topic, title = found[0]
-        topic_file = topic_file_for(paths, topic, f"{args.file}")
+        topic_file = faq_service.topic_file_for(paths, topic, f"{args.file}")
         if text not in draft.examples[lang]:
             draft.examples[lang] = [text, *draft.examples[lang]]
     else:
@@ -156,8 +145,6 @@ def cmd_new(args: argparse.Namespace) -> int:
     except EditRejected as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_REFUSED
-    except EditError as exc:
-        raise CliError(str(exc)) from None
     print(f"Added the entry '{draft.id}' to {shown_path(paths.faq_dir / topic_file.name)}. "
           "The item is done and leaves the inbox.")
     _print_warnings(report)
@@ -167,10 +154,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_dismiss(args: argparse.Namespace) -> int:
     inbox = service.load_inbox(_url(args), below=args.below)
-    try:
-        items = [service.find_item(inbox, item_id) for item_id in args.items]
-    except service.InboxError as exc:
-        raise CliError(str(exc)) from None
+    items = [service.find_item(inbox, item_id) for item_id in args.items]
     engine = store.engine_for(_url(args))
     for item in items:
         service.dismiss(engine, item)

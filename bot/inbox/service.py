@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy.engine import Engine
 
+from bot.errors import InboxError
 from bot.faq.edit import (
     EditError,
     EntryDraft,
@@ -34,6 +35,8 @@ from bot.faq.text import normalize
 from bot.inbox import feedback, store
 from bot.inbox.grouping import group_texts
 from bot.inbox.privacy import has_personal_data, mask
+from bot.language import detect
+from bot.safety import unusable_input
 from bot.settings import Settings, load_settings
 
 # Below this confidence an answer is "unsure" and worth a look, even if it was given
@@ -47,10 +50,6 @@ DONT_KNOW_INTENT = "dont_know"
 WRONG_ANSWER = "wrong answer"  # a patient said the answer did not help (never grouped with the others)
 # An item's reason is the most serious of its messages' reasons.
 _REASON_ORDER = (WRONG_ANSWER, NOT_UNDERSTOOD, DONT_KNOW, OUT_OF_SCOPE, UNSURE)
-
-
-class InboxError(Exception):
-    """A staff action that cannot be done; the message says why and what to do."""
 
 
 @dataclass
@@ -135,8 +134,6 @@ class Inbox:
 
 
 def _language(text: str, slot: str | None) -> str | None:
-    from bot.language import detect
-
     detected = detect(text)
     return detected if detected in LANGUAGES else slot
 
@@ -156,8 +153,6 @@ def _reason(turn: store.Turn, below: float) -> str | None:
 
 def collect(engine: Engine, below: float = LOW_CONFIDENCE, since: float | None = None) -> Inbox:
     """The inbox items, most asked first, without the messages staff already handled."""
-    from bot.safety import unusable_input
-
     decided = store.decided_keys(engine)
     messages: dict[str, Message] = {}
     left_out = 0

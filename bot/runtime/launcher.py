@@ -1,66 +1,45 @@
-"""``bot run``: prepare everything, then run the action server, Rasa and the chat page together.
+"""How the assistant's processes are started: the one place to change how Rasa is run.
 
-Start-up order: settings and stores checked (bot/runtime/preflight.py), trial store migrated
-and seeded, model trained if its inputs changed, then the processes (with RASA_INSTANCES > 1:
-N Rasa instances and nginx in front, bot/runtime/nginx.py); the command waits until each
-answers, prints where to chat, then supervises them (bot/runtime/supervisor.py: a child that
-dies is restarted) until Ctrl-C (or SIGTERM) stops them all.
+``rasa_command`` is Rasa's command line (through bot/runtime/rasa_server.py, our patches) and
+``rasa_services`` / ``build_services`` the children of ``bot run`` with their environment;
+``prepare`` checks the settings and stores (bot/runtime/preflight.py), migrates and seeds the
+trial store and applies the retention; ``serve`` starts the processes (with RASA_INSTANCES > 1:
+N Rasa instances and nginx in front, bot/runtime/nginx.py), waits until each answers, says
+where to chat, then supervises them (bot/runtime/supervisor.py: a child that dies is
+restarted) until Ctrl-C (or SIGTERM) stops them all. ``private_assistant`` is the same stack
+on free ports for tests and ``bot eval``. The command itself is bot/runtime/cli.py.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from bot.cli import CliError
+from bot.inbox import purge_expired_conversations
 from bot.limits import NO_RATE_LIMIT
+from bot.runtime import nginx
 from bot.runtime.endpoints import ACTION_TOKEN_VARIABLE, write_endpoints
-from bot.runtime.model import ensure_model, rasa_env
+from bot.runtime.lock_owners import release_dead_instance
+from bot.runtime.model import rasa_env
+from bot.runtime.preflight import check_all
+from bot.runtime.process import LOG_DIR, Service, start, stop, wait_ready
+from bot.runtime.publish import current_model, record_running_instances, set_current_model
 from bot.runtime.rasa_server import TOKEN_VARIABLE
-from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
+from bot.runtime.supervisor import Supervisor
+from bot.settings import PROJECT_ROOT, VAR_DIR, Settings
+from bot.trials import ensure_ready
+from bot.trials.schedule import DailySync, start_daily_sync
 
-if TYPE_CHECKING:
-    from bot.trials.schedule import DailySync
-
-LOG_DIR = VAR_DIR / "logs"
-START_TIMEOUT_S = 240.0
 PURGE_EVERY_S = 24 * 3600  # retention is also applied while the assistant keeps running
-
-
-@dataclass
-class Service:
-    name: str
-    command: list[str]
-    ready: Callable[[], bool]
-    env: dict[str, str] = field(default_factory=dict)
-    process: subprocess.Popen[bytes] | None = None
-    # Liveness once started (default: `ready`); the supervisor restarts what fails it.
-    alive: Callable[[], bool] | None = None
-    # Rebuilds the command when the supervisor restarts it, e.g. for the published model.
-    make_command: Callable[[], list[str]] | None = None
-    # How long it may fail its health check before it is restarted.
-    hang_grace_s: float = 10.0
-    # Run by the supervisor when it died, before the restart; may say what it did.
-    on_failure: Callable[[], str | None] | None = None
-
-    @property
-    def log_file(self) -> Path:
-        return LOG_DIR / f"{self.name}.log"
-
-    def health(self) -> bool:
-        return (self.alive or self.ready)()
 
 
 def free_port() -> int:
@@ -115,8 +94,6 @@ def release_turns(settings: Settings, instance: str) -> str | None:
     """A dead instance's conversations go on at once on the others (bot/runtime/lock_owners.py)."""
     if not settings.lock_store_url:
         return None
-    from bot.runtime.lock_owners import release_dead_instance
-
     freed = release_dead_instance(settings.lock_store_url, instance)
     return f"handed {freed} conversation turn(s) of {instance} to the other instances" if freed else None
 
@@ -131,8 +108,6 @@ def _client_address_header(settings: Settings) -> dict[str, str]:
 
 
 def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Service]:
-    from bot.runtime.publish import current_model
-
     services = []
     for index in range(settings.rasa_instances):
         own = settings.instance(index)
@@ -184,8 +159,6 @@ def build_services(
         ),
     ]
     if settings.behind_nginx:
-        from bot.runtime import nginx
-
         services.append(
             Service(
                 name="nginx",
@@ -197,63 +170,10 @@ def build_services(
     return services
 
 
-def start(service: Service) -> None:
-    from bot.runtime.logs import pump, service_logger
-
-    # A session of its own: Ctrl-C in the terminal reaches `bot run` only, which then stops
-    # the services in order (otherwise they die first and it looks like a crash).
-    service.process = subprocess.Popen(
-        service.command,
-        cwd=PROJECT_ROOT,
-        env=service.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    assert service.process.stdout is not None
-    pump(service.process.stdout, service_logger(service.name, service.log_file), service.process.pid)
-
-
-def wait_ready(services: list[Service], timeout_s: float = START_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout_s
-    pending = list(services)
-    while pending:
-        for service in list(pending):
-            assert service.process is not None
-            if service.process.poll() is not None:
-                raise RuntimeError(
-                    f"{service.name} stopped at start-up (exit code {service.process.returncode}); "
-                    f"see {service.log_file.relative_to(PROJECT_ROOT)}"
-                )
-            if service.ready():
-                pending.remove(service)
-        if pending and time.monotonic() > deadline:
-            names = ", ".join(s.name for s in pending)
-            raise RuntimeError(f"{names} did not answer within {timeout_s:.0f} s; see {LOG_DIR}")
-        time.sleep(0.5)
-
-
-def stop(services: list[Service]) -> None:
-    running = [s for s in services if s.process and s.process.poll() is None]
-    for service in running:
-        assert service.process is not None
-        service.process.terminate()
-    for service in running:
-        assert service.process is not None
-        try:
-            service.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            service.process.kill()
-            service.process.wait()
-
-
-def prepare_store(settings: Settings) -> None:
-    """Migrates the trial store and seeds it from the bundled records when empty."""
-    from bot.trials import ensure_ready
-
+def prepare_store(settings: Settings) -> str | None:
+    """Migrates the trial store and seeds it from the bundled records when empty; says what it did."""
     report = ensure_ready(settings.database_url)
-    if report:
-        print(report, flush=True)
+    return str(report) if report else None
 
 
 @contextmanager
@@ -310,35 +230,38 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def purge_old_conversations(settings: Settings) -> None:
-    """Applies the retention period (RETENTION_DAYS) to the conversation store."""
-    from bot.inbox import purge_expired_conversations
-
+def purge_old_conversations(settings: Settings) -> str | None:
+    """Applies the retention period (RETENTION_DAYS) to the conversation store; says what it did."""
     result = purge_expired_conversations(settings)
-    if result.events:
-        print(
-            f"Retention: deleted {result.events} events of {result.conversations} conversations "
-            f"older than {settings.retention_days} days.",
-            flush=True,
-        )
+    if not result.events:
+        return None
+    return (
+        f"Retention: deleted {result.events} events of {result.conversations} conversations "
+        f"older than {settings.retention_days} days."
+    )
 
 
 def start_trial_sync(settings: Settings) -> DailySync | None:
     """The daily registry sync thread when TRIALS_SYNC_DAILY=true (bot/trials/schedule.py), else None."""
-    from bot.trials.schedule import start_daily_sync
-
     return start_daily_sync(settings)
-def _prepare(settings: Settings) -> Path:
-    """Checks, store migration, retention, model: everything before a process starts."""
-    from bot.runtime.preflight import check_all
-    from bot.runtime.publish import set_current_model
 
-    check_all(settings)  # one clear line per problem (StartupError is a RuntimeError)
-    prepare_store(settings)
-    purge_old_conversations(settings)
-    model = ensure_model()
-    set_current_model(model)  # what a restarted instance loads, until the next publish
-    return model
+
+Say = Callable[[str], None]
+
+
+def _say_each(say: Say, *lines: str | None) -> None:
+    for line in lines:
+        if line:
+            say(line)
+
+
+def prepare(settings: Settings, say: Say) -> None:
+    """Checks, store migration, retention: everything before the model and the processes.
+
+    Raises :class:`~bot.errors.StartupError` (one clear line per problem).
+    """
+    check_all(settings)
+    _say_each(say, prepare_store(settings), purge_old_conversations(settings))
 
 
 def _what_runs(settings: Settings) -> str:
@@ -347,22 +270,14 @@ def _what_runs(settings: Settings) -> str:
     return f"the action server, {settings.rasa_instances} Rasa instances, the chat page and nginx"
 
 
-def run(args: argparse.Namespace) -> int:
-    from bot.faq.model import FaqFormatError
-    from bot.runtime.publish import record_running_instances
-    from bot.runtime.supervisor import GaveUp, Supervisor
+def serve(settings: Settings, model: Path, say: Say) -> None:
+    """Starts every process with ``model``, says where to chat, then supervises them.
 
-    if getattr(args, "rasa_instances", None):
-        os.environ["RASA_INSTANCES"] = str(args.rasa_instances)  # the children read it too
-    settings = load_settings()
-    try:
-        model = _prepare(settings)
-    except FaqFormatError as exc:
-        print(f"error: the FAQ has a problem, nothing was started:\n{exc}", file=sys.stderr)
-        return 1
-    except RuntimeError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+    Returns on Ctrl-C or SIGTERM, after stopping them all; raises
+    :class:`~bot.errors.ServiceFailed` (one did not start) or :class:`~bot.errors.GaveUp`
+    (one keeps failing after restarts).
+    """
+    set_current_model(model)  # what a restarted instance loads, until the next publish
     services = build_services(settings, model)
     signal.signal(signal.SIGTERM, _interrupt)
     daily_sync = start_trial_sync(settings)
@@ -370,15 +285,14 @@ def run(args: argparse.Namespace) -> int:
         record_running_instances(settings.rasa_instances)  # where publish_model finds them
         for service in services:
             start(service)
-        print(f"Starting {_what_runs(settings)}...", flush=True)
+        say(f"Starting {_what_runs(settings)}...")
         started = time.monotonic()
         wait_ready(services)
         url = settings.public_url
-        print(
+        say(
             f"\nReady in {time.monotonic() - started:.0f} s. Chat at {url}/ "
             f"(English: {url}/en/). Logs in {LOG_DIR.relative_to(PROJECT_ROOT)}/. "
-            "Press Ctrl-C to stop.",
-            flush=True,
+            "Press Ctrl-C to stop."
         )
         last_purge = time.monotonic()
 
@@ -386,46 +300,13 @@ def run(args: argparse.Namespace) -> int:
             nonlocal last_purge
             if time.monotonic() - last_purge > PURGE_EVERY_S:
                 last_purge = time.monotonic()
-                purge_old_conversations(settings)
+                _say_each(say, purge_old_conversations(settings))
 
-        Supervisor(services, say=lambda line: print(line, flush=True)).run(every=daily)
-        return 0  # not reached: the supervisor returns by an exception
+        Supervisor(services, say=say).run(every=daily)  # returns by an exception only
     except KeyboardInterrupt:
-        print("\nStopping...", flush=True)
-        return 0
-    except (GaveUp, RuntimeError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        say("\nStopping...")
     finally:
         if daily_sync:
             daily_sync.stop()
         stop(services)
         record_running_instances(None)
-
-
-def train(args: argparse.Namespace) -> int:
-    from bot.faq.model import FaqFormatError
-
-    try:
-        path = ensure_model(force=args.force)
-    except FaqFormatError as exc:
-        raise CliError(f"the FAQ has a problem, nothing was trained:\n{exc}") from None
-    except RuntimeError as exc:
-        raise CliError(str(exc)) from None
-    print(f"Model: {path.relative_to(PROJECT_ROOT)}")
-    return 0
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    run_parser = subparsers.add_parser(
-        "run", help="train if needed, then run the assistant and its chat page (Ctrl-C stops)"
-    )
-    run_parser.add_argument(
-        "--rasa-instances", type=int, metavar="N",
-        help="N Rasa processes behind nginx (default: RASA_INSTANCES, else 1); N > 1 needs "
-        "PostgreSQL and Redis (README, Deploying)",
-    )
-    run_parser.set_defaults(handler=run)
-    train_parser = subparsers.add_parser("train", help="train the model if its inputs changed")
-    train_parser.add_argument("--force", action="store_true", help="train even if nothing changed")
-    train_parser.set_defaults(handler=train)

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.errors import TrainingFailed
 from bot.settings import MODELS_DIR, PROJECT_ROOT
 
 CONFIG = PROJECT_ROOT / "config.yml"
@@ -44,7 +45,7 @@ def training_inputs(root: Path = PROJECT_ROOT) -> tuple[Path, Path, tuple[Path, 
 
 def fingerprint(root: Path = PROJECT_ROOT) -> str:
     """Same inputs, same fingerprint, whatever folder they are in (the pipeline code is ours)."""
-    import rasa
+    import rasa  # here, not at the top: importing Rasa takes seconds, `bot --help` needs none of it
 
     config, domain, data = training_inputs(root)
     digest = hashlib.sha256(f"rasa {rasa.__version__}\n".encode())
@@ -98,10 +99,11 @@ def _prune_old_models(keep: Path) -> None:
 
 
 def ensure_model(force: bool = False) -> Path:
-    """Returns the model for the current inputs, training it first if it does not exist."""
-    from bot.faq.generate import build
+    """Returns the model for the current inputs, training it first if it does not exist.
 
-    build()  # the FAQ's generated files are inputs of the model: keep them current
+    The FAQ's generated files are among the inputs: generate them first (bot.faq.service.train
+    does both), this only reads what is on disk.
+    """
     target = model_path()
     if target.is_file() and not force:
         return target
@@ -109,6 +111,6 @@ def ensure_model(force: bool = False) -> Path:
     print(f"Training the model ({target.name}); this takes a few minutes the first time.", flush=True)
     completed = subprocess.run(train_command(PROJECT_ROOT, target), cwd=PROJECT_ROOT, env=rasa_env())
     if completed.returncode != 0 or not target.is_file():
-        raise RuntimeError(f"Training failed (exit code {completed.returncode}); see the output above.")
+        raise TrainingFailed(f"Training failed (exit code {completed.returncode}); see the output above.")
     _prune_old_models(target)
     return target

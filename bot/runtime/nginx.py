@@ -15,16 +15,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from bot.errors import NginxMissing
 from bot.settings import VAR_DIR, Settings
 
 NGINX_DIR = VAR_DIR / "nginx"
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 HEALTH_PATH = "/nginx-health"
 MAX_BODY = "64k"  # a chat message is capped far below this (bot/channels.py)
-
-
-class NginxMissing(RuntimeError):
-    pass
 
 
 # Debian installs it in /usr/sbin, which is not on every user's PATH.

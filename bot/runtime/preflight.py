@@ -6,13 +6,11 @@ import socket
 
 from sqlalchemy.engine import make_url
 
+from bot.errors import StartupError
+from bot.runtime.nginx import NginxMissing, nginx_binary
 from bot.settings import Settings
 
 CONNECT_TIMEOUT_S = 3
-
-
-class StartupError(RuntimeError):
-    """One line for the operator: which setting, what is wrong, what to do."""
 
 
 def _shown(url: str) -> str:
@@ -107,8 +105,6 @@ def check_all(settings: Settings) -> None:
             "already running? Stop it, or choose other ports with these variables."
         )
     if settings.behind_nginx:
-        from bot.runtime.nginx import NginxMissing, nginx_binary
-
         try:
             nginx_binary()
         except NginxMissing as exc:

@@ -16,17 +16,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from bot.runtime.launcher import LOG_DIR, Service, start
+from bot.errors import GaveUp
+from bot.runtime.process import LOG_DIR, Service, start
 
 CHECK_EVERY_S = 1.0
 UNHEALTHY_AFTER = 3  # consecutive failed checks (each times out after 2 s)
 FIRST_BACKOFF_S, MAX_BACKOFF_S = 1.0, 30.0
 GIVE_UP_AFTER, GIVE_UP_WINDOW_S = 6, 300.0  # backoffs 0+1+2+4+8 s: it keeps failing
 STARTING_GRACE_S = 240.0  # a restarted Rasa loads its model before it answers
-
-
-class GaveUp(RuntimeError):
-    """A child keeps failing: the message says which and where to look."""
 
 
 @dataclass

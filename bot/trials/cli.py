@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.cli import CliError
+from bot.errors import CliError
 from bot.trials import migrate, present, store
 from bot.trials.db import resolve_url, safe_url, session_scope
 from bot.trials.importer import ImportReport, import_paths

@@ -29,20 +29,14 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from bot.errors import RegistryError, RegistryRefused
+
 DEFAULT_API_URL = "https://clinicaltrials.gov/api/v2"
 MAX_PAGE_SIZE = 1000  # the API's limit
 USER_AGENT = ("institut-curie-immunotherapy-assistant/0.1 (clinical-trial sync, at most nightly; "
               f"python-requests/{requests.__version__})")
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 log = logging.getLogger(__name__)
-
-
-class RegistryError(Exception):
-    """The registry could not give a usable page; the message says why, for staff."""
-
-
-class RegistryRefused(RegistryError):
-    """The registry answered 4xx (bad parameters, or an expired page token)."""
 
 
 @dataclass(frozen=True)

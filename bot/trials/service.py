@@ -14,6 +14,7 @@ from typing import TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from bot.errors import TrialStoreUnavailable
 from bot.trials import search as search_module
 from bot.trials import store
 from bot.trials.db import resolve_url, safe_url, session_scope
@@ -23,10 +24,6 @@ from bot.trials.views import SearchResult, TrialDetail
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-
-class TrialStoreUnavailable(Exception):
-    """The trial store cannot answer (unreachable, locked, not migrated...); the message says why."""
 
 
 def _run(database_url: str | None, work: Callable[[Session], T]) -> T:

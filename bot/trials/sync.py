@@ -38,6 +38,7 @@ import yaml
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
+from bot.errors import SyncBusy, SyncError
 from bot.trials import importer, store
 from bot.trials.db import get_engine, resolve_url
 from bot.trials.models import Trial, TrialSyncRun
@@ -63,14 +64,6 @@ IDS_PER_REQUEST = 100  # filter.ids: keeps the URL short
 MAX_PAGES = 20_000  # per query: a registry that repeats itself never loops us forever
 KEPT_IN_LOG = 500  # entries per list kept in a run's changes
 RUNNING, COMPLETED, FAILED, INTERRUPTED = "running", "completed", "failed", "interrupted"
-
-
-class SyncError(Exception):
-    """The sync stopped (registry unusable, store unreachable, bad settings); safe to run again."""
-
-
-class SyncBusy(SyncError):
-    """Another sync is running on this store."""
 
 
 # ---------------------------------------------------------------- settings

@@ -7,14 +7,15 @@ import json
 import pytest
 
 from bot import cli as bot_cli
+from bot.trials import cli as trials_cli
 from bot.trials import migrate
 from bot.trials.seed import DATA_DIR, ensure_ready
 
 
 @pytest.fixture
 def bot(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]):
-    # Only this area's commands: the others may not exist yet in this checkout.
-    monkeypatch.setattr(bot_cli, "COMMAND_MODULES", ("bot.trials.cli",))
+    # Only this area's commands.
+    monkeypatch.setattr(bot_cli, "COMMANDS", (trials_cli,))
 
     def run(*argv: str) -> tuple[int, str, str]:
         try:
