@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.runtime import supervisor
-from bot.runtime.launcher import Service, stop
+from bot.runtime.process import Service, stop
 from bot.runtime.supervisor import GaveUp, Supervisor
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(120)"]
@@ -33,7 +33,7 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_dead_child_is_restarted_and_the_others_left_alone() -> None:
-    from bot.runtime.launcher import start
+    from bot.runtime.process import start
 
     dying, steady = _service("dying", SLEEPER), _service("steady", SLEEPER)
     said: list[str] = []
@@ -55,7 +55,7 @@ def test_a_dead_child_is_restarted_and_the_others_left_alone() -> None:
 
 
 def test_a_child_that_stops_answering_is_killed_and_restarted() -> None:
-    from bot.runtime.launcher import start
+    from bot.runtime.process import start
 
     healthy = [True]
     hung = _service("hung", SLEEPER, healthy)
@@ -76,7 +76,7 @@ def test_a_child_that_stops_answering_is_killed_and_restarted() -> None:
 
 
 def test_a_child_that_keeps_failing_ends_it_with_the_reason(tmp_path: Path) -> None:
-    from bot.runtime.launcher import start
+    from bot.runtime.process import start
 
     failing = _service("failing", [sys.executable, "-c", "raise SystemExit(3)"])
     start(failing)
