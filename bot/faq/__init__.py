@@ -6,6 +6,8 @@
   intent NLU examples and the FR/EN responses), which carry a header and are never edited
   by hand; it refuses an FAQ with errors;
 - :mod:`bot.faq.edit` changes the sources for staff without breaking them;
-  :mod:`bot.runtime.deploy` makes the running assistant load a new model;
-- :mod:`bot.faq.cli` is ``bot faq`` (see docs/staff.md).
+- :mod:`bot.faq.service` is what staff do (read entries from a file, add them, generate,
+  train), for ``bot faq``, ``bot inbox``, ``bot run``/``train`` and the console;
+- :mod:`bot.faq.cli` is ``bot faq`` (see docs/staff.md). Making the running assistant load a
+  new model is bot/runtime/publish.py.
 """
