@@ -25,8 +25,9 @@ import yaml
 from bot.console.entries import Version, apply, copy_faq
 from bot.console.settings import ConsoleSettings
 from bot.errors import ConsoleError, FaqBuildError, ServiceFailed, TrainingFailed
-from bot.faq.generate import build
+from bot.faq import service as faq_service
 from bot.faq.model import LANGUAGES, all_entries, read_topics
+from bot.faq.paths import FaqPaths
 from bot.runtime.endpoints import ACTION_TOKEN_VARIABLE, action_endpoint_config
 from bot.runtime.launcher import free_port, rasa_command, serving_env
 from bot.runtime.model import fingerprint, rasa_env, train_command
@@ -109,7 +110,7 @@ class Staging:
             self._fail(f"the changes could not be written into the preview copy ({exc}).")
             raise ConsoleError(self.state.message, 500) from exc
         try:
-            build(faq_dir, root=self.root)
+            faq_service.build(FaqPaths(faq_dir=faq_dir, root=self.root))
         except FaqBuildError as exc:
             self._fail("the approved changes have errors: " + exc.report.render())
             raise ConsoleError(self.state.message, 422) from exc

@@ -21,7 +21,7 @@ from bot.console.auth import Staff
 from bot.console.entries import ConsoleError, Version, apply, versions_with
 from bot.console.preview import Staging
 from bot.console.settings import Project
-from bot.faq.generate import build
+from bot.faq import service as faq_service
 from bot.faq.model import topic_files
 from bot.faq.paths import FaqPaths
 from bot.faq.validate import validate
@@ -48,7 +48,7 @@ def _restore_files(faq_dir: Path, files: dict[str, str]) -> None:
 
 
 def _rebuild(project: Project) -> str:
-    build(project.faq_dir, root=project.root)
+    faq_service.build(FaqPaths(faq_dir=project.faq_dir, root=project.root))
     return fingerprint(project.root)
 
 
