@@ -5,7 +5,7 @@ import argparse
 import getpass
 import sys
 
-from bot.console.auth import ROLES, AuthError, add_user, list_users
+from bot.console.auth import ROLES, add_user, list_users
 from bot.console.settings import load_console_settings
 from bot.console.store import open_store
 from bot.errors import CliError
@@ -22,10 +22,7 @@ def _password() -> str:
 
 def cmd_add_user(args: argparse.Namespace) -> int:
     engine = open_store(load_console_settings().database_url)
-    try:
-        staff = add_user(engine, args.name, args.role, _password())
-    except AuthError as exc:
-        raise CliError(str(exc)) from None
+    staff = add_user(engine, args.name, args.role, _password())  # AuthError: printed by bot.cli
     print(f"Added {staff.name} ({staff.role}). They log in at /staff/ on the chat page server.")
     return 0
 
