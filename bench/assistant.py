@@ -19,6 +19,7 @@ import argparse
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -166,6 +167,11 @@ def started(services: list[Service], settings: Settings) -> Iterator[float]:
         launcher.stop(services)
 
 
+def progress(text: str) -> None:
+    """What the bench is doing (a full run takes minutes), on stderr: stdout keeps the table."""
+    print(f"bench.assistant: {text}", file=sys.stderr, flush=True)
+
+
 def measure(services: list[Service], settings: Settings, durations: Durations, figures: Figures) -> None:
     target = Target(f"{settings.rasa_url}/webhooks/rest/webhook", settings.rasa_api_url("/model/parse"))
 
@@ -174,10 +180,13 @@ def measure(services: list[Service], settings: Settings, durations: Durations, f
 
     with started(services, settings) as first_answer_s:
         figures.first_answer_s = first_answer_s
+        progress(f"first answer after {first_answer_s:.1f} s; warm-up, then parse-only")
         load.closed_loop(conversations(2), durations.warmup_s)
         figures.parse = load.closed_loop([load.parsing(target, MESSAGES)] * PARSE_CLIENTS, durations.parse_s)
         for count in CLOSED_CONVERSATIONS:
+            progress(f"closed loop, {count} conversation(s), {durations.closed_s:.0f} s")
             figures.closed[count] = load.closed_loop(conversations(count), durations.closed_s)
+        progress(f"open loop, {durations.open_s:.0f} s")
         figures.open = load.open_loop(conversations(OPEN_CONVERSATIONS), OPEN_INTERVAL_S, durations.open_s)
         rasa = next(s for s in services if s.name.startswith("rasa"))
         assert rasa.process is not None
@@ -189,6 +198,7 @@ Assistant = Callable[[Settings, Path, Path], list[Service]]  # settings, model, 
 
 def run_assistant(make: Assistant, model: Path, durations: Durations, figures: Figures) -> Figures:
     data_dir = Path(tempfile.mkdtemp(prefix="bench-run-"))
+    progress(f"starting {make.__name__} ({model.relative_to(PROJECT_ROOT)})")
     try:
         settings = bench_settings(data_dir, **NO_RATE_LIMITS)
         launcher.prepare_store(settings)
@@ -226,6 +236,13 @@ def rows(columns: list[Figures], durations: Durations) -> list[list[str]]:
     return table
 
 
+def our_training(skip: bool) -> str:
+    if skip:
+        return "not measured (--no-train)"
+    progress("cold training of ours (empty Rasa cache)")
+    return f"{measure_training():.0f} (cold)"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="short runs: a smoke test of the bench")
@@ -235,16 +252,15 @@ def main() -> None:
     durations = QUICK if args.quick else FULL
     load_at_start = os.getloadavg()[0]
 
-    training = "not measured (--no-train)" if args.no_train else f"{measure_training():.0f} (cold)"
-    columns = [("ours", run_assistant(ours, ensure_model(), durations, Figures(training)))]
+    columns = [("ours", run_assistant(ours, ensure_model(), durations, Figures(our_training(args.no_train))))]
     if not args.no_stock:
         from bench.stock import ensure_stock_model
 
         cached = ensure_stock_model()
-        how = "now" if cached.trained_now else "cached model's training"
+        progress(f"stock model: {cached.path.relative_to(PROJECT_ROOT)}")
+        how = "trained now" if cached.trained_now else "the cached model's training"
         figures = Figures(f"{cached.training_s:.0f} ({how})")
         columns.append(("stock Rasa", run_assistant(stock, cached.path, durations, figures)))
-        print(f"stock model: {cached.path.relative_to(PROJECT_ROOT)}")
 
     print(f"\nAssistant bench{' (--quick: a smoke test, figures not comparable)' if args.quick else ''}: "
           f"{os.cpu_count()} cores, load average {load_at_start:.1f} at the start, rate limits off")
