@@ -213,8 +213,8 @@ def rows(columns: list[Figures], durations: Durations) -> list[list[str]]:
     open_label = (f"open loop, {OPEN_CONVERSATIONS} conv. x 1 msg / {OPEN_INTERVAL_S:.0f} s "
                   f"for {durations.open_s:.0f} s")
 
-    def row(label: str, cell: object, goal: str = "") -> list[str]:
-        return [label, *(cell(f) for f in columns), goal]  # type: ignore[operator]
+    def row(label: str, cell: Callable[[Figures], str], goal: str = "") -> list[str]:
+        return [label, *(cell(f) for f in columns), goal]
 
     table = [
         row("training (s)", lambda f: f.training),
