@@ -64,9 +64,12 @@ def test_table_pads_columns_and_blanks_missing_cells() -> None:
 
 
 def _figures(rate: float) -> Figures:
+    """Closed loops of 1, 10, 50 at rate / 2, rate, rate / 4; parse-only at twice the rate."""
     outcome = Outcome(latencies_ms=[100.0, 200.0], wall_s=2 / rate)
+    closed = dict(zip(CLOSED_CONVERSATIONS, (Outcome([1.0] * 2, wall_s=4 / rate), outcome,
+                                             Outcome([1.0], wall_s=4 / rate)), strict=True))
     return Figures("56 (cold)", 12.0, 650.0, parse=Outcome([10.0] * 10, wall_s=10 / (2 * rate)),
-                   closed=dict.fromkeys(CLOSED_CONVERSATIONS, outcome), open=outcome)
+                   closed=closed, open=outcome)
 
 
 def test_rows_have_one_cell_per_assistant_and_our_goals() -> None:
@@ -74,8 +77,11 @@ def test_rows_have_one_cell_per_assistant_and_our_goals() -> None:
     by_label = {row[0]: row[1:] for row in table}
     assert all(len(row) == 4 for row in table)
     assert by_label["start to first answer (s)"] == ["12.0", "12.0", "<= 10"]
-    assert by_label["closed loop, 50 conversations (msg/s)"] == ["10.0", "5.0", ""]
-    assert by_label["full messages (10 conv.) / parse-only rate"] == ["50 %", "50 %", ">= 60 %"]
+    assert by_label["closed loop, 1 conversation (msg/s)"] == ["5.0", "2.5", ""]
+    assert by_label["closed loop, 10 conversations (msg/s)"] == ["10.0", "5.0", ""]
+    assert by_label["closed loop, 50 conversations: p50 / p95 (ms)"] == ["1 / 1", "1 / 1", ""]
+    # the best closed loop (10 conversations here) against parse-only
+    assert by_label["full messages (best closed loop) / parse-only rate"] == ["50 %", "50 %", ">= 60 %"]
     open_rows = [label for label in by_label if label.startswith("open loop")]
     assert open_rows[0] == "open loop, 50 conv. x 1 msg / 3 s for 9 s: p50 / p95 (ms)"
     assert by_label[open_rows[0]][-1] == "p95 <= 150"
