@@ -23,8 +23,8 @@ train: setup
 lint: setup
 	@.venv/bin/ruff check .
 
-bench: setup ## speed and memory: the assistant, the trial store, N = 1 vs N = 2 instances
-	@.venv/bin/python -m bench.assistant
+bench: setup ## speed and memory: ours vs stock Rasa, the trial store, N = 1 vs N = 2 instances
+	@.venv/bin/python -m bench.assistant $(BENCH_ARGS)
 	@.venv/bin/python -m bench.trials
 	@.venv/bin/python -m bench.trials_sync
 	@.venv/bin/python -m bench.language

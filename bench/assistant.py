@@ -1,42 +1,43 @@
-"""Benchmark of the whole assistant: training, start-up, memory and REST reply latency.
+"""Benchmark of the whole assistant against stock Rasa on the same data: one table.
 
-    python -m bench.assistant            # everything (trains a fresh copy of the model)
-    python -m bench.assistant --no-train # reuse the current model, measure the rest
+    python -m bench.assistant              # ours and stock Rasa, full durations (~10 min)
+    python -m bench.assistant --quick      # short runs: a smoke test, figures not comparable
+    python -m bench.assistant --no-stock   # ours only
+    python -m bench.assistant --no-train   # skip our cold training run
 
-Prints one table, with the prototype's figures beside ours. Run it on a quiet machine: the
-figures are wall-clock times on this machine's 2 cores.
+Stock Rasa is the pipeline `rasa init` writes (bench/stock_config.yml: DIET, ResponseSelector)
+with our domain, data, rules and action server, served by Rasa's own CLI; its model is trained
+once and cached (bench/stock.py), so its training time is the cached training's. Each
+assistant is started on free ports with SQLite stores of its own and measured in turn: start
+to first answer, NLU parse-only throughput, closed-loop conversations (1, 10, 50), an open
+loop (50 conversations, one message every 3 s), then the RSS of its Rasa process. Rate limits
+are off. The figures are wall-clock on this machine's cores: run it on a quiet machine.
 """
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import shutil
-import statistics
 import subprocess
+import sys
 import tempfile
 import time
-import urllib.request
-import uuid
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bench.stats import percentile  # noqa: E402
+from bench import load, report  # noqa: E402
+from bench.load import Outcome, Target  # noqa: E402
+from bench.stats import percentile  # noqa: E402, F401 (bench.flood and bench.stack import it from here)
+from bot.faq.service import train as ensure_model  # noqa: E402 (FAQ files built, then trained if needed)
 from bot.limits import NO_RATE_LIMIT  # noqa: E402
 from bot.runtime import launcher  # noqa: E402
-from bot.runtime.launcher import free_port  # noqa: E402
-from bot.runtime.model import CONFIG, DATA_DIRS, DOMAIN_DIR, ensure_model, rasa_env, rasa_executable  # noqa: E402
+from bot.runtime.launcher import Service, free_port  # noqa: E402
+from bot.runtime.model import CONFIG, DATA_DIRS, DOMAIN_DIR, rasa_env, rasa_executable  # noqa: E402
 from bot.settings import PROJECT_ROOT, Settings, load_settings  # noqa: E402
-
-PROTOTYPE = {
-    "training (s)": "70",
-    "start to first answer (s)": "34 (model load)",
-    "RSS rasa (MiB)": "1.17 GB",
-    "REST p50 sequential (ms)": "18",
-}
 
 # What patients ask, in both languages: FAQ, small talk, trials, safety, fallback.
 MESSAGES = [
@@ -48,11 +49,40 @@ MESSAGES = [
     ("I can't breathe", "en"), ("thanks a lot", "en"), ("tell me about NCT04956640", "en"),
 ]
 
+CLOSED_CONVERSATIONS = (1, 10, 50)
+OPEN_CONVERSATIONS, OPEN_INTERVAL_S = 50, 3.0
+PARSE_CLIENTS = 10
+
+
+@dataclass(frozen=True)
+class Durations:
+    warmup_s: float
+    parse_s: float
+    closed_s: float  # each number of conversations
+    open_s: float
+
+
+FULL = Durations(warmup_s=5, parse_s=20, closed_s=30, open_s=60)
+QUICK = Durations(warmup_s=2, parse_s=3, closed_s=4, open_s=9)
+
+
+@dataclass
+class Figures:
+    """One assistant's measures."""
+
+    training: str  # a cell: how it was measured differs (cold now, or the cached training's)
+    first_answer_s: float = float("nan")
+    rss_mb: float = float("nan")
+    parse: Outcome = field(default_factory=Outcome)
+    closed: dict[int, Outcome] = field(default_factory=dict)
+    open: Outcome = field(default_factory=Outcome)
+
 
 def rss_mb(pid: int) -> float:
+    """Resident memory in MB (10^6 bytes, as the goal is written)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
+            return int(line.split()[1]) * 1024 / 1e6
     return float("nan")
 
 
@@ -72,30 +102,16 @@ def measure_training() -> float:
 
 
 def post(url: str, sender: str, text: str, lang: str) -> float:
+    """One message on the REST channel, its latency in ms (bench.stack's threads use it)."""
+    import json
+    import urllib.request
+
     body = json.dumps({"sender": sender, "message": text, "metadata": {"lang": lang}}).encode()
     request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
     started = time.perf_counter()
     with urllib.request.urlopen(request, timeout=60) as reply:  # noqa: S310 (local URL)
         reply.read()
     return (time.perf_counter() - started) * 1000
-
-
-def conversations(url: str, count: int) -> list[tuple[str, float]]:
-    """`count` conversations, one after the other, each a new visitor asking MESSAGES in turn
-    (16 messages: a long visit; Rasa reloads the whole conversation at every message)."""
-    timings = []
-    for _ in range(count):
-        sender = f"bench-{uuid.uuid4().hex[:10]}"
-        timings += [(text, post(url, sender, text, lang)) for text, lang in MESSAGES]
-    return timings
-
-
-def slowest(timings: list[tuple[str, float]]) -> str:
-    by_text: dict[str, list[float]] = {}
-    for text, ms in timings:
-        by_text.setdefault(text, []).append(ms)
-    text, values = max(by_text.items(), key=lambda item: statistics.median(item[1]))
-    return f"{statistics.median(values):.0f} ({text})"
 
 
 # Capacity benchmarks send many messages from one address: the per-client and per-conversation
@@ -107,6 +123,7 @@ def bench_settings(data_dir: Path, **environment: str) -> Settings:
     """Settings on free ports with stores in ``data_dir``, also exported for the children."""
     settings = replace(
         load_settings(), rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+        metrics_port=free_port(),
         database_url=f"sqlite:///{data_dir / 'trials.db'}",
         tracker_store_url=f"sqlite:///{data_dir / 'conversations.db'}",
     )
@@ -123,59 +140,133 @@ def _settings_of(environment: dict[str, str]) -> dict[str, str]:
     return {names[k]: v for k, v in environment.items() if k in names}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--no-train", action="store_true", help="skip the cold training run")
-    parser.add_argument("--rounds", type=int, default=8, help="sequential conversations")
-    args = parser.parse_args()
+def ours(settings: Settings, model: Path, data_dir: Path) -> list[Service]:
+    """The assistant as `bot run` starts it: action server, Rasa with our fixes, chat page."""
+    return launcher.build_services(settings, model, data_dir / "endpoints.yml")
 
-    rows: list[tuple[str, str]] = []
-    if not args.no_train:
-        rows.append(("training (s)", f"{measure_training():.0f}"))
-    model = ensure_model()
 
-    data_dir = Path(tempfile.mkdtemp(prefix="bench-run-"))
-    settings = bench_settings(data_dir, **NO_RATE_LIMITS)
-    launcher.prepare_store(settings)
-    services = launcher.build_services(settings, model, data_dir / "endpoints.yml")
-    url = f"{settings.rasa_url}/webhooks/rest/webhook"
+def stock(settings: Settings, model: Path, data_dir: Path) -> list[Service]:
+    """Rasa's own CLI with the stock model, and the same action server."""
+    from bench.stock import rasa_service
+
+    actions = [s for s in launcher.build_services(settings, model, data_dir / "endpoints.yml") if s.name == "actions"]
+    return [*actions, rasa_service(settings, model, data_dir)]
+
+
+@contextmanager
+def started(services: list[Service], settings: Settings) -> Iterator[float]:
+    """Starts ``services``; yields the seconds from the start to the first answer of a message."""
     try:
-        started = time.monotonic()
+        begin = time.monotonic()
         for service in services:
             launcher.start(service)
         launcher.wait_ready(services)
-        post(url, "bench-first", "bonjour", "fr")
-        rows.append(("start to first answer (s)", f"{time.monotonic() - started:.1f}"))
-
-        conversations(url, 1)  # warm-up
-        sequential_timed = conversations(url, args.rounds)
-        sequential = [ms for _, ms in sequential_timed]
-        with ThreadPoolExecutor(max_workers=10) as pool:
-            started = time.monotonic()
-            results = list(pool.map(lambda _: conversations(url, max(1, args.rounds // 4)), range(10)))
-            wall = time.monotonic() - started
-        concurrent = [ms for result in results for _, ms in result]
-        for service in services:
-            assert service.process is not None
-            rows.append((f"RSS {service.name} (MiB)", f"{rss_mb(service.process.pid):,.0f}"))
-        rows += [
-            ("REST p50 sequential (ms)", f"{statistics.median(sequential):.1f}"),
-            ("REST p95 sequential (ms)", f"{percentile(sequential, 95):.1f}"),
-            ("slowest message, p50 sequential (ms)", slowest(sequential_timed)),
-            ("REST p50, 10 concurrent conversations (ms)", f"{statistics.median(concurrent):.1f}"),
-            ("REST p95, 10 concurrent conversations (ms)", f"{percentile(concurrent, 95):.1f}"),
-            ("throughput, 10 concurrent (messages/s)", f"{len(concurrent) / wall:.0f}"),
-            ("messages measured (sequential / concurrent)", f"{len(sequential)} / {len(concurrent)}"),
-        ]
+        post(f"{settings.rasa_url}/webhooks/rest/webhook", "bench-first", "bonjour", "fr")
+        yield time.monotonic() - begin
     finally:
         launcher.stop(services)
-        shutil.rmtree(data_dir, ignore_errors=True)
 
-    width = max(len(name) for name, _ in rows)
-    print(f"\n{'measure':<{width}} | {'ours':>12} | prototype")
-    print(f"{'-' * width}-|-{'-' * 12}-|-{'-' * 16}")
-    for name, value in rows:
-        print(f"{name:<{width}} | {value:>12} | {PROTOTYPE.get(name, '')}")
+
+def progress(text: str) -> None:
+    """What the bench is doing (a full run takes minutes), on stderr: stdout keeps the table."""
+    print(f"bench.assistant: {text}", file=sys.stderr, flush=True)
+
+
+def measure(services: list[Service], settings: Settings, durations: Durations, figures: Figures) -> None:
+    target = Target(f"{settings.rasa_url}/webhooks/rest/webhook", settings.rasa_api_url("/model/parse"))
+
+    def conversations(count: int) -> list[load.Send]:
+        return [load.conversation(target, MESSAGES) for _ in range(count)]
+
+    with started(services, settings) as first_answer_s:
+        figures.first_answer_s = first_answer_s
+        progress(f"first answer after {first_answer_s:.1f} s; warm-up, then parse-only")
+        load.closed_loop(conversations(2), durations.warmup_s)
+        figures.parse = load.closed_loop([load.parsing(target, MESSAGES)] * PARSE_CLIENTS, durations.parse_s)
+        for count in CLOSED_CONVERSATIONS:
+            progress(f"closed loop, {count} conversation(s), {durations.closed_s:.0f} s")
+            figures.closed[count] = load.closed_loop(conversations(count), durations.closed_s)
+        progress(f"open loop, {durations.open_s:.0f} s")
+        figures.open = load.open_loop(conversations(OPEN_CONVERSATIONS), OPEN_INTERVAL_S, durations.open_s)
+        rasa = next(s for s in services if s.name.startswith("rasa"))
+        assert rasa.process is not None
+        figures.rss_mb = rss_mb(rasa.process.pid)
+
+
+Assistant = Callable[[Settings, Path, Path], list[Service]]  # settings, model, data folder
+
+
+def run_assistant(make: Assistant, model: Path, durations: Durations, figures: Figures) -> Figures:
+    data_dir = Path(tempfile.mkdtemp(prefix="bench-run-"))
+    progress(f"starting {make.__name__} ({model.relative_to(PROJECT_ROOT)})")
+    try:
+        settings = bench_settings(data_dir, **NO_RATE_LIMITS)
+        launcher.prepare_store(settings)
+        measure(make(settings, model, data_dir), settings, durations, figures)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return figures
+
+
+def rows(columns: list[Figures], durations: Durations) -> list[list[str]]:
+    """The table's rows: a label, one cell per assistant, the goal of ours."""
+    open_label = (f"open loop, {OPEN_CONVERSATIONS} conv. x 1 msg / {OPEN_INTERVAL_S:.0f} s "
+                  f"for {durations.open_s:.0f} s")
+
+    def row(label: str, cell: Callable[[Figures], str], goal: str = "") -> list[str]:
+        return [label, *(cell(f) for f in columns), goal]
+
+    table = [
+        row("training (s)", lambda f: f.training),
+        row("start to first answer (s)", lambda f: f"{f.first_answer_s:.1f}", "<= 10"),
+        row("RSS of the Rasa process after the load (MB)", lambda f: f"{f.rss_mb:,.0f}", "<= 600"),
+        row(f"NLU parse-only, {PARSE_CLIENTS} clients (msg/s)", lambda f: report.rate_cell(f.parse)),
+    ]
+    for count in CLOSED_CONVERSATIONS:
+        name = f"closed loop, {count} conversation{'s' if count > 1 else ''}"
+        table.append(row(f"{name} (msg/s)", lambda f, c=count: report.rate_cell(f.closed[c])))
+        table.append(row(f"{name}: p50 / p95 (ms)", lambda f, c=count: report.percentiles_cell(f.closed[c])))
+    table += [
+        row(f"{open_label}: p50 / p95 (ms)", lambda f: report.percentiles_cell(f.open), "p95 <= 150"),
+        row(f"{open_label}: late (> {OPEN_INTERVAL_S:.0f} s) / failed",
+            lambda f: report.late_cell(f.open)),
+        # capacity against capacity: the best closed loop's rate against parse-only's
+        row("full messages (best closed loop) / parse-only rate",
+            lambda f: report.share_cell(max(o.rate for o in f.closed.values()), f.parse.rate), ">= 60 %"),
+    ]
+    return table
+
+
+def our_training(skip: bool) -> str:
+    if skip:
+        return "not measured (--no-train)"
+    progress("cold training of ours (empty Rasa cache)")
+    return f"{measure_training():.0f} (cold)"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short runs: a smoke test of the bench")
+    parser.add_argument("--no-stock", action="store_true", help="measure ours only")
+    parser.add_argument("--no-train", action="store_true", help="skip our cold training run")
+    args = parser.parse_args()
+    durations = QUICK if args.quick else FULL
+    load_at_start = os.getloadavg()[0]
+
+    columns = [("ours", run_assistant(ours, ensure_model(), durations, Figures(our_training(args.no_train))))]
+    if not args.no_stock:
+        from bench.stock import ensure_stock_model
+
+        cached = ensure_stock_model()
+        progress(f"stock model: {cached.path.relative_to(PROJECT_ROOT)}")
+        how = "trained now" if cached.trained_now else "the cached model's training"
+        figures = Figures(f"{cached.training_s:.0f} ({how})")
+        columns.append(("stock Rasa", run_assistant(stock, cached.path, durations, figures)))
+
+    print(f"\nAssistant bench{' (--quick: a smoke test, figures not comparable)' if args.quick else ''}: "
+          f"{os.cpu_count()} cores, load average {load_at_start:.1f} at the start, rate limits off")
+    header = ["measure", *(name for name, _ in columns), "goal (ours)"]
+    print(report.table(header, rows([f for _, f in columns], durations)))
 
 
 if __name__ == "__main__":

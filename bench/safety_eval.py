@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from rasa.core.agent import Agent
 
-    from bot.runtime.model import ensure_model
+    from bot.faq.service import train as ensure_model  # the FAQ files built, then trained if needed
 
     cases = corpus_cases(args.corpus) if args.corpus else heldout_cases()
     agent = Agent.load(str(ensure_model()))

@@ -24,9 +24,9 @@ from pathlib import Path
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bench.assistant import MESSAGES, NO_RATE_LIMITS, percentile, post  # noqa: E402
+from bot.faq.service import train as ensure_model  # noqa: E402 (FAQ files built, then trained if needed)
 from bot.runtime import launcher, nginx  # noqa: E402
 from bot.runtime.launcher import Service, free_port  # noqa: E402
-from bot.runtime.model import ensure_model  # noqa: E402
 from bot.settings import Settings, load_settings  # noqa: E402
 from tests.e2e.stack import free_port_pair  # noqa: E402
 from tests.stores.helpers import postgres_database  # noqa: E402
