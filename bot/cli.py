@@ -2,7 +2,8 @@
 
 Each area registers its own subcommands (``register(subparsers)``) and sets ``handler`` on
 its parsers; a handler returns an exit code or raises :class:`CliError` with a message
-meant for the person at the keyboard (no stack trace).
+meant for the person at the keyboard (no stack trace). The settings are loaded once, here, and
+handed to every handler as ``args.settings``.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.errors import BotError
+from bot.settings import load_settings
 
 # Modules that add subcommands, in the order they appear in ``bot --help``.
 COMMAND_MODULES = (
@@ -43,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.settings = load_settings()  # the one read of the environment and .env for `bot`
         return int(args.handler(args) or 0)
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -29,7 +29,7 @@ from bot.limits import NO_RATE_LIMIT
 from bot.model import ensure_model, rasa_env
 from bot.rasa_endpoints import ACTION_TOKEN_VARIABLE, write_endpoints
 from bot.rasa_server import TOKEN_VARIABLE
-from bot.settings import PROJECT_ROOT, VAR_DIR, Settings, load_settings
+from bot.settings import PROJECT_ROOT, VAR_DIR, Settings
 
 if TYPE_CHECKING:
     from bot.trials.schedule import DailySync
@@ -352,9 +352,10 @@ def run(args: argparse.Namespace) -> int:
     from bot.runtime.publish import record_running_instances
     from bot.runtime.supervisor import GaveUp, Supervisor
 
+    settings = args.settings
     if getattr(args, "rasa_instances", None):
         os.environ["RASA_INSTANCES"] = str(args.rasa_instances)  # the children read it too
-    settings = load_settings()
+        settings = replace(settings, rasa_instances=args.rasa_instances)
     try:
         model = _prepare(settings)
     except FaqFormatError as exc:

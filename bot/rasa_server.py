@@ -78,6 +78,10 @@ def apply_fixes() -> None:
 
 
 def main() -> None:
+    from bot import channels
+    from bot.settings import load_settings
+
+    channels.use_settings(load_settings())  # once per Rasa process: the REST channel's limits
     apply_fixes()
     from rasa.__main__ import main as rasa_main
 

@@ -203,8 +203,6 @@ def train_model(paths: FaqPaths) -> tuple[Path, bool]:
 def cmd_retrain(args: argparse.Namespace) -> int:
     from bot.faq.validate import validate
     from bot.runtime.publish import publish_model
-    from bot.settings import load_settings
-
     paths = paths_from(args)
     print("1/4 Checking the FAQ...")
     report = validate(paths)
@@ -222,7 +220,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     print(f"    {'Trained a new model' if trained else 'Nothing changed since the last training; model'}: "
           f"{shown_path(model)}")
     print("4/4 Updating the running assistant...", flush=True)
-    result = publish_model(load_settings(), model)  # every instance, from one place
+    result = publish_model(args.settings, model)  # every instance, from one place
     print(f"    {result.message}")
     return EXIT_OK if result.ok else EXIT_NOT_LOADED
 
