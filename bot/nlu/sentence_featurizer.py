@@ -88,6 +88,10 @@ class SentenceEmbeddingFeaturizer(DenseFeaturizer, GraphComponent):
         # no name works for both; a missing package fails with a clear ImportError on load.
         return []
 
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        """Nothing to check: every option has a default that works (abstract in DenseFeaturizer)."""
+
     def __init__(self, config: dict[str, Any], name: str) -> None:
         super().__init__(name, config)
         self._encoder = get_encoder()
