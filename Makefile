@@ -9,8 +9,8 @@ run: ## set up, train if needed, start the assistant and its chat page (Ctrl-C s
 	@scripts/bootstrap.sh
 	@.venv/bin/bot run
 
-test: ## set up (with Debian's chromium), lint, then run every test
-	@scripts/bootstrap.sh --browser
+test: ## set up (with the test tools and Debian's chromium), lint, then run every test
+	@scripts/bootstrap.sh --dev --browser
 	@.venv/bin/ruff check .
 	@.venv/bin/python -m pytest $(PYTEST_ARGS)
 
@@ -20,7 +20,8 @@ setup:
 train: setup
 	@.venv/bin/bot train
 
-lint: setup
+lint:
+	@scripts/bootstrap.sh --dev
 	@.venv/bin/ruff check .
 
 bench: setup ## speed and memory: ours vs stock Rasa, the trial store, N = 1 vs N = 2 instances

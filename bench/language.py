@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from bot import language
+from bot.text import LANGUAGES, fold
 
 DEFAULT_MASSIVE = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "massive"
 
@@ -36,7 +37,7 @@ def utterances(folder: Path) -> Iterator[tuple[str, str]]:
 
 def before(text: str) -> str | None:
     """The detector as it was: cue words, then py3langid from 4 words at 95 % confidence."""
-    words = language._WORD.findall(language._fold(text))
+    words = language._WORD.findall(fold(text))
     if not words:
         return None
     fr, en = language._cue_counts(words)
@@ -49,7 +50,7 @@ def before(text: str) -> str | None:
     lang, confidence = _full_langid(LanguageIdentifier, MODEL_FILE).classify(text)
     if confidence < 0.95:
         return None
-    if lang in language.SUPPORTED:
+    if lang in LANGUAGES:
         return lang
     return language.OTHER if fr == en == 0 else None
 
@@ -64,7 +65,7 @@ def _full_langid(cls: type, model: str) -> object:
 
 
 def bucket(lang: str, text: str) -> str | None:
-    n = len(language._WORD.findall(language._fold(text)))
+    n = len(language._WORD.findall(fold(text)))
     return None if n < 3 else f"{lang} {n if n < 6 else '6+'} words"
 
 

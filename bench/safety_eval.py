@@ -27,6 +27,7 @@ from bot.nlu.overrides import ADVICE_INTENT, ADVICE_WITH_INFO_INTENT, URGENT_INT
 from bot.nlu.urgency import URGENCY_KEY  # noqa: E402
 from bot.safety import asks_medical_advice, is_urgent  # noqa: E402
 from bot.settings import PROJECT_ROOT  # noqa: E402
+from bot.text import LANGUAGES  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def corpus_cases(path: Path) -> list[Case]:
 
     items = yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
     return [Case(i["text"], i.get("lang") or detect(i["text"]), "emergency" in i["expect"],
-                 i.get("category") == "advice") for i in items if i.get("lang") in ("fr", "en")]
+                 i.get("category") == "advice") for i in items if i.get("lang") in LANGUAGES]
 
 
 def _scores(flags: list[tuple[bool, bool]]) -> str:
@@ -79,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     loop = asyncio.new_event_loop()
     parsed = [loop.run_until_complete(agent.parse_message(c.text)) for c in cases]
     print(f"{len(cases)} messages from {args.corpus or 'tests/nlu/heldout_*.yml'}\n")
-    for lang in ("fr", "en"):
+    for lang in LANGUAGES:
         rows = [(c, p) for c, p in zip(cases, parsed, strict=True) if c.lang == lang]
         rules = [is_urgent(c.text) for c, _ in rows]
         detector = [bool((p.get(URGENCY_KEY) or {}).get("urgent")) for _, p in rows]

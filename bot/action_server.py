@@ -22,6 +22,8 @@ from sanic.response import HTTPResponse
 
 from bot import http_guard
 from bot.runtime.endpoints import ACTION_TOKEN_HEADER, ACTION_TOKEN_VARIABLE
+from bot.settings import load_settings
+from bot.trials import db
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = frozenset({"/health"})
@@ -65,6 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
     http_guard.install()
+    settings = load_settings()  # once per process; the actions get what they need from here
+    db.use_database(settings.database_url)
     app = create_app(os.environ.pop(ACTION_TOKEN_VARIABLE, ""), args.actions)
     app.run(os.environ.get("SANIC_HOST", "127.0.0.1"), args.port, workers=1, access_log=False)
 

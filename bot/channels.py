@@ -23,8 +23,10 @@ from sanic.response import HTTPResponse
 
 from bot.channel_guards import ChannelGuard, conversation_language, health, not_saved, refusal
 from bot.conversation_store import ConversationStoreError
+from bot.errors import SettingsError
 from bot.limits import MAX_BODY_BYTES, MAX_MESSAGE_CHARS, MAX_METADATA_CHARS, MAX_METADATA_DEPTH
 from bot.questions import split_questions
+from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -137,11 +139,21 @@ async def answer_each_question(
             reply["reply_to"] = message_id
 
 
+_settings: Settings | None = None  # set once by the Rasa process's entry point (bot.runtime.rasa_server)
+
+
+def use_settings(settings: Settings) -> None:
+    """The settings the channel's guard is built from (Rasa builds the channel from
+    credentials.yml, without arguments, after bot.runtime.rasa_server has loaded them)."""
+    global _settings
+    _settings = settings
+
+
 class GuardedRestInput(RestInput):
     def __init__(self, guard: ChannelGuard | None = None) -> None:
-        from bot.settings import load_settings
-
-        self.guard = guard or ChannelGuard.from_settings(load_settings())
+        if guard is None and _settings is None:
+            raise SettingsError("the REST channel needs the settings: start Rasa with `python -m bot.runtime.rasa_server`")
+        self.guard = guard or ChannelGuard.from_settings(_settings)  # type: ignore[arg-type]
 
     @classmethod
     def name(cls) -> str:

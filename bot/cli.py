@@ -9,6 +9,7 @@ print; the workflows they call (services) return results or raise.
 The command modules are imported plainly: ``bot --help`` builds every parser, so they are
 loaded either way; none of them imports Rasa or TensorFlow (measured: 1.9-2.7 s, as with
 the lazy imports before).
+The settings are loaded once, here, and handed to every handler as ``args.settings``.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from bot.evaluation import cli as evaluation_cli
 from bot.faq import cli as faq_cli
 from bot.inbox import cli as inbox_cli
 from bot.runtime import cli as runtime_cli
+from bot.settings import load_settings
 from bot.trials import cli as trials_cli
 
 # Modules that add subcommands, in the order they appear in ``bot --help``.
@@ -43,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        args.settings = load_settings()  # the one read of the environment and .env for `bot`
         return int(args.handler(args) or 0)
     except BotError as exc:
         print(f"error: {exc}", file=sys.stderr)

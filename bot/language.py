@@ -14,8 +14,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-SUPPORTED = ("fr", "en")
-DEFAULT = "fr"
+from bot.text import DEFAULT_LANGUAGE, LANGUAGES, fold
+
+DEFAULT = DEFAULT_LANGUAGE
 OTHER = "other"
 # Other languages recognised as such (the reply says which languages we answer in).
 OTHERS_KNOWN = ("es", "de", "it", "pt", "nl", "ro", "pl", "tr")
@@ -66,7 +67,7 @@ _REFUSED = {
     )
     for lang, words in _LANG_WORDS.items()
 }
-_OTHER_OF = {"fr": "en", "en": "fr"}
+_OTHER_OF = dict(zip(LANGUAGES, reversed(LANGUAGES), strict=True))  # French <-> English
 
 # Below this many words, identification is a coin toss: keep the current language.
 MIN_WORDS_TO_DETECT = 3
@@ -81,17 +82,12 @@ MAX_CUES_IN_OTHER = 1
 # model is right on 94-100 % of 3- to 5-word messages, py3langid on 3-95 %.
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 def normalize_code(value: object) -> str | None:
     """'fr-FR', 'FR', 'en_GB' -> 'fr' / 'en'; anything else -> None."""
     if not isinstance(value, str):
         return None
     code = value.strip().lower().replace("_", "-").split("-")[0]
-    return code if code in SUPPORTED else None
+    return code if code in LANGUAGES else None
 
 
 def explicit_request(text: str) -> str | None:
@@ -112,7 +108,7 @@ def _identifier():  # type: ignore[no-untyped-def]
     identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
     # Only languages patients here are likely to write in: among all 97, short French or
     # English messages too often look like Breton, Welsh or Walloon.
-    identifier.set_languages(list(OTHERS_KNOWN + SUPPORTED))
+    identifier.set_languages(list(OTHERS_KNOWN + LANGUAGES))
     return identifier
 
 
@@ -150,7 +146,7 @@ def _second_opinion():  # type: ignore[no-untyped-def]
     # language" verdict needs both identifiers to agree, short FR/EN is never turned away.
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
-    codes = [getattr(IsoCode639_1, code.upper()) for code in OTHERS_KNOWN + SUPPORTED]
+    codes = [getattr(IsoCode639_1, code.upper()) for code in OTHERS_KNOWN + LANGUAGES]
     return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
 
 
@@ -165,14 +161,14 @@ def _other_language(text: str, words: list[str]) -> bool:
     if sum(1 for w in words if (w in _FR_CUES or w in _EN_CUES) and w not in _SHARED_WITH_OTHERS) > MAX_CUES_IN_OTHER:
         return False
     lang, confidence = _identifier().classify(text)
-    if lang in SUPPORTED:
+    if lang in LANGUAGES:
         return False
     if _SPANISH_MARKS.search(text):
         return True  # "¿", "¡", "ñ": never French or English
     if confidence < MIN_CONFIDENCE:
         return False
     second = _second_opinion().detect_language_of(text)
-    return second is not None and second.iso_code_639_1.name.lower() not in SUPPORTED
+    return second is not None and second.iso_code_639_1.name.lower() not in LANGUAGES
 
 
 def warm_up() -> None:
@@ -185,7 +181,7 @@ def warm_up() -> None:
 
 def detect(text: str) -> str | None:
     """'fr', 'en', 'other' (another language), or None when the message is too short to tell."""
-    words = _WORD.findall(_fold(text))
+    words = _WORD.findall(fold(text))
     if not words:
         return None
     fr, en = _cue_counts(words)
@@ -225,7 +221,7 @@ def choose_language(
     if asked:
         return asked
     detected = detect(text)
-    if detected in SUPPORTED:
+    if detected in LANGUAGES:
         return detected  # type: ignore[return-value]
     page = normalize_code(page_language)
     if page and page != normalize_code(previous_page_language):

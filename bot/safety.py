@@ -18,19 +18,13 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from functools import lru_cache
 
 from bot.language import OTHER, detect
 from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
+from bot.text import fold  # patterns are written folded: lower case, no accents, one apostrophe
 
 __all__ = ["MAX_MESSAGE_CHARS", "asks_medical_advice", "fold", "is_urgent", "unusable_input"]
-
-
-def fold(text: str) -> str:
-    """Lowercase without accents and with one kind of apostrophe: how patterns are written."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("’", "'"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 # Symptom words whose misspellings we correct before matching ("diarhee", "fiever", "brethe").

@@ -37,6 +37,4 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 def service_message(key: str, language: object) -> str:
     lang = normalize_code(language) or DEFAULT
-    if lang not in ("fr", "en"):
-        lang = DEFAULT
     return f"{MESSAGES[key][lang]} {_URGENT[lang]}"

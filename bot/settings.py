@@ -84,6 +84,8 @@ class Settings:
     rasa_instances: int = 1
     public_port: int = 8080  # nginx's port when it fronts the assistant
     public_base_url: str | None = None  # e.g. https://assistant.example.org (reverse proxy)
+    # Two layers, two settings (README, Configuration): nginx (N > 1) believes the X-Forwarded-*
+    # of these proxy addresses; Rasa's channel reads the client address from trusted_proxy_header.
     trusted_proxies: list[str] = field(default_factory=list)  # addresses allowed to set X-Forwarded-*
     lock_lifetime_s: int = 3  # a dead instance's conversations wait at most this long
     metrics_port: int = 9405  # instance i serves /metrics on metrics_port + i (localhost)

@@ -22,6 +22,8 @@ PACKAGES = ("bot", "actions")
 IN_FUNCTION_IMPORTS = {
     ("bot.runtime.rasa_server", "bot.conversation_store"):
         "imports Rasa (2.4 s); the launcher imports rasa_server for TOKEN_VARIABLE",
+    ("bot.runtime.rasa_server", "bot.channels"):
+        "imports Rasa's channels (2+ s); the launcher imports rasa_server for TOKEN_VARIABLE",
     ("bot.runtime.rasa_server", "bot.http_guard"):
         "rasa_server.py is being changed by the Rasa patches work (issue 9 item 2): move after merge",
     ("bot.trials.cli", "bot.trials.sync"):
@@ -32,12 +34,6 @@ IN_FUNCTION_IMPORTS = {
         "the registry client (1.6 s): only the dashboard's sync panel reads it",
     ("bot.web.server", "bot.console.web"):
         "the staff console (3 s) is left out of the page server when STAFF_CONSOLE=false",
-    # Settings are being passed down from each entry point (issue 9, settings work): these
-    # load_settings() calls go with it.
-    ("bot.channels", "bot.settings"): "settings work in progress",
-    ("bot.trials.cli", "bot.settings"): "settings work in progress",
-    ("bot.trials.db", "bot.settings"): "settings work in progress",
-    ("bot.trials.sync", "bot.settings"): "settings work in progress",
 }
 
 # Modules that load others by name, and why.

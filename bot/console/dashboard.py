@@ -14,6 +14,7 @@ from bot.faq.validate import overdue
 from bot.inbox import service as inbox_service
 from bot.inbox import store as inbox_store
 from bot.settings import Settings
+from bot.text import LANGUAGES
 
 DAYS = 30
 
@@ -43,7 +44,7 @@ def figures(settings: Settings, project: Project, days: int = DAYS) -> dict[str,
     topics, _ = read_topics(project.faq_dir, "faq")
     late = overdue(topics, today)
     languages = {"fr": "French", "en": "English", "?": "unknown"}
-    series = {languages[lang]: [messages[lang][d] for d in labels] for lang in ("fr", "en", "?") if messages.get(lang)}
+    series = {languages[lang]: [messages[lang][d] for d in labels] for lang in (*LANGUAGES, "?") if messages.get(lang)}
     return {
         "trial_sync": _trial_sync(settings),
         "totals": {**totals, "conversations": len(set().union(*conversations.values())) if conversations else 0,

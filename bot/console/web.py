@@ -22,7 +22,9 @@ from bot.console import audit, auth, dashboard, entries, inbox, preview, publish
 from bot.console.openapi import document
 from bot.console.settings import ConsoleSettings
 from bot.console.store import open_store
+from bot.limits import MAX_MESSAGE_CHARS
 from bot.settings import Settings
+from bot.text import DEFAULT_LANGUAGE, LANGUAGES
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -276,13 +278,13 @@ async def preview_start(request: web.Request, session: auth.Session) -> web.Resp
 
 
 @route("POST", "/preview/chat", "preview", "Ask the preview assistant a question",
-       {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}, "lang": {"enum": ["fr", "en"]}}})
+       {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}, "lang": {"enum": list(LANGUAGES)}}})
 async def preview_chat(request: web.Request, session: auth.Session) -> web.Response:
     app = _console(request)
     body = await _body(request)
-    text, lang = _text(body, "text").strip(), _text(body, "lang", "fr")
-    if not text or len(text) > 1000 or lang not in ("fr", "en"):
-        raise entries.ConsoleError("write a question (at most 1000 characters); lang is fr or en.")
+    text, lang = _text(body, "text").strip(), _text(body, "lang", DEFAULT_LANGUAGE)
+    if not text or len(text) > MAX_MESSAGE_CHARS or lang not in LANGUAGES:
+        raise entries.ConsoleError(f"write a question (at most {MAX_MESSAGE_CHARS} characters); lang is fr or en.")
     replies = await _call(app.staging.chat, f"staff-preview-{session.staff.name}", text, lang)
     return web.json_response({"replies": replies})
 
@@ -327,7 +329,7 @@ async def inbox_items(request: web.Request, session: auth.Session) -> web.Respon
 
 @route("POST", "/inbox/{item_id}/example", "inbox", "Make an inbox question an example of an entry (to review)",
        {"type": "object", "required": ["entry_id"], "properties": {
-           "entry_id": {"type": "string"}, "lang": {"enum": ["fr", "en"]}, "text": {"type": "string"}}})
+           "entry_id": {"type": "string"}, "lang": {"enum": list(LANGUAGES)}, "text": {"type": "string"}}})
 async def inbox_example(request: web.Request, session: auth.Session) -> web.Response:
     app = _console(request)
     body = await _body(request)

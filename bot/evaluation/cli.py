@@ -16,7 +16,7 @@ from bot.evaluation.judge import Answer, Reply, judge
 from bot.evaluation.runner import Assistant, Result, run, trial_topics
 from bot.faq import service as faq_service
 from bot.runtime import launcher
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 
 
 @contextmanager
@@ -65,7 +65,7 @@ def evaluate(args: argparse.Namespace) -> int:
         raise CliError(f"cannot read the {args.part} part: {exc}") from None
     if args.limit:
         items = items[: args.limit]
-    settings = load_settings()
+    settings: Settings = args.settings
     if args.rejudge:
         return _print(args, rejudge(args.rejudge, items), "re-judged from " + args.rejudge)
     # --resume: answers already stored (without error) are judged again, only the rest is asked.

@@ -13,12 +13,12 @@ from typing import Any
 
 import yaml
 
-from bot.safety import fold as safety_fold
 from bot.settings import PROJECT_ROOT
+from bot.text import LANGUAGES, words
 
 CORPUS_DIR = PROJECT_ROOT / "eval" / "real_questions"
 PARTS = ("dev", "test")
-LANGS = ("fr", "en", "other")
+LANGS = (*LANGUAGES, "other")
 MIN_ITEMS = 500
 
 CATEGORIES = {
@@ -90,13 +90,13 @@ class Item:
         for outcome in self.expect:
             if outcome.kind == "language_switch":
                 return outcome.value
-        return self.lang if self.lang in ("fr", "en") else None
+        return self.lang if self.lang in LANGUAGES else None
 
 
 def fold(text: str) -> str:
-    """The safety rules' folding (lowercase, accents, apostrophes), then punctuation stripped
-    and spaces collapsed: to compare texts."""
-    return " ".join(re.sub(r"[^\w]+", " ", safety_fold(text)).split())
+    """The kernel's folding (lowercase, accents, apostrophes), punctuation stripped and spaces
+    collapsed: to compare texts."""
+    return " ".join(words(text))
 
 
 def part_path(part: str, root: Path = CORPUS_DIR) -> Path:
@@ -124,7 +124,7 @@ def item_from_dict(raw: dict[str, Any], part: str = "") -> Item:
         expect=tuple(Outcome.parse(e) for e in expect),
         source=str(raw.get("source", "")),
         part=part,
-        page_lang=raw.get("page_lang", raw.get("lang") if raw.get("lang") in ("fr", "en") else None),
+        page_lang=raw.get("page_lang", raw.get("lang") if raw.get("lang") in LANGUAGES else None),
     )
 
 
@@ -142,7 +142,7 @@ def problems(items: list[Item], faq_ids: set[str]) -> list[str]:
             found.append(f"{where}: unknown category {item.category!r}")
         if not re.match(r"^https?://\S+$", item.source):
             found.append(f"{where}: source is not a URL: {item.source!r}")
-        if item.page_lang not in (None, "fr", "en"):
+        if item.page_lang not in (None, *LANGUAGES):
             found.append(f"{where}: page_lang must be fr, en or null")
         if not item.expect:
             found.append(f"{where}: no expected outcome")

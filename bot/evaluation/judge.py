@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.evaluation.corpus import Item, Outcome
 from bot.language import detect
+from bot.text import LANGUAGES
 
 # What each response (or action) name counts as. An FAQ answer counts as the fact of its entry
 # (``faq:<id>``). The FAQ entries listed here are themselves an honest "we do not hold this,
@@ -194,7 +195,7 @@ def judge(item: Item, answer: Answer, trial_topics: dict[str, str] | None = None
     reply_lang = detect(answer.text) if answer.text else None
     if any(_matches(expected, got, answer, trial_topics, item.category) for expected in item.expect):
         wanted = item.reply_lang
-        if wanted and _kind_of(got) not in _NO_LANGUAGE_CHECK and reply_lang in ("fr", "en") and reply_lang != wanted:
+        if wanted and _kind_of(got) not in _NO_LANGUAGE_CHECK and reply_lang in LANGUAGES and reply_lang != wanted:
             return Verdict("wrong_language", str(got), reply_lang, f"answered in {reply_lang}, not {wanted}")
         return Verdict("right", str(got), reply_lang)
     kind = _kind_of(got)

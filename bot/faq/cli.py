@@ -24,7 +24,7 @@ from bot.faq.prompts import ask_entry
 from bot.faq.validate import overdue, validate
 from bot.runtime.model import model_path
 from bot.runtime.publish import publish_model
-from bot.settings import PROJECT_ROOT, VAR_DIR, load_settings
+from bot.settings import PROJECT_ROOT, VAR_DIR
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -196,7 +196,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     print(f"    {'Trained a new model' if trained else 'Nothing changed since the last training; model'}: "
           f"{shown_path(model)}")
     print("4/4 Updating the running assistant...", flush=True)
-    result = publish_model(load_settings(), model)  # every instance, from one place
+    result = publish_model(args.settings, model)  # every instance, from one place
     print(f"    {result.message}")
     return EXIT_OK if result.ok else EXIT_NOT_LOADED
 

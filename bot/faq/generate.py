@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from bot.errors import FaqBuildError
-from bot.faq.model import FAQ_DIR, Entry, Topic, read_topics
+from bot.faq.model import FAQ_DIR, LANGUAGES, Entry, Topic, read_topics
 from bot.faq.paths import FaqPaths
 from bot.faq.validate import validate
 from bot.settings import PROJECT_ROOT
@@ -56,7 +56,7 @@ def response_text(entry: Entry, lang: str) -> str:
 def nlu_file_text(topic: Topic) -> str:
     nlu = []
     for entry in topic.entries:
-        lines = [f"- {example}" for lang in ("fr", "en") for example in entry.examples[lang]]
+        lines = [f"- {example}" for lang in LANGUAGES for example in entry.examples[lang]]
         nlu.append({"intent": entry.intent, "examples": "\n".join(lines) + "\n"})
     return _header(f"faq/{topic.file.name}") + _dump({"version": "3.1", "nlu": nlu})
 

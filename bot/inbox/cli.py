@@ -24,7 +24,7 @@ from bot.faq.paths import FaqPaths
 from bot.faq.problems import Report
 from bot.faq.prompts import ask_entry
 from bot.inbox import service, store
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.settings import PROJECT_ROOT
 
 EXIT_OK, EXIT_REFUSED = 0, 1
 SHOWN_VARIANTS = 3
@@ -32,7 +32,7 @@ ANSWER_SHOWN_CHARS = 300
 
 
 def _url(args: argparse.Namespace) -> str:
-    return args.db or load_settings().tracker_store_url
+    return args.db or args.settings.tracker_store_url
 
 
 def _paths(args: argparse.Namespace) -> FaqPaths:
@@ -163,7 +163,7 @@ def cmd_dismiss(args: argparse.Namespace) -> int:
 
 
 def cmd_purge(args: argparse.Namespace) -> int:
-    settings = load_settings()
+    settings = args.settings
     if args.db:
         from dataclasses import replace
 

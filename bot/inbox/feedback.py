@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
 from bot.inbox import store
+from bot.text import LANGUAGES
 
 FEEDBACK = "answer_feedback"
 HELPFUL, NOT_HELPFUL = "helpful", "not_helpful"
@@ -144,7 +145,7 @@ def find_answer(engine: Engine, sender: str, message_id: str) -> Answered | None
                 continue
             elif row.type_name == "bot":
                 answer.append(_bot_text(data))
-            elif data.get("name") == "language" and data.get("value") in ("fr", "en"):
+            elif data.get("name") == "language" and data.get("value") in LANGUAGES:
                 found["language"] = data["value"]
     if found is None:
         return None

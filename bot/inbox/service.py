@@ -37,7 +37,7 @@ from bot.inbox.grouping import group_texts
 from bot.inbox.privacy import has_personal_data, mask
 from bot.language import detect
 from bot.safety import unusable_input
-from bot.settings import Settings, load_settings
+from bot.settings import Settings
 
 # Below this confidence an answer is "unsure" and worth a look, even if it was given
 # (FallbackClassifier answers "not understood" below 0.5, config.yml).
@@ -330,12 +330,11 @@ def dismiss(engine: Engine, item: InboxItem) -> None:
 
 
 def purge_expired_conversations(
-    settings: Settings | None = None, days: int | None = None, now: float | None = None
+    settings: Settings, days: int | None = None, now: float | None = None
 ) -> store.PurgeResult:
     """Deletes conversation events older than the retention period (``Settings.retention_days``,
     env RETENTION_DAYS, 90 by default). Safe to call at every start-up: does nothing when
     the conversation database does not exist yet."""
-    settings = settings or load_settings()
     days = settings.retention_days if days is None else days
     if days < 1:
         raise ValueError("the retention period must be at least 1 day")

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from bot.faq.text import normalize
 from bot.settings import PROJECT_ROOT
+from bot.text import LANGUAGES
 
 EVENTS = "events"
 DECISIONS = "inbox_decisions"
@@ -167,7 +168,7 @@ def read_turns(engine: Engine, since: float | None = None) -> Iterator[Turn]:
                 current["fell_back"] = True
             elif row.type_name == "slot":
                 data = _parse_data(row.data)
-                if data.get("name") == "language" and data.get("value") in ("fr", "en"):
+                if data.get("name") == "language" and data.get("value") in LANGUAGES:
                     current["language"] = data["value"]
         if current is not None:
             yield Turn(**current)

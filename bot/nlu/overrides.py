@@ -31,7 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import warm_up
-from bot.nlu.features import SIMILARITY_KEY
+from bot.nlu.response_selector import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
     asks_medical_advice,

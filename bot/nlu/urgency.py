@@ -18,7 +18,7 @@ from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.features import LinearIntentClassifier
+from bot.nlu.intent_classifier import LinearIntentClassifier
 
 logger = logging.getLogger(__name__)
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
+from dataclasses import replace
 
 from bot.errors import CliError, FaqFormatError
 from bot.faq import service as faq_service
 from bot.runtime import launcher
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.settings import PROJECT_ROOT
 
 
 def say(line: str) -> None:
@@ -16,9 +17,10 @@ def say(line: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    settings = args.settings
     if getattr(args, "rasa_instances", None):
         os.environ["RASA_INSTANCES"] = str(args.rasa_instances)  # the children read it too
-    settings = load_settings()
+        settings = replace(settings, rasa_instances=args.rasa_instances)
     launcher.prepare(settings, say)
     try:
         model = faq_service.train()

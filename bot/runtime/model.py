@@ -18,11 +18,14 @@ from bot.settings import MODELS_DIR, PROJECT_ROOT
 CONFIG = PROJECT_ROOT / "config.yml"
 DOMAIN_DIR = PROJECT_ROOT / "domain"
 DATA_DIRS = (PROJECT_ROOT / "nlu_data", PROJECT_ROOT / "dialogue")
-# Our code that runs inside the NLU pipeline: a change there changes predictions.
+# Our code that runs inside the NLU pipeline: a change there changes predictions
+# (tests/unit/test_kernel.py checks that every module the components import is listed).
 PIPELINE_CODE = (
     PROJECT_ROOT / "bot" / "nlu",
     PROJECT_ROOT / "bot" / "safety.py",
     PROJECT_ROOT / "bot" / "language.py",
+    PROJECT_ROOT / "bot" / "text.py",  # the folding the rules and the language cues match on
+    PROJECT_ROOT / "bot" / "limits.py",  # the message-length limit of the "too long" rule
 )
 KEEP_MODELS = 3
 

@@ -16,12 +16,13 @@ import shutil
 from pathlib import Path
 
 from bot.errors import NginxMissing
+from bot.limits import MAX_BODY_BYTES
 from bot.settings import VAR_DIR, Settings
 
 NGINX_DIR = VAR_DIR / "nginx"
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 HEALTH_PATH = "/nginx-health"
-MAX_BODY = "64k"  # a chat message is capped far below this (bot/channels.py)
+MAX_BODY = f"{MAX_BODY_BYTES // 1024}k"  # the channel's own request limit (bot/limits.py)
 
 
 # Debian installs it in /usr/sbin, which is not on every user's PATH.

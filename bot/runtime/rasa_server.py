@@ -19,6 +19,8 @@ import sys
 from functools import lru_cache
 from typing import Any
 
+from bot.settings import load_settings
+
 # The HTTP API's token comes through the environment: a command-line argument would be
 # readable by every user of the machine in the process list.
 TOKEN_VARIABLE = "BOT_RASA_API_TOKEN"
@@ -78,6 +80,9 @@ def apply_fixes() -> None:
 
 
 def main() -> None:
+    from bot import channels  # imports Rasa's channels: not for the launcher (TOKEN_VARIABLE)
+
+    channels.use_settings(load_settings())  # once per Rasa process: the REST channel's limits
     apply_fixes()
     from rasa.__main__ import main as rasa_main
 

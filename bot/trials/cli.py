@@ -20,7 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import CliError
 from bot.trials import migrate, present, store
-from bot.trials.db import resolve_url, safe_url, session_scope
+from bot.trials.db import safe_url, session_scope
 from bot.trials.importer import ImportReport, import_paths
 from bot.trials.query import TrialQuery
 from bot.trials.search import search
@@ -91,7 +91,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 # ---------------------------------------------------------------- helpers
 def _url(args: argparse.Namespace) -> str:
-    return resolve_url(getattr(args, "db", None))
+    return getattr(args, "db", None) or args.settings.database_url
 
 
 @contextmanager
@@ -307,7 +307,6 @@ def cmd_seed(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    from bot.settings import load_settings
     from bot.trials import sync
 
     url = _url(args)
@@ -317,7 +316,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
             summary = sync.last_sync_summary(url)
         print(sync.describe(summary))
         return EXIT_OK
-    settings = load_settings()
+    settings = args.settings
     with _database_errors(url):
         migrate.upgrade(url)
     sync.log_to_file()

@@ -11,18 +11,29 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot.errors import SettingsError
+
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
 _sessionmakers: dict[str, sessionmaker] = {}
+# The store of calls that name none (the custom actions): set once by the process's entry point
+# (bot.action_server) from its settings, never read from the environment here.
+_default_url: str | None = None
+
+
+def use_database(database_url: str) -> None:
+    """Makes ``database_url`` the store of every call that does not name one."""
+    global _default_url
+    _default_url = database_url
 
 
 def resolve_url(database_url: str | None) -> str:
-    """``database_url``, or the configured one (``DATABASE_URL``, default ``var/trials.db``)."""
+    """``database_url``, or the one the entry point set with :func:`use_database`."""
     if database_url:
         return database_url
-    from bot.settings import load_settings  # read at call time: the environment may change
-
-    return load_settings().database_url
+    if _default_url is None:
+        raise SettingsError("no trial store configured: the entry point calls bot.trials.db.use_database(settings.database_url)")
+    return _default_url
 
 
 def safe_url(database_url: str) -> str:

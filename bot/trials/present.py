@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from bot.text import DEFAULT_LANGUAGE, LANGUAGES
 from bot.trials.eligibility import split_criteria
 from bot.trials.lexicon import CONCEPTS
 from bot.trials.places import country_in_french
@@ -17,7 +18,7 @@ from bot.trials.query import TrialQuery
 from bot.trials.text import shorten
 from bot.trials.views import REGISTRY_URL, LocationGroup, SearchResult, TrialDetail, TrialSummary
 
-LANGS = ("fr", "en")
+LANGS = LANGUAGES
 HOME_COUNTRY = "France"
 REGISTRY_HOME = "https://clinicaltrials.gov"
 MAX_CRITERIA = 6
@@ -36,7 +37,7 @@ class Rendered:
 
 
 def _lang(lang: str) -> str:
-    return lang if lang in LANGS else "fr"  # the center's first language
+    return lang if lang in LANGS else DEFAULT_LANGUAGE  # the center's first language
 
 
 def _t(lang: str, fr: str, en: str) -> str:

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from functools import lru_cache
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss", "’": "'", "ʼ": "'"})
+from bot import text as kernel
+
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # Words that never narrow a search on their own (EN + FR function words).
 STOPWORDS = frozenset(
@@ -22,17 +22,12 @@ STOPWORDS = frozenset(
 
 @lru_cache(maxsize=200_000)  # registry names (sites, cities, drugs) repeat across trials
 def fold(text: str) -> str:
-    """Lower case, accents and ligatures removed, punctuation turned into single spaces.
+    """The kernel's folding (bot.text.fold), then anything but a-z and 0-9 as single spaces.
 
     Both registry text and patient messages go through this, so that "Mélanome", "melanome" and
     "MELANOME" meet, and "PD-1", "pd 1", "Keytruda®" become comparable word sequences.
     """
-    if text.isascii():
-        return _NON_WORD.sub(" ", text.lower()).strip()
-    text = text.translate(_LIGATURES)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return _NON_WORD.sub(" ", text).strip()
+    return _NON_WORD.sub(" ", kernel.fold(text)).strip()
 
 
 def tokens(text: str, *, min_len: int = 2, max_len: int = 40) -> list[str]:

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
+from bot.limits import MAX_MESSAGE_CHARS
+from bot.text import fold as text_fold
+from bot.text import squash_spaces
 from bot.trials.lexicon import CONDITIONS, INTERVENTIONS, Concept
 from bot.trials.matching import PhraseMatcher
 from bot.trials.places import city_country, place_phrases
@@ -14,8 +16,9 @@ from bot.trials.query import TrialQuery
 from bot.trials.records import STATUSES
 from bot.trials.text import fold
 
-# Longer messages are cut: a patient's question fits, and parsing time stays bounded.
-MAX_TEXT = 2000
+# Parsing time stays bounded: a patient's message is never longer (the channel refuses it), and
+# the console preview and the CLI get the same cut.
+MAX_TEXT = MAX_MESSAGE_CHARS
 NCT_IN_TEXT = re.compile(r"\bNCT\s?(\d{8})\b", re.I)
 # When both are named, the narrower concept is what the patient means.
 NARROWER = {"nsclc": "lung", "uveal_melanoma": "melanoma"}
@@ -116,9 +119,7 @@ def parse_statuses(folded: str) -> list[str]:
 
 def _light(text: str) -> str:
     """Lower case without accents, apostrophes as spaces, digits and punctuation kept."""
-    text = unicodedata.normalize("NFKD", text.replace("’", "'"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
-    return re.sub(r"\s+", " ", text.replace("'", " "))
+    return squash_spaces(text_fold(text).replace("'", " "))
 
 
 _AGE_TRIGGER = re.compile(

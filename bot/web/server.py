@@ -20,6 +20,7 @@ from aiohttp import web
 
 from bot.console.settings import ConsoleSettings, load_console_settings
 from bot.settings import Settings
+from bot.text import LANGUAGES
 from bot.web.feedback import add_routes as add_feedback_routes
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ WEB_DIR = Path(__file__).resolve().parent
 STATIC_DIR = WEB_DIR / "static"
 TEMPLATES_DIR = WEB_DIR / "templates"
 
-LANGS = ("fr", "en")
+LANGS = LANGUAGES
 
 # The two pages of each language; the privacy slug is localized because people read URLs.
 PATHS: dict[str, dict[str, str]] = {

@@ -11,7 +11,7 @@ from actions.trials import (
     ActionTrialDetails,
     ActionTrialEligibility,
 )
-from bot.trials import ensure_ready
+from bot.trials import db, ensure_ready
 from tests.actions.conftest import load_tracker, run_action
 
 
@@ -20,7 +20,7 @@ def seeded_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     url = f"sqlite:///{tmp_path_factory.getbasetemp() / 'action-trials.db'}"
     if not Path(url.removeprefix("sqlite:///")).exists():
         ensure_ready(url)
-    monkeypatch.setenv("DATABASE_URL", url)
+    monkeypatch.setattr(db, "_default_url", url)  # what the action server's entry point sets
     return url
 
 
@@ -111,7 +111,7 @@ def test_how_to_take_part_in_general_without_a_trial() -> None:
 
 
 def test_store_down_gets_a_polite_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg2://postgres@127.0.0.1:1/nowhere")
+    monkeypatch.setattr(db, "_default_url", "postgresql+psycopg2://postgres@127.0.0.1:1/nowhere")
     messages, events = run_action(ActionSearchTrials(), load_tracker("search_melanoma_fr"))
     assert text(messages).startswith("La recherche d'essais cliniques est indisponible")
     assert events == []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot.evaluation import corpus
 from bot.evaluation.cli import rejudge
+from bot.settings import load_settings
 
 
 def test_stored_answers_are_judged_again_with_the_current_labels(tmp_path: Path) -> None:
@@ -35,7 +36,8 @@ def test_resume_asks_nothing_when_every_answer_is_stored(tmp_path: Path, capsys)
     path.write_text(json.dumps(stored), encoding="utf-8")
     out = tmp_path / "out.json"
     args = argparse.Namespace(part="dev", limit=1, rejudge=None, resume=str(path), start=False,
-                              url="http://127.0.0.1:9", verbose=False, json=str(out))
+                              url="http://127.0.0.1:9", verbose=False, json=str(out),
+                              settings=load_settings())
     assert evaluate(args) == 0
     assert "Asking" not in capsys.readouterr().err
     [row] = json.loads(out.read_text(encoding="utf-8"))

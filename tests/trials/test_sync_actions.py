@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from actions.trials import ActionSearchTrials, ActionTrialDetails
-from bot.trials import migrate
+from bot.trials import db, migrate
 from bot.trials.sync import sync
 from tests.actions.conftest import load_tracker, run_action
 from tests.trials.fake_registry import FakeRegistry, nct_of
@@ -22,7 +22,7 @@ NCT = "NCT04956640"  # recruiting in the bundled copy; the lung-cancer search fi
 def synced_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[str, FakeRegistry]]:
     url = f"sqlite:///{tmp_path / 'actions-sync.db'}"
     migrate.upgrade(url)
-    monkeypatch.setenv("DATABASE_URL", url)  # what the action server reads
+    monkeypatch.setattr(db, "_default_url", url)  # what the action server's entry point sets
     fake = FakeRegistry([copy.deepcopy(s) for s in V2]).start()
     try:
         sync(options(fake), url)
