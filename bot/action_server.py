@@ -64,6 +64,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
+    # Before the actions import numpy: the launcher sets it too, this covers a start by hand.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     http_guard.install()
     app = create_app(os.environ.pop(ACTION_TOKEN_VARIABLE, ""), args.actions)
     app.run(os.environ.get("SANIC_HOST", "127.0.0.1"), args.port, workers=1, access_log=False)
