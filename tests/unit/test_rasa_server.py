@@ -60,3 +60,97 @@ def test_the_api_token_is_not_on_the_command_line(tmp_path: Path, monkeypatch: p
     assert "a-secret-token-123" not in " ".join(rasa.command)
     assert "--enable-api" in rasa.command
     assert rasa.env[TOKEN_VARIABLE] == "a-secret-token-123"
+
+
+# --- Event types: the class of each type name, remembered -------------------------------------
+
+
+def test_resolve_by_type_returns_rasas_classes_and_errors() -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot.rasa_server import _STOCK
+
+    apply_fixes()
+    stock = _STOCK["resolve_by_type"]
+    assert Event.resolve_by_type is not stock  # the fix is what Rasa calls
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert {"user", "slot", "action", "bot", "session_started"} <= names
+    for name in names:
+        assert Event.resolve_by_type(name) is stock(name)
+    assert Event.resolve_by_type("topic") is None is stock("topic")
+    assert Event.resolve_by_type("no-such-event", default=Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name 'no-such-event'"):
+        Event.resolve_by_type("no-such-event")
+    assert Event.from_parameters({"event": "slot", "name": "language", "value": "en"}).value == "en"
+
+
+# --- The language slot, decided in Rasa's process -------------------------------------------
+
+# (text, page language) turns of one conversation, with the answer language expected after each.
+CONVERSATIONS = [
+    [("bonjour", "fr"), ("what is immunotherapy and how does it work?", "fr"), ("merci", "fr")],
+    [("hello", "en"), ("ok", "fr"), ("c'est quoi un essai clinique ?", "fr")],  # the page changed
+    [("quels sont les effets secondaires", "en"), ("in English please", "en"), ("ok", "en")],
+    [("I don't speak French", "fr"), ("bonjour", "fr"), ("en français svp", "fr")],
+    [("hola, ¿tienen ensayos para cáncer de pulmón?", "fr"), ("", "fr"), ("yes", None)],
+    [("tell me about NCT04956640", None), ("je ne parle pas anglais", None), ("thanks", "en")],
+]
+EXPECTED = [["fr", "en", "en"], ["en", "fr", "fr"], ["fr", "en", "en"], ["en", "en", "fr"],
+            ["fr", "fr", "fr"], ["fr", "fr", "en"]]
+
+
+def _project_domain():  # type: ignore[no-untyped-def]
+    from rasa.shared.core.domain import Domain
+
+    from bot.settings import PROJECT_ROOT
+
+    return Domain.load(str(PROJECT_ROOT / "domain"))
+
+
+def _action_servers_events(tracker, domain) -> list:  # type: ignore[no-untyped-def]
+    """What action_detect_language returns, given the very payload Rasa would send it."""
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.language import ActionDetectLanguage
+
+    payload = RemoteAction("action_detect_language", None)._action_call_format(tracker, domain)
+    return asyncio.run(ActionDetectLanguage().run(CollectingDispatcher(), Tracker.from_dict(payload["tracker"]), {}))
+
+
+@pytest.mark.parametrize(("turns", "expected"), list(zip(CONVERSATIONS, EXPECTED, strict=True)))
+def test_the_language_decided_in_rasa_is_the_action_servers(turns: list, expected: list) -> None:
+    import asyncio
+
+    from rasa.core.actions.action import ActionExtractSlots
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    apply_fixes()
+    domain = _project_domain()
+    tracker = DialogueStateTracker.from_events("patient", [ActionExecuted("action_listen")], slots=domain.slots)
+    languages = []
+    for text, page in turns:
+        metadata = {"lang": page} if page else {}
+        tracker.update(UserUttered(text, intent={"name": "greet", "confidence": 1.0}, metadata=metadata))
+        remote = _action_servers_events(tracker, domain)
+        # No action endpoint at all: Rasa's own code would log a failure and set nothing.
+        events = asyncio.run(ActionExtractSlots(None).run(None, None, tracker, domain))
+        assert [(e.key, e.value) for e in events] == [(e["name"], e["value"]) for e in remote]
+        tracker.update_with_events(events, domain)
+        tracker.update(ActionExecuted("action_listen"))
+        languages.append(tracker.get_slot("language"))
+    assert languages == expected
+
+
+def test_other_custom_mappings_still_call_the_action_server() -> None:
+    from rasa.core.actions.action import ActionExtractSlots
+
+    from bot.rasa_server import _STOCK, IN_PROCESS_MAPPINGS
+
+    apply_fixes()
+    assert ActionExtractSlots._run_custom_action is not _STOCK["run_custom_action"]
+    assert set(IN_PROCESS_MAPPINGS) == {"action_detect_language"}
