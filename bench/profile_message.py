@@ -44,6 +44,13 @@ class Side:
     parse_ms: list[float] = field(default_factory=list)
     replies: list[str] = field(default_factory=list)
     first_answer_s: float = 0.0
+    full_cpu_ms: float = 0.0  # CPU time of the Rasa process: what a busy machine does not blur
+    parse_cpu_ms: float = 0.0
+
+    def cpu_ms(self) -> float:
+        assert self.service.process is not None
+        fields = Path(f"/proc/{self.service.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 def _post(url: str, body: dict) -> tuple[float, bytes]:
@@ -59,18 +66,22 @@ def _texts(reply: bytes) -> str:
 
 
 def conversation(side: Side) -> None:
+    started = side.cpu_ms()
     url = f"{side.settings.rasa_url}/webhooks/rest/webhook"
     sender = f"prof-{uuid.uuid4().hex[:10]}"
     for text, lang in MESSAGES:
         ms, reply = _post(url, {"sender": sender, "message": text, "metadata": {"lang": lang}})
         side.full_ms.append(ms)
         side.replies.append(_texts(reply))
+    side.full_cpu_ms += side.cpu_ms() - started
 
 
 def parses(side: Side) -> None:
+    started = side.cpu_ms()
     url = side.settings.rasa_api_url("/model/parse")
     for text, _ in MESSAGES:
         side.parse_ms.append(_post(url, {"text": text})[0])
+    side.parse_cpu_ms += side.cpu_ms() - started
 
 
 def rasa_side(name: str, settings: Settings, model: Path, code: Path, data_dir: Path) -> Side:
@@ -98,6 +109,9 @@ def report(sides: list[Side]) -> None:
         ("full message mean (ms)", lambda s: f"{statistics.fmean(s.full_ms):.1f}"),
         ("parse only mean (ms)", lambda s: f"{statistics.fmean(s.parse_ms):.1f}"),
         ("full rate / parse rate (%)", lambda s: f"{100 * statistics.fmean(s.parse_ms) / statistics.fmean(s.full_ms):.0f}"),
+        ("Rasa CPU per message (ms)", lambda s: f"{s.full_cpu_ms / len(s.full_ms):.1f}"),
+        ("Rasa CPU per parse (ms)", lambda s: f"{s.parse_cpu_ms / len(s.parse_ms):.1f}"),
+        ("CPU: full rate / parse (%)", lambda s: f"{100 * s.parse_cpu_ms / len(s.parse_ms) / (s.full_cpu_ms / len(s.full_ms)):.0f}"),
         ("start to first answer (s)", lambda s: f"{s.first_answer_s:.1f}"),
         ("RSS after the run (MiB)", lambda s: f"{rss_mb(s.service.process.pid):,.0f}"),  # type: ignore[union-attr]
         ("messages measured", lambda s: str(len(s.full_ms))),
@@ -109,6 +123,7 @@ def report(sides: list[Side]) -> None:
     if len(sides) == 2:
         a, b = sides
         ratio = statistics.fmean(a.full_ms) / statistics.fmean(b.full_ms)
+        print(f"\nRasa CPU per message {a.name} / {b.name}: {a.full_cpu_ms / b.full_cpu_ms:.2f}x", end="")
         same = sum(x == y for x, y in zip(a.replies, b.replies, strict=True))
         print(f"\nmean full message {a.name} / {b.name}: {ratio:.2f}x; identical replies: {same}/{len(a.replies)}")
         for (text, _), x, y in zip(MESSAGES * (len(a.replies) // len(MESSAGES)), a.replies, b.replies, strict=True):
@@ -139,6 +154,7 @@ def main() -> None:
             conversation(side)  # warm-up, not counted
             side.full_ms.clear()
             side.replies.clear()
+            side.full_cpu_ms = 0.0
         for round_ in range(args.rounds):
             order = sides if round_ % 2 == 0 else sides[::-1]
             for side in order:

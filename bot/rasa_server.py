@@ -15,6 +15,11 @@
   is remembered once found. Unknown names take Rasa's own path (and its errors).
 - BLAS: one OpenBLAS thread (``OPENBLAS_NUM_THREADS=1``, unless set): a second one spins in
   ``sched_yield`` beside every request.
+- TensorFlow: Rasa imports it with its modules (440 MB of memory, several seconds of start-up)
+  although our model runs none of it. When the model to serve has no TensorFlow component
+  (``TENSORFLOW_COMPONENTS``, read from the model's ``metadata.json``), ``tensorflow`` and
+  its kin are empty stand-ins (``_NoTensorFlow``): Rasa's classes that derive from Keras ones
+  are still defined, and any use of one raises ``RuntimeError`` instead of computing.
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -23,9 +28,15 @@ The schema, the validator class and the errors raised are Rasa's own, unchanged.
 """
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
+import json
 import os
 import sys
+import tarfile
+import types
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 # The HTTP API's token comes through the environment: a command-line argument would be
@@ -122,6 +133,92 @@ def _create_tracker_store(store: Any, domain: Any) -> Any:
     return FailSafeTrackerStore(InMemoryTrackerStore(domain))
 
 
+# Rasa 3.6's components that run TensorFlow (all of Rasa's modules that use it at run time).
+TENSORFLOW_COMPONENTS = frozenset(
+    {"DIETClassifier", "ResponseSelector", "TEDPolicy", "UnexpecTEDIntentPolicy", "ConveRTFeaturizer",
+     "LanguageModelFeaturizer"}
+)
+_TENSORFLOW_PACKAGES = ("tensorflow", "tensorflow_addons", "tensorflow_hub", "tensorflow_text", "keras", "tensorboard")
+
+
+def model_needs_tensorflow(model: Path) -> bool:
+    """True unless the model's metadata lists its components and none of them uses TensorFlow."""
+    try:
+        with tarfile.open(model) as archive:
+            member = archive.extractfile("metadata.json")
+            nodes = json.load(member)["predict_schema"]["nodes"] if member else None
+    except (OSError, KeyError, ValueError, tarfile.TarError):
+        return True
+    if not isinstance(nodes, dict):
+        return True
+    return any(str(node.get("uses", "")).rsplit(".", 1)[-1] in TENSORFLOW_COMPONENTS for node in nodes.values())
+
+
+class _Absent(type):
+    """Whatever Rasa's modules name in TensorFlow at import: a class, usable as a base class,
+    annotation or decorator (a function passed alone comes back as it is); anything else raises."""
+
+    def __getattr__(cls, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _TensorFlowName
+
+    def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+        if len(args) == 1 and not kwargs and callable(args[0]):
+            return args[0]  # @tf.function, @tf.autograph.experimental.do_not_convert...
+        raise RuntimeError("TensorFlow is not loaded in this Rasa process (the model did not need it)")
+
+    def __getitem__(cls, item: Any) -> Any:
+        return _TensorFlowName
+
+    def __or__(cls, other: Any) -> Any:
+        return _TensorFlowName
+
+    __ror__ = __or__
+
+
+class _TensorFlowName(metaclass=_Absent):
+    pass
+
+
+class _NoTensorFlow(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Imports of TensorFlow's packages get modules whose every name is ``_TensorFlowName``."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if fullname.split(".")[0] not in _TENSORFLOW_PACKAGES:
+            return None
+        return importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+
+    def create_module(self, spec: Any) -> types.ModuleType:
+        module = types.ModuleType(spec.name)
+        module.__getattr__ = _module_attribute  # type: ignore[method-assign]
+        module.__version__ = "0"
+        return module
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        pass
+
+
+def _module_attribute(name: str) -> Any:
+    if name.startswith("__"):
+        raise AttributeError(name)
+    return _TensorFlowName
+
+
+def without_tensorflow() -> None:
+    if not any(isinstance(finder, _NoTensorFlow) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _NoTensorFlow())
+
+
+def _model_argument(argv: list[str]) -> Path | None:
+    for index, argument in enumerate(argv):
+        if argument.startswith("--model="):
+            return Path(argument.split("=", 1)[1])
+        if argument in ("--model", "-m") and index + 1 < len(argv):
+            return Path(argv[index + 1])
+    return None
+
+
 # Rasa's own functions that the fixes fall back on, kept at the first apply_fixes().
 _STOCK: dict[str, Any] = {}
 
@@ -145,6 +242,9 @@ def apply_fixes() -> None:
 def main() -> None:
     # Before numpy loads: the launcher sets it too, this covers a Rasa started by hand.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    model = _model_argument(sys.argv)
+    if sys.argv[1:2] == ["run"] and model is not None and model.is_file() and not model_needs_tensorflow(model):
+        without_tensorflow()
     apply_fixes()
     from rasa.__main__ import main as rasa_main
 

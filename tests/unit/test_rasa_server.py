@@ -1,6 +1,7 @@
 """The one fix bot.rasa_server applies to Rasa: same validation of action replies, built once."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,81 @@ def test_other_custom_mappings_still_call_the_action_server() -> None:
     apply_fixes()
     assert ActionExtractSlots._run_custom_action is not _STOCK["run_custom_action"]
     assert set(IN_PROCESS_MAPPINGS) == {"action_detect_language"}
+
+
+# --- TensorFlow left out when the model does not use it -------------------------------------
+
+
+def _model_with(tmp_path: Path, *components: str) -> Path:
+    import io
+    import json
+    import tarfile
+
+    nodes = {f"node_{i}": {"uses": component} for i, component in enumerate(components)}
+    data = json.dumps({"predict_schema": {"nodes": nodes}}).encode()
+    path = tmp_path / "model.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo("metadata.json")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_only_a_model_without_tensorflow_components_goes_without_it(tmp_path: Path) -> None:
+    from bot.rasa_server import model_needs_tensorflow
+
+    ours = ["rasa.core.policies.rule_policy.RulePolicy", "bot.nlu.features.LinearIntentClassifier"]
+    assert not model_needs_tensorflow(_model_with(tmp_path, *ours))
+    assert model_needs_tensorflow(_model_with(tmp_path, *ours, "rasa.nlu.classifiers.diet_classifier.DIETClassifier"))
+    assert model_needs_tensorflow(_model_with(tmp_path, *ours, "rasa.core.policies.ted_policy.TEDPolicy"))
+    (tmp_path / "broken.tar.gz").write_bytes(b"not a model")
+    assert model_needs_tensorflow(tmp_path / "broken.tar.gz")
+
+
+def test_tensorflows_stand_ins_refuse_to_compute() -> None:
+    from bot.rasa_server import _TensorFlowName
+
+    class Layer(_TensorFlowName.keras.layers.Layer):  # Rasa's modules define such classes
+        pass
+
+    def step() -> int:
+        return 1
+
+    assert _TensorFlowName.function(step) is step  # a decorator leaves the function
+    for use in (lambda: Layer(), lambda: _TensorFlowName.constant([1.0]), lambda: _TensorFlowName.function(step, jit=True)):
+        with pytest.raises(RuntimeError, match="TensorFlow is not loaded"):
+            use()
+
+
+PARSE_SCRIPT = """
+import asyncio, json, sys
+from bot.rasa_server import apply_fixes, without_tensorflow
+if sys.argv[2] == "without": without_tensorflow()
+apply_fixes()
+from rasa.core.agent import Agent
+agent = Agent.load(sys.argv[1])
+texts = ["c'est quoi l'immunothérapie ?", "I can't breathe", "essais pour le mélanome", "bonjour"]
+parses = [asyncio.run(agent.parse_message(t)) for t in texts]
+replies = [asyncio.run(agent.handle_text(t, sender_id="s")) for t in texts]
+print(json.dumps({"real_tf": hasattr(sys.modules["tensorflow"], "__file__"), "parses": parses, "replies": replies}))
+"""
+
+
+def test_the_model_answers_the_same_without_tensorflow(trained_model: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    from bot.model import rasa_env
+    from bot.settings import PROJECT_ROOT
+
+    def run(mode: str) -> dict:
+        completed = subprocess.run(
+            [sys.executable, "-c", PARSE_SCRIPT, str(trained_model), mode], cwd=PROJECT_ROOT,
+            env=rasa_env(), capture_output=True, text=True, timeout=600, check=True,
+        )
+        return json.loads(completed.stdout.strip().splitlines()[-1])
+
+    without, stock = run("without"), run("with")
+    assert stock["real_tf"] and not without["real_tf"]
+    assert without["parses"] == stock["parses"]
+    assert without["replies"] == stock["replies"] and len(stock["replies"][0]) >= 1
