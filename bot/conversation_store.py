@@ -25,6 +25,7 @@ again as Rasa does.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
@@ -139,6 +140,7 @@ class _Read:
 
     events: list[Event]
     last_id: int
+    rows: int  # rows of the session read (an event that failed to deserialise is still a row)
 
 
 class SafeSQLTrackerStore(SQLTrackerStore):
@@ -187,7 +189,8 @@ class SafeSQLTrackerStore(SQLTrackerStore):
 
     def _read_session(self, session: Any, sender_id: str) -> _Read:
         rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
-        return _Read(deserialise_events([json.loads(row.data) for row in rows]), rows[-1].id if rows else 0)
+        events = deserialise_events([json.loads(row.data) for row in rows])
+        return _Read(events, rows[-1].id if rows else 0, len(rows))
 
     def _read_since_last_time(self, session: Any, sender_id: str) -> _Read | None:
         """The remembered events and the rows written since, or None to read the session again."""
@@ -208,15 +211,17 @@ class SafeSQLTrackerStore(SQLTrackerStore):
             return None  # a new session: Rasa's tracker holds only the latest one
         if not new:
             return known
-        return _Read(known.events + deserialise_events([json.loads(row.data) for row in new]), new[-1].id)
+        events = known.events + deserialise_events([json.loads(row.data) for row in new])
+        return _Read(events, new[-1].id, known.rows + len(new))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's ``SQLTrackerStore.save``, with each event masked before it is written."""
+        """Rasa's ``SQLTrackerStore.save``, with each event masked before it is written, and the
+        events already stored counted without reading them again."""
         language = tracker.get_slot("language")
         with self._guard("write", tracker.sender_id, language):
             with self.session_scope() as session:
                 written = []
-                for event in self._additional_events(session, tracker):
+                for event in itertools.islice(tracker.events, self._rows_stored(session, tracker.sender_id), None):
                     data = mask_event(event.as_dict())
                     written.append(data)
                     session.add(
@@ -232,6 +237,17 @@ class SafeSQLTrackerStore(SQLTrackerStore):
                 session.commit()
         HEALTH.remember_language(tracker.sender_id, language)
         await self._stream_masked(tracker.sender_id, written)
+
+    def _rows_stored(self, session: Any, sender_id: str) -> int:
+        """How many of the session's events the database holds: Rasa counts the session's rows
+        (reading each), which is the number read last time when its last row is still the last."""
+        known = self._read.get(sender_id)
+        if known is not None:
+            table = self.SQLEvent
+            last = session.query(sa.func.max(table.id)).filter(table.sender_id == sender_id).scalar()
+            if last == known.last_id:
+                return known.rows
+        return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
 
     async def _stream_masked(self, sender_id: str, written: list[dict[str, Any]]) -> None:
         """What Rasa's save streams to the event broker (the metrics, bot/runtime/metrics.py),

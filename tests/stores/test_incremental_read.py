@@ -38,10 +38,10 @@ def a_turn(tracker: DialogueStateTracker, text: str, language: str) -> None:
         tracker.update(event)
 
 
-def last_row_id(url: str, sender: str) -> int:
+def rows(url: str, sender: str, what: str = "max(id)") -> int:
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        value = connection.execute(sa.text("SELECT max(id) FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
+        value = connection.execute(sa.text(f"SELECT {what} FROM events WHERE sender_id = :s"), {"s": sender}).scalar()
     engine.dispose()
     return int(value)
 
@@ -56,9 +56,10 @@ def test_two_instances_taking_turns_read_what_rasa_reads(tracker_url: str) -> No
         assert state(tracker) == rasas_own(writer, sender)
         a_turn(tracker, PERSONAL if turn == 2 else f"question {turn}", ("fr", "en")[turn % 2])
         run_async(writer.save(tracker))
+        assert rows(tracker_url, sender, "count(*)") == len(tracker.events)  # each event stored once
         for store in (one, two):  # the other one reads the rows its neighbour wrote
             assert state(run_async(store.retrieve(sender))) == rasas_own(store, sender)
-            assert store._read[sender].last_id == last_row_id(tracker_url, sender)
+            assert store._read[sender].last_id == rows(tracker_url, sender)
     texts = [e.text for e in run_async(two.retrieve(sender)).events if isinstance(e, UserUttered)]
     assert PERSONAL not in texts and len(texts) == 7  # what is kept is what was stored: masked
 
@@ -71,6 +72,9 @@ def test_a_turn_that_was_not_saved_is_not_in_the_next_read(tracker_url: str) -> 
     again = run_async(store.retrieve("patient-2"))
     assert state(again) == rasas_own(store, "patient-2")
     assert len(again.events) == len(tracker.events) - 5
+    a_turn(again, "asked again", "en")
+    run_async(store.save(again))
+    assert rows(tracker_url, "patient-2", "count(*)") == len(again.events)
 
 
 def test_a_new_session_reads_only_that_session_like_rasa(tracker_url: str) -> None:
