@@ -53,9 +53,10 @@ FAILURES = Counter(
 UP = Gauge("bot_tracker_store_up", "1 when the last conversation read/write or probe succeeded, else 0")
 UP.set(1)
 
-# Conversations whose events stay deserialised between messages (the most recent ones): a few
-# hundred kB each at most (the NLU's rankings are in every user event).
-MAX_CACHED_CONVERSATIONS = 1000
+# Conversations whose events stay deserialised between messages (the most recently used): a
+# 16-message visit holds about 330 kB (the NLU's rankings are in every user event), so at most
+# about 65 MB. A conversation pushed out is read whole again, as Rasa does.
+MAX_CACHED_CONVERSATIONS = 200
 
 
 class ConversationStoreError(RuntimeError):
