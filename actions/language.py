@@ -1,4 +1,4 @@
-"""Sets the ``language`` slot after every user message (a custom slot mapping runs it)."""
+"""Sets the ``language`` slot after every user message (a custom slot mapping names it)."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,13 +8,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import latest_text, user_events
-from bot.language import choose_language, warm_up
+from bot.language import slot_update, warm_up
 
-warm_up()  # the action server loads this module at start: identifiers ready for the first message
+# Rasa decides the language in its own process (bot/runtime/rasa_server.py): this action serves a Rasa
+# started without our fixes. Loaded when the action server starts, identifiers ready.
+warm_up()
 
 
-def _page_language(event: dict[str, Any] | None) -> object:
-    return ((event or {}).get("metadata") or {}).get("lang")
+def _metadata(event: dict[str, Any] | None) -> object:
+    return (event or {}).get("metadata")
 
 
 class ActionDetectLanguage(Action):
@@ -28,7 +30,5 @@ class ActionDetectLanguage(Action):
         latest = users[-1] if users else None
         previous = users[-2] if len(users) > 1 else None
         current = tracker.get_slot("language")
-        language = choose_language(
-            latest_text(tracker), current, _page_language(latest), _page_language(previous)
-        )
-        return [] if language == current else [SlotSet("language", language)]
+        language = slot_update(latest_text(tracker), current, _metadata(latest), _metadata(previous))
+        return [] if language is None else [SlotSet("language", language)]

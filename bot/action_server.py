@@ -66,6 +66,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--actions", default="actions")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
+    # Before the actions import numpy: the launcher sets it too, this covers a start by hand.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     http_guard.install()
     settings = load_settings()  # once per process; the actions get what they need from here
     db.use_database(settings.database_url)

@@ -227,3 +227,22 @@ def choose_language(
     if page and page != normalize_code(previous_page_language):
         return page
     return normalize_code(current) or page or DEFAULT
+
+
+def slot_update(
+    text: str,
+    current: str | None,
+    latest_metadata: object = None,
+    previous_metadata: object = None,
+) -> str | None:
+    """The ``language`` slot's new value after this message, or None when it stays.
+
+    The metadata are those of the latest and the previous user messages (the page's ``lang``).
+    Used by Rasa in-process (``bot.runtime.rasa_server``) and by ``action_detect_language``.
+    """
+    language = choose_language(text, current, _page_language(latest_metadata), _page_language(previous_metadata))
+    return None if language == current else language
+
+
+def _page_language(metadata: object) -> object:
+    return metadata.get("lang") if isinstance(metadata, dict) else None

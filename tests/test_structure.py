@@ -24,6 +24,8 @@ IN_FUNCTION_IMPORTS = {
         "imports Rasa (2.4 s); the launcher imports rasa_server for TOKEN_VARIABLE",
     ("bot.runtime.rasa_server", "bot.channels"):
         "imports Rasa's channels (2+ s); the launcher imports rasa_server for TOKEN_VARIABLE",
+    ("bot.runtime.rasa_server", "bot.language"):
+        "the language identifiers (lingua, ~100 MB): not for the launcher, which imports rasa_server for TOKEN_VARIABLE",
     ("bot.runtime.rasa_server", "bot.http_guard"):
         "rasa_server.py is being changed by the Rasa patches work (issue 9 item 2): move after merge",
     ("bot.trials.cli", "bot.trials.sync"):

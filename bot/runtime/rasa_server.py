@@ -6,6 +6,18 @@
   (``bot.http_guard``: ``Content-Length: -1`` froze Sanic 21.12 for good).
 - Conversations: our tracker store (``bot.conversation_store``) is used as it is, without
   Rasa's ``FailSafeTrackerStore`` that silently carries on in memory when the database fails.
+- Language: the ``language`` slot's custom mapping (``action_detect_language``) is decided
+  in this process by ``bot.language.slot_update``, the function the action would call, with
+  the same inputs: no HTTP round trip to the action server on every message (about 10 % of a
+  message). Any other custom mapping still goes to the action server, as in Rasa.
+- Events: ``Event.resolve_by_type`` walks every subclass of ``Event`` (``all_subclasses``) for
+  each event it reads back from the store (15 % of a message); the class of each type name
+  is remembered once found. Unknown names take Rasa's own path (and its errors).
+- BLAS: one OpenBLAS thread (``OPENBLAS_NUM_THREADS=1``, unless set): a second one spins in
+  ``sched_yield`` beside every request.
+- TensorFlow: Rasa imports it with its modules (440 MB of memory, several seconds of start-up)
+  although our model runs none of it: when the model to serve has no TensorFlow component,
+  ``tensorflow`` and its kin are empty stand-ins (``bot.runtime.no_tensorflow``).
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -17,8 +29,10 @@ from __future__ import annotations
 import os
 import sys
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
+from bot.runtime.no_tensorflow import model_needs_tensorflow, without_tensorflow
 from bot.settings import load_settings
 
 # The HTTP API's token comes through the environment: a command-line argument would be
@@ -53,6 +67,53 @@ def _validate_action_result(self: Any, result: dict[str, Any]) -> bool:
         raise
 
 
+@lru_cache(maxsize=64)  # type names are few; an unknown one raises, so it is never kept
+def _event_class(type_name: str) -> Any:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    for cls in all_subclasses(Event):  # Rasa's order: its first match wins, as in Rasa
+        if cls.type_name == type_name:
+            return cls
+    raise LookupError(type_name)  # not remembered: a class imported later is still found
+
+
+def _resolve_by_type(type_name: str, default: Any = None) -> Any:
+    """Rasa's ``Event.resolve_by_type``, the class remembered per type name."""
+    try:
+        return _event_class(type_name)
+    except LookupError:
+        return _STOCK["resolve_by_type"](type_name, default)
+
+
+def _language_events(tracker: Any) -> list[Any]:
+    """What ``action_detect_language`` returns for this tracker, computed here."""
+    from rasa.shared.core.events import SlotSet
+
+    from bot.language import slot_update
+
+    users = [event for event in tracker.events if event.type_name == "user"]
+    latest = users[-1].metadata if users else None
+    previous = users[-2].metadata if len(users) > 1 else None
+    text = str((tracker.latest_message.parse_data if tracker.latest_message else {}).get("text") or "")
+    language = slot_update(text, tracker.get_slot("language"), latest, previous)
+    return [] if language is None else [SlotSet("language", language)]
+
+
+# Custom slot mappings decided in this process: the action's name -> its events for a tracker.
+IN_PROCESS_MAPPINGS = {"action_detect_language": _language_events}
+
+
+async def _run_custom_action(
+    self: Any, custom_action: str, output_channel: Any, nlg: Any, tracker: Any, domain: Any
+) -> list[Any]:
+    """``ActionExtractSlots._run_custom_action``, in-process for the mappings named above."""
+    in_process = IN_PROCESS_MAPPINGS.get(custom_action)
+    if in_process is None:
+        return await _STOCK["run_custom_action"](self, custom_action, output_channel, nlg, tracker, domain)
+    return in_process(tracker)
+
+
 def _create_tracker_store(store: Any, domain: Any) -> Any:
     """Rasa's ``Agent._create_tracker_store``, minus the in-memory fallback for our store."""
     from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
@@ -68,18 +129,41 @@ def _create_tracker_store(store: Any, domain: Any) -> Any:
     return FailSafeTrackerStore(InMemoryTrackerStore(domain))
 
 
+def _model_argument(argv: list[str]) -> Path | None:
+    for index, argument in enumerate(argv):
+        if argument.startswith("--model="):
+            return Path(argument.split("=", 1)[1])
+        if argument in ("--model", "-m") and index + 1 < len(argv):
+            return Path(argv[index + 1])
+    return None
+
+
+# Rasa's own functions that the fixes fall back on, kept at the first apply_fixes().
+_STOCK: dict[str, Any] = {}
+
+
 def apply_fixes() -> None:
-    from rasa.core.actions.action import RemoteAction
+    from rasa.core.actions.action import ActionExtractSlots, RemoteAction
     from rasa.core.agent import Agent
+    from rasa.shared.core.events import Event
 
     from bot import http_guard
 
+    _STOCK.setdefault("resolve_by_type", Event.resolve_by_type)
+    _STOCK.setdefault("run_custom_action", ActionExtractSlots._run_custom_action)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
+    Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
+    ActionExtractSlots._run_custom_action = _run_custom_action  # type: ignore[method-assign]
     http_guard.install()
 
 
 def main() -> None:
+    # Before numpy loads: the launcher sets it too, this covers a Rasa started by hand.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    model = _model_argument(sys.argv)
+    if sys.argv[1:2] == ["run"] and model is not None and model.is_file() and not model_needs_tensorflow(model):
+        without_tensorflow()
     from bot import channels  # imports Rasa's channels: not for the launcher (TOKEN_VARIABLE)
 
     channels.use_settings(load_settings())  # once per Rasa process: the REST channel's limits

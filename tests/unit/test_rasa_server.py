@@ -1,6 +1,7 @@
 """The one fix bot.runtime.rasa_server applies to Rasa: same validation of action replies, built once."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,3 +61,175 @@ def test_the_api_token_is_not_on_the_command_line(tmp_path: Path, monkeypatch: p
     assert "a-secret-token-123" not in " ".join(rasa.command)
     assert "--enable-api" in rasa.command
     assert rasa.env[TOKEN_VARIABLE] == "a-secret-token-123"
+
+
+# --- Event types: the class of each type name, remembered -------------------------------------
+
+
+def test_resolve_by_type_returns_rasas_classes_and_errors() -> None:
+    from rasa.shared.core.events import Event
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot.runtime.rasa_server import _STOCK
+
+    apply_fixes()
+    stock = _STOCK["resolve_by_type"]
+    assert Event.resolve_by_type is not stock  # the fix is what Rasa calls
+    names = {cls.type_name for cls in all_subclasses(Event)}
+    assert {"user", "slot", "action", "bot", "session_started"} <= names
+    for name in names:
+        assert Event.resolve_by_type(name) is stock(name)
+    assert Event.resolve_by_type("topic") is None is stock("topic")
+    assert Event.resolve_by_type("no-such-event", default=Event) is Event
+    with pytest.raises(ValueError, match="Unknown event name 'no-such-event'"):
+        Event.resolve_by_type("no-such-event")
+    assert Event.from_parameters({"event": "slot", "name": "language", "value": "en"}).value == "en"
+
+
+# --- The language slot, decided in Rasa's process -------------------------------------------
+
+# (text, page language) turns of one conversation, with the answer language expected after each.
+CONVERSATIONS = [
+    [("bonjour", "fr"), ("what is immunotherapy and how does it work?", "fr"), ("merci", "fr")],
+    [("hello", "en"), ("ok", "fr"), ("c'est quoi un essai clinique ?", "fr")],  # the page changed
+    [("quels sont les effets secondaires", "en"), ("in English please", "en"), ("ok", "en")],
+    [("I don't speak French", "fr"), ("bonjour", "fr"), ("en français svp", "fr")],
+    [("hola, ¿tienen ensayos para cáncer de pulmón?", "fr"), ("", "fr"), ("yes", None)],
+    [("tell me about NCT04956640", None), ("je ne parle pas anglais", None), ("thanks", "en")],
+]
+EXPECTED = [["fr", "en", "en"], ["en", "fr", "fr"], ["fr", "en", "en"], ["en", "en", "fr"],
+            ["fr", "fr", "fr"], ["fr", "fr", "en"]]
+
+
+def _project_domain():  # type: ignore[no-untyped-def]
+    from rasa.shared.core.domain import Domain
+
+    from bot.settings import PROJECT_ROOT
+
+    return Domain.load(str(PROJECT_ROOT / "domain"))
+
+
+def _action_servers_events(tracker, domain) -> list:  # type: ignore[no-untyped-def]
+    """What action_detect_language returns, given the very payload Rasa would send it."""
+    import asyncio
+
+    from rasa_sdk import Tracker
+    from rasa_sdk.executor import CollectingDispatcher
+
+    from actions.language import ActionDetectLanguage
+
+    payload = RemoteAction("action_detect_language", None)._action_call_format(tracker, domain)
+    return asyncio.run(ActionDetectLanguage().run(CollectingDispatcher(), Tracker.from_dict(payload["tracker"]), {}))
+
+
+@pytest.mark.parametrize(("turns", "expected"), list(zip(CONVERSATIONS, EXPECTED, strict=True)))
+def test_the_language_decided_in_rasa_is_the_action_servers(turns: list, expected: list) -> None:
+    import asyncio
+
+    from rasa.core.actions.action import ActionExtractSlots
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    apply_fixes()
+    domain = _project_domain()
+    tracker = DialogueStateTracker.from_events("patient", [ActionExecuted("action_listen")], slots=domain.slots)
+    languages = []
+    for text, page in turns:
+        metadata = {"lang": page} if page else {}
+        tracker.update(UserUttered(text, intent={"name": "greet", "confidence": 1.0}, metadata=metadata))
+        remote = _action_servers_events(tracker, domain)
+        # No action endpoint at all: Rasa's own code would log a failure and set nothing.
+        events = asyncio.run(ActionExtractSlots(None).run(None, None, tracker, domain))
+        assert [(e.key, e.value) for e in events] == [(e["name"], e["value"]) for e in remote]
+        tracker.update_with_events(events, domain)
+        tracker.update(ActionExecuted("action_listen"))
+        languages.append(tracker.get_slot("language"))
+    assert languages == expected
+
+
+def test_other_custom_mappings_still_call_the_action_server() -> None:
+    from rasa.core.actions.action import ActionExtractSlots
+
+    from bot.runtime.rasa_server import _STOCK, IN_PROCESS_MAPPINGS
+
+    apply_fixes()
+    assert ActionExtractSlots._run_custom_action is not _STOCK["run_custom_action"]
+    assert set(IN_PROCESS_MAPPINGS) == {"action_detect_language"}
+
+
+# --- TensorFlow left out when the model does not use it -------------------------------------
+
+
+def _model_with(tmp_path: Path, *components: str) -> Path:
+    import io
+    import json
+    import tarfile
+
+    nodes = {f"node_{i}": {"uses": component} for i, component in enumerate(components)}
+    data = json.dumps({"predict_schema": {"nodes": nodes}}).encode()
+    path = tmp_path / "model.tar.gz"
+    with tarfile.open(path, "w:gz") as archive:
+        info = tarfile.TarInfo("metadata.json")
+        info.size = len(data)
+        archive.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_only_a_model_without_tensorflow_components_goes_without_it(tmp_path: Path) -> None:
+    from bot.runtime.no_tensorflow import model_needs_tensorflow
+
+    ours = ["rasa.core.policies.rule_policy.RulePolicy", "bot.nlu.features.LinearIntentClassifier"]
+    assert not model_needs_tensorflow(_model_with(tmp_path, *ours))
+    assert model_needs_tensorflow(_model_with(tmp_path, *ours, "rasa.nlu.classifiers.diet_classifier.DIETClassifier"))
+    assert model_needs_tensorflow(_model_with(tmp_path, *ours, "rasa.core.policies.ted_policy.TEDPolicy"))
+    (tmp_path / "broken.tar.gz").write_bytes(b"not a model")
+    assert model_needs_tensorflow(tmp_path / "broken.tar.gz")
+
+
+def test_tensorflows_stand_ins_refuse_to_compute() -> None:
+    from bot.runtime.no_tensorflow import _TensorFlowName
+
+    class Layer(_TensorFlowName.keras.layers.Layer):  # Rasa's modules define such classes
+        pass
+
+    def step() -> int:
+        return 1
+
+    assert _TensorFlowName.function(step) is step  # a decorator leaves the function
+    for use in (lambda: Layer(), lambda: _TensorFlowName.constant([1.0]), lambda: _TensorFlowName.function(step, jit=True)):
+        with pytest.raises(RuntimeError, match="TensorFlow is not loaded"):
+            use()
+
+
+PARSE_SCRIPT = """
+import asyncio, json, sys
+from bot.runtime.rasa_server import apply_fixes, without_tensorflow
+if sys.argv[2] == "without": without_tensorflow()
+apply_fixes()
+from rasa.core.agent import Agent
+agent = Agent.load(sys.argv[1])
+texts = ["c'est quoi l'immunothérapie ?", "I can't breathe", "essais pour le mélanome", "bonjour"]
+parses = [asyncio.run(agent.parse_message(t)) for t in texts]
+replies = [asyncio.run(agent.handle_text(t, sender_id="s")) for t in texts]
+print(json.dumps({"real_tf": hasattr(sys.modules["tensorflow"], "__file__"), "parses": parses, "replies": replies}))
+"""
+
+
+def test_the_model_answers_the_same_without_tensorflow(trained_model: Path, tmp_path: Path) -> None:
+    import json
+    import subprocess
+
+    from bot.runtime.model import rasa_env
+    from bot.settings import PROJECT_ROOT
+
+    def run(mode: str) -> dict:
+        completed = subprocess.run(
+            [sys.executable, "-c", PARSE_SCRIPT, str(trained_model), mode], cwd=PROJECT_ROOT,
+            env=rasa_env(), capture_output=True, text=True, timeout=600, check=True,
+        )
+        return json.loads(completed.stdout.strip().splitlines()[-1])
+
+    without, stock = run("without"), run("with")
+    assert stock["real_tf"] and not without["real_tf"]
+    assert without["parses"] == stock["parses"]
+    assert without["replies"] == stock["replies"] and len(stock["replies"][0]) >= 1

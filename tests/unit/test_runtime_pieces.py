@@ -56,3 +56,17 @@ def test_behind_nginx_the_rate_limit_reads_the_client_address_nginx_sets() -> No
     # One instance, no nginx: the peer's own address, unless the hospital configured a header.
     alone = rasa_services(replace(base, rasa_instances=1), Path("m"), Path("e"))
     assert "TRUSTED_PROXY_HEADER" not in alone[0].env
+
+
+def test_every_serving_process_gets_one_blas_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second OpenBLAS thread spins in sched_yield beside every request: the launcher gives
+    each child one (what `bot run` and its supervisor start and restart)."""
+    from bot.runtime.launcher import build_services
+
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")  # whatever the shell says
+    settings = replace(load_settings(), rasa_instances=2)
+    services = build_services(settings, tmp_path / "model.tar.gz", tmp_path / "endpoints.yml")
+    assert {s.name for s in services} == {"actions", "rasa-1", "rasa-2", "web", "nginx"}
+    assert {s.name: s.env.get("OPENBLAS_NUM_THREADS") for s in services} == dict.fromkeys(
+        (s.name for s in services), "1"
+    )
