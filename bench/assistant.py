@@ -36,8 +36,8 @@ from bot.faq.service import train as ensure_model  # noqa: E402 (FAQ files built
 from bot.limits import NO_RATE_LIMIT  # noqa: E402
 from bot.runtime import launcher  # noqa: E402
 from bot.runtime.launcher import Service, free_port  # noqa: E402
-from bot.runtime.model import CONFIG, DATA_DIRS, DOMAIN_DIR, rasa_env, rasa_executable  # noqa: E402
-from bot.settings import PROJECT_ROOT, Settings, load_settings  # noqa: E402
+from bot.runtime.model import rasa_env, rasa_executable
+from bot.settings import CONFIG_FILE, DATA_DIRS, DOMAIN_DIR, PROJECT_ROOT, Settings, load_settings  # noqa: E402  # noqa: E402
 
 # What patients ask, in both languages: FAQ, small talk, trials, safety, fallback.
 MESSAGES = [
@@ -91,7 +91,7 @@ def measure_training() -> float:
     scratch = Path(tempfile.mkdtemp(prefix="bench-train-"))
     env = {**rasa_env(), "RASA_CACHE_DIRECTORY": str(scratch / "cache")}
     command = [
-        rasa_executable(), "train", "--config", str(CONFIG), "--domain", str(DOMAIN_DIR),
+        rasa_executable(), "train", "--config", str(CONFIG_FILE), "--domain", str(DOMAIN_DIR),
         "--data", *map(str, DATA_DIRS), "--out", str(scratch), "--fixed-model-name", "bench",
     ]
     started = time.monotonic()

@@ -42,7 +42,7 @@ class StockModel:
 
 
 def _input_files(root: Path) -> list[Path]:
-    from bot.runtime.model import DATA_DIRS, DOMAIN_DIR
+    from bot.settings import DATA_DIRS, DOMAIN_DIR
 
     folders = [root / DOMAIN_DIR.name, *(root / d.name for d in DATA_DIRS)]
     files = [p for folder in folders for p in folder.rglob("*") if p.is_file() and p.suffix in {".yml", ".yaml"}]
@@ -75,7 +75,8 @@ def cached(folder: Path) -> StockModel | None:
 
 def _train(folder: Path) -> StockModel:
     """Trains into a scratch folder beside the cache, moved in place only when complete."""
-    from bot.runtime.model import DATA_DIRS, DOMAIN_DIR, rasa_env, rasa_executable
+    from bot.runtime.model import rasa_env, rasa_executable
+    from bot.settings import DATA_DIRS, DOMAIN_DIR
 
     scratch = folder.with_name(folder.name + ".partial")
     shutil.rmtree(scratch, ignore_errors=True)

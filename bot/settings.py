@@ -15,9 +15,25 @@ from dotenv import dotenv_values
 
 from bot.errors import SettingsError
 
+# Where the project's files are, declared once. (Resources that are part of the code, such as
+# the chat page's templates, the trial store's migrations or the bundled records, stay beside
+# the module that reads them.)
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-VAR_DIR = PROJECT_ROOT / "var"
+VAR_DIR = PROJECT_ROOT / "var"  # what the running assistant writes: SQLite files, tokens, logs
+LOG_DIR = VAR_DIR / "logs"
+ENDPOINTS_FILE = VAR_DIR / "endpoints.yml"  # written at start from the settings (bot/runtime/endpoints.py)
+NGINX_DIR = VAR_DIR / "nginx"  # the generated nginx.conf and its temporary files
+CURRENT_MODEL_FILE = VAR_DIR / "current-model"  # the model a (re)started Rasa instance loads
+RUNNING_INSTANCES_FILE = VAR_DIR / "rasa-instances"  # the instances `bot faq publish` reaches
+FAQ_DRAFTS_DIR = VAR_DIR / "faq-drafts"
 MODELS_DIR = PROJECT_ROOT / "models"
+CONFIG_FILE = PROJECT_ROOT / "config.yml"  # Rasa's pipeline and policies
+CREDENTIALS_FILE = PROJECT_ROOT / "credentials.yml"  # Rasa's channels
+DOMAIN_DIR = PROJECT_ROOT / "domain"
+DATA_DIRS = (PROJECT_ROOT / "nlu_data", PROJECT_ROOT / "dialogue")  # Rasa's training data
+FAQ_DIR = PROJECT_ROOT / "faq"  # the FAQ's single source, edited by staff
+CORPUS_DIR = PROJECT_ROOT / "eval" / "real_questions"
+TRIALS_SYNC_QUERIES = PROJECT_ROOT / "trials_sync.yml"
 
 
 def _load_dotenv(path: Path) -> None:
@@ -76,7 +92,7 @@ class Settings:
     trials_sync_daily: bool = False
     trials_sync_time: str = "03:30"  # local time of the daily run
     trials_sync_api_url: str = "https://clinicaltrials.gov/api/v2"
-    trials_sync_queries: Path = PROJECT_ROOT / "trials_sync.yml"
+    trials_sync_queries: Path = TRIALS_SYNC_QUERIES
     trials_sync_interval_s: float = 2.0  # between two registry requests (30/min)
     trials_sync_retries: int = 5  # per request: timeouts, 429, 5xx, cut pages
     trials_sync_backoff_s: float = 2.0  # first wait between retries, doubled each time
@@ -168,7 +184,7 @@ def load_settings() -> Settings:
         trials_sync_daily=_flag(os.environ.get("TRIALS_SYNC_DAILY", "")),
         trials_sync_time=os.environ.get("TRIALS_SYNC_TIME", "03:30"),
         trials_sync_api_url=os.environ.get("TRIALS_SYNC_API_URL") or "https://clinicaltrials.gov/api/v2",
-        trials_sync_queries=Path(os.environ.get("TRIALS_SYNC_QUERIES") or PROJECT_ROOT / "trials_sync.yml"),
+        trials_sync_queries=Path(os.environ.get("TRIALS_SYNC_QUERIES") or TRIALS_SYNC_QUERIES),
         trials_sync_interval_s=_number("TRIALS_SYNC_INTERVAL_S", "2.0", float),
         trials_sync_retries=_number("TRIALS_SYNC_RETRIES", "5"),
         trials_sync_backoff_s=_number("TRIALS_SYNC_BACKOFF_S", "2.0", float),

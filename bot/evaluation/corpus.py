@@ -13,10 +13,9 @@ from typing import Any
 
 import yaml
 
-from bot.settings import PROJECT_ROOT
+from bot.settings import CORPUS_DIR
 from bot.text import LANGUAGES, words
 
-CORPUS_DIR = PROJECT_ROOT / "eval" / "real_questions"
 PARTS = ("dev", "test")
 LANGS = (*LANGUAGES, "other")
 MIN_ITEMS = 500

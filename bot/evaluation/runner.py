@@ -19,12 +19,11 @@ from typing import Any
 
 from bot.evaluation.corpus import Item
 from bot.evaluation.judge import Answer, Reply, Verdict, judge
-from bot.settings import PROJECT_ROOT
+from bot.trials import seed
 from bot.trials.formats import UnsupportedDocument, parser_for, split
 from bot.trials.records import FieldError
 
 TIMEOUT_S = 60.0
-TRIALS_DATA = PROJECT_ROOT / "bot" / "trials" / "data"
 # Actions that run around every message and send nothing worth judging.
 _BOOKKEEPING = {"action_listen", "action_session_start", "action_detect_language", "action_extract_slots"}
 
@@ -89,7 +88,7 @@ def replies_of_last_turn(events: list[dict[str, Any]]) -> list[Reply]:
     return replies
 
 
-def trial_topics(folder: Path = TRIALS_DATA) -> dict[str, str]:
+def trial_topics(folder: Path = seed.DATA_DIR) -> dict[str, str]:
     """NCT id -> lowercase title, conditions and keywords of the trial records we hold."""
     topics: dict[str, str] = {}
     for path in sorted(folder.glob("*.json")):

@@ -24,12 +24,11 @@ from bot.faq.prompts import ask_entry
 from bot.faq.validate import overdue, validate
 from bot.runtime.model import model_path
 from bot.runtime.publish import publish_model
-from bot.settings import PROJECT_ROOT, VAR_DIR
+from bot.settings import FAQ_DRAFTS_DIR, PROJECT_ROOT
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
 EXIT_NOT_LOADED = 3
-DRAFTS_DIR = VAR_DIR / "faq-drafts"
 
 
 def paths_from(args: argparse.Namespace) -> FaqPaths:
@@ -205,8 +204,8 @@ def cmd_retrain(args: argparse.Namespace) -> int:
 
 
 def _save_draft(draft: EntryDraft, topic_file: Path) -> Path:
-    DRAFTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = DRAFTS_DIR / f"{draft.id or 'entry'}.yml"
+    FAQ_DRAFTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = FAQ_DRAFTS_DIR / f"{draft.id or 'entry'}.yml"
     data = {"topic": topic_file.stem, **draft.to_data()}
     path.write_text(
         "# Draft FAQ entry: fix it, then run `bot faq add --file " + shown_path(path) + "`\n"

@@ -16,10 +16,9 @@ import yaml
 
 from bot.errors import FaqFormatError
 from bot.faq.problems import Problem, Severity
-from bot.settings import PROJECT_ROOT
+from bot.settings import FAQ_DIR, PROJECT_ROOT
 from bot.text import LANGUAGES
 
-FAQ_DIR = PROJECT_ROOT / "faq"
 LANGUAGE_NAMES = {"fr": "French", "en": "English"}
 # Retrieval intent every FAQ entry belongs to: `faq/<entry id>`.
 RETRIEVAL_INTENT = "faq"

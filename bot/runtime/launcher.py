@@ -35,7 +35,7 @@ from bot.runtime.process import LOG_DIR, Service, start, stop, wait_ready
 from bot.runtime.publish import current_model, record_running_instances, set_current_model
 from bot.runtime.rasa_server import TOKEN_VARIABLE
 from bot.runtime.supervisor import Supervisor
-from bot.settings import PROJECT_ROOT, VAR_DIR, Settings
+from bot.settings import CREDENTIALS_FILE, ENDPOINTS_FILE, PROJECT_ROOT, Settings
 from bot.trials import ensure_ready
 from bot.trials.schedule import DailySync, start_daily_sync
 
@@ -73,7 +73,7 @@ def rasa_command(settings: Settings, model: Path, endpoints: Path) -> list[str]:
         sys.executable, "-m", "bot.runtime.rasa_server", "run",  # Rasa's CLI, one fix applied
         "--model", str(model),
         "--endpoints", str(endpoints),
-        "--credentials", str(PROJECT_ROOT / "credentials.yml"),
+        "--credentials", str(CREDENTIALS_FILE),
         "--interface", settings.host,
         "--port", str(settings.rasa_port),
         "--enable-api",  # with the token bot.runtime.rasa_server adds from the environment
@@ -136,7 +136,7 @@ def rasa_services(settings: Settings, model: Path, endpoints: Path) -> list[Serv
 
 
 def build_services(
-    settings: Settings, model: Path, endpoints_file: Path = VAR_DIR / "endpoints.yml"
+    settings: Settings, model: Path, endpoints_file: Path = ENDPOINTS_FILE
 ) -> list[Service]:
     endpoints = write_endpoints(settings, endpoints_file)
     python = sys.executable

@@ -13,11 +13,8 @@ import sys
 from pathlib import Path
 
 from bot.errors import TrainingFailed
-from bot.settings import MODELS_DIR, PROJECT_ROOT
+from bot.settings import CONFIG_FILE, DATA_DIRS, DOMAIN_DIR, MODELS_DIR, PROJECT_ROOT
 
-CONFIG = PROJECT_ROOT / "config.yml"
-DOMAIN_DIR = PROJECT_ROOT / "domain"
-DATA_DIRS = (PROJECT_ROOT / "nlu_data", PROJECT_ROOT / "dialogue")
 # Our code that runs inside the NLU pipeline: a change there changes predictions
 # (tests/unit/test_kernel.py checks that every module the components import is listed).
 PIPELINE_CODE = (
@@ -43,7 +40,7 @@ def _files(paths: tuple[Path, ...] | list[Path]) -> list[Path]:
 def training_inputs(root: Path = PROJECT_ROOT) -> tuple[Path, Path, tuple[Path, ...]]:
     """Config, domain folder and data folders of the project at ``root`` (a staging copy of
     the project has the same layout)."""
-    return root / CONFIG.name, root / DOMAIN_DIR.name, tuple(root / d.name for d in DATA_DIRS)
+    return root / CONFIG_FILE.name, root / DOMAIN_DIR.name, tuple(root / d.name for d in DATA_DIRS)
 
 
 def fingerprint(root: Path = PROJECT_ROOT) -> str:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 from bot.errors import NginxMissing
 from bot.limits import MAX_BODY_BYTES
-from bot.settings import VAR_DIR, Settings
+from bot.settings import NGINX_DIR, Settings
 
-NGINX_DIR = VAR_DIR / "nginx"
 WEBHOOK_PATH = "/webhooks/rest/webhook"
 HEALTH_PATH = "/nginx-health"
 MAX_BODY = f"{MAX_BODY_BYTES // 1024}k"  # the channel's own request limit (bot/limits.py)

@@ -14,9 +14,8 @@ from pathlib import Path
 
 from bot.errors import ServiceFailed
 from bot.runtime.logs import pump, service_logger
-from bot.settings import PROJECT_ROOT, VAR_DIR
+from bot.settings import LOG_DIR, PROJECT_ROOT
 
-LOG_DIR = VAR_DIR / "logs"
 START_TIMEOUT_S = 240.0
 
 

@@ -16,11 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.runtime.deploy import LoadResult, Outcome, load_model, running_model
-from bot.settings import VAR_DIR, Settings
+from bot.settings import CURRENT_MODEL_FILE, RUNNING_INSTANCES_FILE, Settings
 
-CURRENT_MODEL_FILE = VAR_DIR / "current-model"
 # Written by `bot run`: how many instances run now (`--rasa-instances` may differ from .env).
-RUNNING_INSTANCES_FILE = VAR_DIR / "rasa-instances"
 # An instance that is restarting while we publish: wait for it (it may load the old model).
 RESTARTING_WAIT_S = 300.0
 

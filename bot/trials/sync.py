@@ -39,7 +39,7 @@ from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from bot.errors import SyncBusy, SyncError
-from bot.settings import VAR_DIR
+from bot.settings import LOG_DIR
 from bot.trials import importer, store
 from bot.trials.db import get_engine, resolve_url
 from bot.trials.models import Trial, TrialSyncRun
@@ -591,7 +591,7 @@ def options_from_settings(settings: Any, *, api_url: str | None = None, queries_
 
 def log_to_file(path: Path | None = None) -> None:
     """Sync progress and warnings also go to ``var/logs/trials-sync.log`` (once per process)."""
-    path = path or VAR_DIR / "logs" / "trials-sync.log"
+    path = path or LOG_DIR / "trials-sync.log"
     logger = logging.getLogger("bot.trials")
     if any(getattr(h, "baseFilename", None) == str(path) for h in logger.handlers):
         return

@@ -20,8 +20,8 @@ from bot.faq.generate import build
 from bot.faq.paths import FaqPaths
 from bot.inbox import service, store
 from bot.runtime.deploy import Outcome, load_model, running_model
-from bot.runtime.model import CONFIG, rasa_env, rasa_executable
-from bot.settings import PROJECT_ROOT
+from bot.runtime.model import rasa_env, rasa_executable
+from bot.settings import CONFIG_FILE, PROJECT_ROOT
 from tests.conftest import Assistant
 
 pytestmark = pytest.mark.model
@@ -35,7 +35,7 @@ TRAIN_TIMEOUT_S = 1800
 def copy_project(target: Path) -> FaqPaths:
     """What a model is trained from: config, domain, dialogue, NLU data and the FAQ source."""
     target.mkdir(parents=True)
-    shutil.copy2(CONFIG, target / CONFIG.name)
+    shutil.copy2(CONFIG_FILE, target / CONFIG_FILE.name)
     for folder in ("domain", "dialogue", "nlu_data", "faq"):
         shutil.copytree(PROJECT_ROOT / folder, target / folder)
     return FaqPaths(faq_dir=target / "faq", root=target)
@@ -46,7 +46,7 @@ def train(root: Path) -> Path:
     name = "round-trip"
     command = [
         "nice", "-n", "10", rasa_executable(), "train",
-        "--config", str(root / CONFIG.name),
+        "--config", str(root / CONFIG_FILE.name),
         "--domain", str(root / "domain"),
         "--data", str(root / "nlu_data"), str(root / "dialogue"),
         "--out", str(root / "models"),

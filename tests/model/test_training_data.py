@@ -8,8 +8,8 @@ from pathlib import Path
 from rasa.shared.nlu.training_data.loading import load_data
 
 from bot.faq.generate import build
-from bot.runtime.model import CONFIG, DATA_DIRS, DOMAIN_DIR, rasa_env, rasa_executable
-from bot.settings import PROJECT_ROOT
+from bot.runtime.model import rasa_env, rasa_executable
+from bot.settings import CONFIG_FILE, DATA_DIRS, DOMAIN_DIR, PROJECT_ROOT
 
 HELDOUT = sorted((PROJECT_ROOT / "tests" / "nlu").glob("heldout_*.yml"))
 # Responses that only custom actions send (Rasa can't see that), a warning Rasa 3.6 emits
@@ -31,7 +31,7 @@ def test_generated_faq_files_are_up_to_date() -> None:
 
 def test_rasa_data_validate_finds_no_unexpected_problem() -> None:
     completed = subprocess.run(
-        [rasa_executable(), "data", "validate", "--config", str(CONFIG), "--domain", str(DOMAIN_DIR),
+        [rasa_executable(), "data", "validate", "--config", str(CONFIG_FILE), "--domain", str(DOMAIN_DIR),
          "--data", *map(str, DATA_DIRS)],
         cwd=PROJECT_ROOT, env=rasa_env(), capture_output=True, text=True, timeout=300,
     )
