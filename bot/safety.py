@@ -284,7 +284,8 @@ _ADVICE_SITUATION = [
     r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
     r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
     r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
-    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair)",
+    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
+    r"peel\w*|inflam\w*|sore|infect\w*)",
     r"comme (le mien|la mienne|le sien|la sienne|moi|lui)|like (mine|me|his|hers)|pour moi|for me\b|"
     r"in my case|dans mon cas|in his case|dans son cas|in her case",
     r"(bonne idee|good idea|right choice|bon choix|vous (en )?pensez|you think|votre avis|your opinion)",
@@ -295,7 +296,36 @@ _ADVICE_SITUATION = [
     rf"\b(me faire|se faire|get|have)\s+(vacciner|vaccinated|a (flu )?(shot|jab|vaccine)|the (flu )?(shot|jab|vaccine))"
     rf".{{0,40}}\b{_TREATMENT}",
     rf"(?<!what )\b(dois-je|est-ce que je dois|faut-il que je|faut il que je|devrais-je|je devrais|"
-    rf"should (i|he|she)(?! ask)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|take|stop|keep|{_TREATMENT})",
+    rf"should (i|he|she)(?! ask)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|faire|passer|"
+    rf"commencer|eviter|utiliser|take|stop|keep|get|have|start|begin|see|use|avoid|{_TREATMENT})",
+    # one's own diagnosis: its type, stage, spread, seriousness; how sure it is
+    r"\b(what|which|quel\w*)\s+(\w+\s+){0,3}?(type|kind|sort|stage|grade|stade|sorte|forme)\b.{0,50}"
+    r"\b(do i have|have i got|ai-je|que j'ai|dont je suis atteint\w*)",
+    r"\b(my|mon|ma|mes)\s+(\w+\s+)?(cancer|tumeur|tumou?r|diagnosis|diagnostic|maladie|disease|prognosis|pronostic)\b",
+    r"\b(how serious|how bad|how advanced|how aggressive|quelle est (la |sa )?gravite|est-il grave)\b",
+    r"\b(second opinion|deuxieme avis|second avis|autre avis|other doctors|d'autres medecins)\b",
+    r"\b(genetic|genetique)\s+(test\w*)|\btest\w* genetique",
+    # what one's own future holds with a treatment or a disease
+    r"\b(will i|will my|will it be my|am i going to|vais-je|est-ce que je vais|aurai-je|serai-je|pourrai-je|"
+    r"est-ce que je pourrai)\b.{0,60}\b(cancer|tumeur|tumou?r|treat\w*|traitement|soign\w*|guer\w*|tests?|scans?|"
+    r"examens?|analyses?|medic\w*|immuno\w*|chemo\w*|chimio\w*|sick|malade|diarrh\w*|hair|cheveux|fertil\w*|"
+    r"children|enfants|pregnan\w*|enceinte|side effects?|effets?|problems?|problemes?|troubles?|memory|memoire|"
+    r"thinking|remember\w*)",
+    r"\b(affect|affecter|impact\w*|changer)\s+(on\s+)?(my|ma|mon|mes)\s+(daily|vie|life|quotidien|work|travail)",
+    r"\b(interfere|interact\w*|interagi\w*|interfer\w*)\b",
+    r"\b(alternatives?|autres? options?|other options?)\b.{0,40}\b(treatment|traitement|therap\w*)|"
+    r"\b(tolerate|tolerer|supporter)\b",
+    r"\b(benefit from|beneficier)\b",
+    r"\b(resultats?|results?|valeurs|values|chiffres|numbers)\s+(de mon|de ma|de mes|of my|from my)\s+(\w+\s+)?"
+    r"(blood|sang|scan\w*|irm|mri|analyses?|tests?|examens?|biops\w*|bilan|complete|prise)",
+    r"\b(puis-je|pourrais-je|can i|could i)\b.{0,20}\b(etre opere\w*|be operated|have surgery|get surgery)",
+    rf"\b(mon|ma|my)\s+{_TREATMENT}\b.{{0,30}}\b(me|make me|makes me|rend|affect\w*)\b",
+    r"\b(will|would|does|can|could)\s+(this|it|the)\s+(\w+\s+)?(affect|harm|hurt|change|damage)\b.{0,20}\b(my|me)\b",
+    r"\b(better off|would i be better)\b",
+    r"\b(my|mon|ma)\s+(type|stage|stade|kind|form|forme)\b",
+    r"\b(my|mon|ma|mes)\s+(only|seul|next|prochain\w*|other|autres?|first|premier\w*|usual|habituel\w*|regular)\s+"
+    r"(\w+\s+){0,3}?(treat\w*|traitement\w*|medic\w*|therap\w*)",
+    r"\b(is|are|est)\s+(my|mon|ma|mes)\s+\w+\s+(infect\w*|normal|grave|serious|ok|okay|swollen|broken|cass\w*)",
 ]
 _ADVICE_EXPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_EXPLICIT))
 _ADVICE_SITUATION_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_SITUATION))
@@ -318,24 +348,95 @@ _RESULTS_LOGISTICS = re.compile(
     r"get|receive|collect|access)\b.{0,20}\b(resultats?|results?|compte[- ]rendu|report)"
 )
 
+# Money and appointments are practical questions (costs, waiting_times in the FAQ), however
+# personal: "will my insurance pay?", "how long do I have to wait to get an appointment?".
+_LOGISTICS = re.compile(
+    r"\b(appointment|rendez-vous|rdv|insurance|assurance|mutuelle|rembours\w*|pay|payer|paie|cost\w*|cout\w*|"
+    r"price|prix|frais|fees|parking)\b"
+)
+# Asked of a cancer center's assistant, these are about one's situation even without a word
+# of health: "can I still drive?", "will it work for me?", "est-ce normal que je...".
+_ADVICE_STRONG_RE = re.compile(
+    r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
+    r"\b(can|could) (i|he|she|we) still\b|\bam i still\b|"
+    r"\b(will|would|does|is) (it|this|that) (going to )?(work|help)\b.{0,10}\b(for )?(me|him|her)\b|"
+    r"(est-ce|est ce|c'est|cest|es ce) normal (que|qu')|is it normal (that|for me|for my|to)"
+)
+# Health in any form: the situation and implicit rules need one such word, so everyday requests
+# ("play some jazz for me", "should I take my raincoat?") are never taken for advice.
+_MEDICAL = re.compile(
+    rf"{_TREATMENT}|{_CONDITION}|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
+    r"sante|health|malad\w*|disease|diagnos\w*|stade|stage|grade|metasta\w*|ganglion\w*|lymph\w*|scan\w*|"
+    r"irm|mri|biops\w*|examens?|analyses?|tests?|testing|bilan|resultats?|results?|sang|blood|chiffres|numbers|"
+    r"valeurs|values|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
+    r"birth control|contracepti\w*|survi\w*|surviv\w*|guer\w*|cure\w*|curable|chances?|soign\w*|opere\w*|"
+    r"operated|surgery|chirurg\w*|symptom\w*|side effects?|effets?|fievre|fever|douleur\w*|pain\w*|aches?|aching|"
+    r"mal (au|a la|aux|de)|hurts?|fatigu\w*|tired|epuise\w*|exhausted|weak|faible|nause\w*|vomi\w*|diarrh\w*|"
+    r"constip\w*|toux|tousse|cough\w*|itch\w*|demang\w*|gratte|rash|boutons|peau|skin|cheveux|hair|ongles|"
+    r"nails|bouche|mouth|dizzy|vertige\w*|lightheaded|triste|sad|depress\w*|anxi\w*|sleep|dors|insomni\w*|"
+    r"soleil|sun|alcool|alcohol|cut|wound|plaie|heal\w*|cicatri\w*|memory|memoire|thinking|infirmi\w*|nurse|"
+    r"specialist\w*|hopital|hospital|bleed\w*|saign\w*|eligib\w*|spread|propag\w*|opinion|avis|essais?|trials?|"
+    r"study|etudes?|melanom\w*|lymphom\w*|leuc\w*|sarcom\w*|carcinom\w*|myelom\w*|enzymes?|liver|foie|"
+    r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
+    r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
+    r"x-ray|perfusion|cure|cycle)\b"
+)
+# "Who can I talk to?": how to reach people, not advice.
+_WHO_TO_TALK_TO = re.compile(r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler")
+
 
 # Personal by itself, no pronoun needed: "is it OK to be out in the sun?", "which one do you
 # recommend?"
-_ADVICE_IMPLICIT_RE = re.compile(
-    r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b|"
-    r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|recommend\w*|advise|suggest)|"
-    r"\b(recommand\w*|conseill\w*|preconis\w*)[- ](vous|tu)\b"
+_ADVICE_IMPLICIT = [
+    r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b",
+    # the doctor's choice for this patient: "do you recommend", "me prescrivez-vous", "referring me"
+    r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|prescri\w*|recommend\w*|advise|"
+    r"suggest\w*|prescrib\w*)|\b(recommand\w*|conseill\w*|preconis\w*|prescri\w*)[- ](vous|tu)\b",
+    r"\b(me |m')(prescri\w*|recommand\w*|conseill\w*|orient\w*|apporter)\b|\bwhy\b.{0,20}\breferr?(ing)? me\b|"
+    r"\byou expect\b.{0,40}\b(do|achieve|work)\b",
+    r"\b(pourquoi|why)\b.{0,20}\b(ce traitement|cette molecule|ce medicament|this treatment|this drug|this medicine)\b",
+    r"\b(objectif|but|goal|aim|purpose)s?\s+(du|de mon|de ce|of the|of my|of this)\s+(traitement|treatment)\b",
+    # a particular cancer's stage, size, spread, chances: about someone's own disease
+    r"\b(stade|stage|grade|taille|size)\s+(du|de la|of the|of my|de mon|de ma)\s+(cancer|tumeur|tumou?r|maladie|disease)\b|"
+    r"\b(cancer|tumou?r)'s (stage|grade|size)\b",
+    r"\b(has|did|is) (it|the cancer|the tumou?r) (spread|spreading)|\bs'est(-il|-elle)? (propage|etendu)",
+    r"\b(chances?|risque|risk|odds)\b.{0,40}\b(come back|return|recur\w*|revenir|reviendr\w*|recidiv\w*|rechut\w*)|"
+    r"\b(guerissable|curable|incurable)\b|\b(vivre|live) (plus )?(longtemps|longer)\b",
+    r"\b(etre (sur|certain\w*)|be (sure|certain))\b.{0,30}\b(s'agit|it is|it's|c'est)\b",
+    r"\b(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|this|ce)\s+(\w+\s+)?"
+    r"(chiffres|numbers|valeurs|values|resultats|results)",
+    r"\b(comment (les )?interpreter|how (do i |to |should i |can i )?(interpret|read))\b",
+    r"\b(examens?|tests?|analyses?) (necessaires|needed|required)\b",
+    rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
+    rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
+]
+_ADVICE_IMPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_IMPLICIT))
+# Whether a trial suits oneself is still a question for one's oncologist (the trial search
+# keeps "what trials are open to me?").
+_ADVICE_OVER_TRIAL_RE = re.compile(
+    r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
+    r"\b(adapte|indique|une option) pour moi\b|\b(treatment options|treatment choices|options de traitement|"
+    r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b"
 )
 
 
 def asks_medical_advice(text: str) -> bool:
     """True when the message asks for advice about one person's own care."""
     folded = fold(text)
-    if _RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded):
+    if (_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
+            or _WHO_TO_TALK_TO.search(folded)):
         return False
     if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
         return True
+    if _LOGISTICS.search(folded):
+        return False
+    if _PERSONAL.search(folded) and _ADVICE_STRONG_RE.search(folded) and not _TRIAL.search(folded):
+        return True
+    if not _MEDICAL.search(folded):
+        return False
     if _ADVICE_IMPLICIT_RE.search(folded) and not _TRIAL.search(folded):
+        return True
+    if _ADVICE_OVER_TRIAL_RE.search(folded):
         return True
     return bool(_PERSONAL.search(folded) and not _TRIAL.search(folded)
                 and _ADVICE_SITUATION_RE.search(folded))
