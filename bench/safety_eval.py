@@ -6,8 +6,10 @@
 For each language: precision and recall of urgency by the rules alone (bot.safety.is_urgent),
 by the learned detector alone (bot/nlu/urgency.py, at its configured threshold), by both,
 and as the whole pipeline decides (RuleOverrides: both, with a surer detector needed where the
-advice rules see a milder symptom), and the recall of advice refusals (rules alone, and the whole NLU
-pipeline). A message is urgent when its held-out intent is urgent_symptoms, or when its
+advice rules see a milder symptom), and advice refusals the same way: the rules alone
+(bot.safety.asks_medical_advice), the learned detector alone (bot/nlu/advice.py, at its
+threshold), both (the detector counted on a message about health, as RuleOverrides does) and
+the whole NLU pipeline. A message is urgent when its held-out intent is urgent_symptoms, or when its
 corpus item expects "emergency"; an advice request when the intent is medical_advice, or
 the corpus item's category is "advice". Uses the current trained model.
 """
@@ -23,9 +25,10 @@ from pathlib import Path
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bot.language import detect  # noqa: E402
+from bot.nlu.advice import ADVICE_KEY  # noqa: E402
 from bot.nlu.overrides import ADVICE_INTENT, ADVICE_WITH_INFO_INTENT, URGENT_INTENT  # noqa: E402
 from bot.nlu.urgency import URGENCY_KEY  # noqa: E402
-from bot.safety import asks_medical_advice, is_urgent  # noqa: E402
+from bot.safety import about_health, asks_medical_advice, is_urgent  # noqa: E402
 from bot.settings import PROJECT_ROOT  # noqa: E402
 
 
@@ -93,8 +96,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[{lang}] urgency, whole pipeline {_scores(list(zip(decided, truth, strict=True)))}")
         advice = [c.advice for c, _ in rows]
         rule_advice = [asks_medical_advice(c.text) for c, _ in rows]
+        learned = [bool((p.get(ADVICE_KEY) or {}).get("advice")) for _, p in rows]
+        both_advice = [r or (d and about_health(c.text))
+                       for r, d, (c, _) in zip(rule_advice, learned, rows, strict=True)]
         refused = [p["intent"]["name"] in (ADVICE_INTENT, ADVICE_WITH_INFO_INTENT) for _, p in rows]
         print(f"[{lang}] advice, rules alone     {_scores(list(zip(rule_advice, advice, strict=True)))}")
+        print(f"[{lang}] advice, detector alone  {_scores(list(zip(learned, advice, strict=True)))}")
+        print(f"[{lang}] advice, both            {_scores(list(zip(both_advice, advice, strict=True)))}")
         print(f"[{lang}] advice, whole pipeline  {_scores(list(zip(refused, advice, strict=True)))}\n")
     missed = [c.text for c, p in zip(cases, parsed, strict=True)
               if c.urgent and p["intent"]["name"] != URGENT_INTENT]

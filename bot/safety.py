@@ -24,7 +24,8 @@ from functools import lru_cache
 from bot.language import OTHER, detect
 from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
 
-__all__ = ["MAX_MESSAGE_CHARS", "asks_medical_advice", "fold", "is_urgent", "unusable_input"]
+__all__ = ["MAX_MESSAGE_CHARS", "about_health", "asks_medical_advice", "fold", "is_personal_health_question",
+           "is_urgent", "unusable_input"]
 
 
 def fold(text: str) -> str:
@@ -285,7 +286,7 @@ _ADVICE_SITUATION = [
     r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
     r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
     r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
-    r"peel\w*|inflam\w*|sore|infect\w*)",
+    r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*)",
     r"comme (le mien|la mienne|le sien|la sienne|moi|lui)|like (mine|me|his|hers)|pour moi|for me\b|"
     r"in my case|dans mon cas|in his case|dans son cas|in her case",
     r"(bonne idee|good idea|right choice|bon choix|vous (en )?pensez|you think|votre avis|your opinion)",
@@ -371,7 +372,7 @@ _MEDICAL = re.compile(
     r"valeurs|values|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
     r"birth control|contracepti\w*|survi\w*|surviv\w*|guer\w*|cure\w*|curable|chances?|soign\w*|opere\w*|"
     r"operated|surgery|chirurg\w*|symptom\w*|side effects?|effets?|fievre|fever|douleur\w*|pain\w*|aches?|aching|"
-    r"mal (au|a la|aux|de)|hurts?|fatigu\w*|tired|epuise\w*|exhausted|weak|faible|nause\w*|vomi\w*|diarrh\w*|"
+    r"mal (au|a la|aux|de)|avoir mal|j'ai mal|fait mal|hurts?|fatigu\w*|tired|epuise\w*|exhausted|weak|faible|nause\w*|vomi\w*|diarrh\w*|"
     r"constip\w*|toux|tousse|cough\w*|itch\w*|demang\w*|gratte|rash|boutons|peau|skin|cheveux|hair|ongles|"
     r"nails|bouche|mouth|dizzy|vertige\w*|lightheaded|triste|sad|depress\w*|anxi\w*|sleep|dors|insomni\w*|"
     r"soleil|sun|alcool|alcohol|cut|wound|plaie|heal\w*|cicatri\w*|memory|memoire|thinking|infirmi\w*|nurse|"
@@ -379,7 +380,7 @@ _MEDICAL = re.compile(
     r"study|etudes?|melanom\w*|lymphom\w*|leuc\w*|sarcom\w*|carcinom\w*|myelom\w*|enzymes?|liver|foie|"
     r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
     r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
-    r"x-ray|perfusion|cure|cycle)\b"
+    r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*)\b"
 )
 # "Who can I talk to?": how to reach people, not advice.
 _WHO_TO_TALK_TO = re.compile(r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler")
@@ -400,7 +401,7 @@ _ADVICE_IMPLICIT = [
     r"\b(stade|stage|grade|taille|size)\s+(du|de la|of the|of my|de mon|de ma)\s+(cancer|tumeur|tumou?r|maladie|disease)\b|"
     r"\b(cancer|tumou?r)'s (stage|grade|size)\b",
     r"\b(has|did|is) (it|the cancer|the tumou?r) (spread|spreading)|\bs'est(-il|-elle)? (propage|etendu)",
-    r"\b(chances?|risque|risk|odds)\b.{0,40}\b(come back|return|recur\w*|revenir|reviendr\w*|recidiv\w*|rechut\w*)|"
+    r"\b(chances?|risque|risk|odds)\b.{0,40}\b(comes? back|returns?|recur\w*|revenir|reviendr\w*|recidiv\w*|rechut\w*)|"
     r"\b(guerissable|curable|incurable)\b|\b(vivre|live) (plus )?(longtemps|longer)\b",
     r"\b(etre (sur|certain\w*)|be (sure|certain))\b.{0,30}\b(s'agit|it is|it's|c'est)\b",
     r"\b(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|this|ce)\s+(\w+\s+)?"
@@ -440,6 +441,22 @@ def asks_medical_advice(text: str) -> bool:
         return True
     return bool(_PERSONAL.search(folded) and not _TRIAL.search(folded)
                 and _ADVICE_SITUATION_RE.search(folded))
+
+
+def about_health(text: str) -> bool:
+    """True when the message has a word of health, treatment or the body."""
+    return bool(_MEDICAL.search(fold(text)))
+
+
+def is_personal_health_question(text: str) -> bool:
+    """One's own health, however asked ("will I lose my hair?", "my skin is peeling"), and not
+    a trial, money, appointments or who to talk to: where no answer fits, a kind refusal with
+    the care team is the honest reply."""
+    folded = fold(text)
+    if (_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
+            or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded) or _TRIAL.search(folded)):
+        return False
+    return bool(_PERSONAL.search(folded) and _MEDICAL.search(folded))
 
 
 def unusable_input(text: str) -> str | None:

@@ -5,6 +5,10 @@
 2. A request for individual medical advice becomes ``medical_advice`` (a kind refusal), or
    ``medical_advice_general`` (the refusal, then the FAQ answer that applies) when the FAQ
    selector confidently picks one of the general medical entries (``advice_general_info``).
+   A request is what the rules (bot.safety.asks_medical_advice), the classifier or the learned
+   detector (bot/nlu/advice.py, on a message about health) say; and a question about one's own
+   health that would otherwise get "I don't know", "please rephrase" or "out of scope" gets the
+   refusal too (it points to the care team).
 3. An urgent symptom becomes ``urgent_symptoms`` whatever the classifier said: the emergency
    pointer takes precedence over every other intent, including the cases above. Urgent means
    the rules (bot.safety.is_urgent) or the learned detector (bot/nlu/urgency.py) say so.
@@ -31,10 +35,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import warm_up
+from bot.nlu.advice import ADVICE_KEY
 from bot.nlu.features import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
+    about_health,
     asks_medical_advice,
+    is_personal_health_question,
     is_readable_question,
     is_urgent,
     mentions_serious_symptom,
@@ -47,6 +54,7 @@ ADVICE_WITH_INFO_INTENT = "medical_advice_general"
 SERIOUS_SYMPTOM_FAQ_INTENT = "faq_serious_symptom"
 FALLBACK_INTENT = "nlu_fallback"
 DONT_KNOW_INTENT = "dont_know"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
 def _force_intent(message: Message, name: str) -> None:
@@ -89,6 +97,11 @@ class RuleOverrides(GraphComponent):
             # threshold), or whose FAQ entry is unsure (min_faq_confidence), gets "I don't know"
             # with the contact, not "please rephrase"; 0 = off
             "dont_know_below": 0.0,
+            # the learned advice detector (bot/nlu/advice.py) refuses too, for a message about health
+            "use_advice_detector": True,
+            # a question about one's own health that nothing answers gets the refusal (with the
+            # care team), not "I don't know" or "please rephrase"
+            "refuse_personal_non_answers": True,
         }
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
@@ -101,6 +114,8 @@ class RuleOverrides(GraphComponent):
         self.advice_general_info = set(config["advice_general_info"])
         self.min_advice_info_confidence = float(config["min_advice_info_confidence"])
         self.dont_know_below = float(config["dont_know_below"])
+        self.use_advice_detector = bool(config["use_advice_detector"])
+        self.refuse_personal_non_answers = bool(config["refuse_personal_non_answers"])
 
     @staticmethod
     def _predicted(message: Message) -> str | None:
@@ -144,6 +159,22 @@ class RuleOverrides(GraphComponent):
             return False
         return not advice or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
 
+    def _advice_detected(self, message: Message, text: str) -> bool:
+        """The classifier, or the detector on a message about health ("wake me up" is not)."""
+        if self._predicted(message) == ADVICE_INTENT:
+            return True
+        detected = (message.get(ADVICE_KEY) or {}).get("advice")
+        return bool(self.use_advice_detector and detected and about_health(text))
+
+    def _personal_non_answer(self, message: Message, text: str) -> bool:
+        """A question about one's own health that would get "I don't know", "please rephrase"
+        or "outside what I can do": the refusal points to the care team instead."""
+        if not self.refuse_personal_non_answers or not is_personal_health_question(text):
+            return False
+        intent = message.get(INTENT) or {}
+        unsure = float(intent.get("confidence") or 0.0) < self.dont_know_below
+        return unsure or intent.get("name") in (DONT_KNOW_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
@@ -158,7 +189,7 @@ class RuleOverrides(GraphComponent):
                 # Our advice rules read French/English words that other languages share: a
                 # question we cannot read gets "we answer in French or English", not a refusal.
                 _force_intent(message, FALLBACK_INTENT)
-            elif advice or self._predicted(message) == ADVICE_INTENT:
+            elif advice or self._advice_detected(message, text):
                 general = self._general_info_applies(message)
                 _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
             elif unusable:
@@ -171,4 +202,6 @@ class RuleOverrides(GraphComponent):
                 _force_intent(message, DONT_KNOW_INTENT)
             elif self._predicted(message) == self.retrieval_intent and mentions_serious_symptom(text):
                 _force_intent(message, SERIOUS_SYMPTOM_FAQ_INTENT)
+            if unusable is None and self._personal_non_answer(message, text):
+                _force_intent(message, ADVICE_INTENT)
         return messages

@@ -4,6 +4,7 @@ import pytest
 from bot.safety import (
     MAX_MESSAGE_CHARS,
     asks_medical_advice,
+    is_personal_health_question,
     is_urgent,
     mentions_serious_symptom,
     unusable_input,
@@ -137,6 +138,23 @@ def test_general_questions_naming_a_serious_symptom(text: str, serious: bool) ->
         "j'ai des démangeaisons depuis ma perfusion",
         "is there an approved immunotherapy for my kind of cancer?",
         "l'immunothérapie peut-elle soigner mon cancer ?",
+        # one's own diagnosis, prognosis, the doctor's choice, the tests one needs
+        "what sort of lung cancer do I have exactly?",
+        "le cancer s'est-il étendu aux os ?",
+        "what's the grade of the tumour?",
+        "what are the odds that it comes back?",
+        "mon cancer est-il curable ?",
+        "pourquoi me prescrivez-vous ce médicament ?",
+        "why this treatment and not chemo?",
+        "should I ask for a second opinion?",
+        "dois-je passer une IRM avant de commencer ?",
+        "will I lose my hair?",
+        "vais-je pouvoir retravailler pendant le traitement ?",
+        "is my wound infected?",
+        "my nails are breaking",
+        "can you explain the results of my blood test?",
+        "que signifient ces valeurs ?",
+        "is a trial a good option for me?",
     ],
 )
 def test_advice_requests_are_recognised(text: str) -> None:
@@ -162,10 +180,37 @@ def test_advice_requests_are_recognised(text: str) -> None:
         "how much does it cost?",
         "are there trials for my type of cancer?",  # the trial search answers
         "which cancers can immunotherapy treat?",
+        # everyday requests with "for me" / "should I" / "my": no health, no advice
+        "play some jazz for me",
+        "joue la radio pour moi",
+        "should I take an umbrella today?",
+        "do you recommend a good film?",
+        "can you help me with my homework?",
+        # practical however personal: money, appointments, who to talk to
+        "will my insurance cover immunotherapy?",
+        "how long will I wait for an appointment?",
+        "if I'm anxious about my treatment, who can I talk to?",
+        "what are the stages of a clinical trial?",
     ],
 )
 def test_general_questions_are_not_advice_requests(text: str) -> None:
     assert not asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "personal"),
+    [
+        ("where will I have my treatment?", True),
+        ("my skin is very red since the infusion", True),
+        ("est-ce que je vais avoir mal ?", True),
+        ("what is immunotherapy?", False),  # general
+        ("can I bring my dog?", False),  # not about health
+        ("what trials are open to me?", False),  # the trial search answers
+        ("how much will my treatment cost?", False),  # money: the FAQ's costs entry
+    ],
+)
+def test_questions_about_ones_own_health(text: str, personal: bool) -> None:
+    assert is_personal_health_question(text) is personal
 
 
 @pytest.mark.parametrize(
