@@ -24,7 +24,7 @@ from functools import lru_cache
 from bot.language import OTHER, detect
 from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
 
-__all__ = ["MAX_MESSAGE_CHARS", "about_health", "asks_medical_advice", "fold", "is_personal_health_question",
+__all__ = ["MAX_MESSAGE_CHARS", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
 
 
@@ -376,7 +376,7 @@ _MEDICAL = re.compile(
     r"constip\w*|toux|tousse|cough\w*|itch\w*|demang\w*|gratte|rash|boutons|peau|skin|cheveux|hair|ongles|"
     r"nails|bouche|mouth|dizzy|vertige\w*|lightheaded|triste|sad|depress\w*|anxi\w*|sleep|dors|insomni\w*|"
     r"soleil|sun|alcool|alcohol|cut|wound|plaie|heal\w*|cicatri\w*|memory|memoire|thinking|infirmi\w*|nurse|"
-    r"specialist\w*|hopital|hospital|bleed\w*|saign\w*|eligib\w*|spread|propag\w*|opinion|avis|essais?|trials?|"
+    r"specialist\w*|bleed\w*|saign\w*|eligib\w*|spread|propag\w*|opinion|avis|essais?|trials?|"
     r"study|etudes?|melanom\w*|lymphom\w*|leuc\w*|sarcom\w*|carcinom\w*|myelom\w*|enzymes?|liver|foie|"
     r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
     r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
@@ -443,9 +443,16 @@ def asks_medical_advice(text: str) -> bool:
                 and _ADVICE_SITUATION_RE.search(folded))
 
 
-def about_health(text: str) -> bool:
-    """True when the message has a word of health, treatment or the body."""
-    return bool(_MEDICAL.search(fold(text)))
+def _practical(folded: str) -> bool:
+    return bool(_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
+                or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded))
+
+
+def may_ask_advice(text: str) -> bool:
+    """Whether a model's "advice" may stand: a word of health, and not a practical question
+    (money, appointments, getting results, who to talk to)."""
+    folded = fold(text)
+    return bool(_MEDICAL.search(folded)) and not _practical(folded)
 
 
 def is_personal_health_question(text: str) -> bool:
@@ -453,8 +460,7 @@ def is_personal_health_question(text: str) -> bool:
     a trial, money, appointments or who to talk to: where no answer fits, a kind refusal with
     the care team is the honest reply."""
     folded = fold(text)
-    if (_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
-            or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded) or _TRIAL.search(folded)):
+    if _practical(folded) or _TRIAL.search(folded):
         return False
     return bool(_PERSONAL.search(folded) and _MEDICAL.search(folded))
 

@@ -39,11 +39,11 @@ from bot.nlu.advice import ADVICE_KEY
 from bot.nlu.features import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
-    about_health,
     asks_medical_advice,
     is_personal_health_question,
     is_readable_question,
     is_urgent,
+    may_ask_advice,
     mentions_serious_symptom,
     unusable_input,
 )
@@ -160,11 +160,21 @@ class RuleOverrides(GraphComponent):
         return not advice or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
 
     def _advice_detected(self, message: Message, text: str) -> bool:
-        """The classifier, or the detector on a message about health ("wake me up" is not)."""
-        if self._predicted(message) == ADVICE_INTENT:
+        """The classifier on a message about health, or the detector on a question about one's
+        own health ("send a giggle my way", "who can I talk to?" are not advice)."""
+        if self._predicted(message) == ADVICE_INTENT and may_ask_advice(text):
             return True
         detected = (message.get(ADVICE_KEY) or {}).get("advice")
-        return bool(self.use_advice_detector and detected and about_health(text))
+        return bool(self.use_advice_detector and detected and is_personal_health_question(text))
+
+    @staticmethod
+    def _drop_advice_guess(message: Message) -> None:
+        # The classifier took a message without a word of health for advice: its runner-up
+        # decides ("send a giggle my way" is out of scope).
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ADVICE_INTENT]
+        if ranking:
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _personal_non_answer(self, message: Message, text: str) -> bool:
         """A question about one's own health that would get "I don't know", "please rephrase"
@@ -182,6 +192,9 @@ class RuleOverrides(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             advice = asks_medical_advice(text)
+            refuse = advice or self._advice_detected(message, text)
+            if self._predicted(message) == ADVICE_INTENT and not refuse:
+                self._drop_advice_guess(message)
             unusable = unusable_input(text)
             if self.urgent(message, advice):
                 _force_intent(message, URGENT_INTENT)
@@ -189,7 +202,7 @@ class RuleOverrides(GraphComponent):
                 # Our advice rules read French/English words that other languages share: a
                 # question we cannot read gets "we answer in French or English", not a refusal.
                 _force_intent(message, FALLBACK_INTENT)
-            elif advice or self._advice_detected(message, text):
+            elif refuse:
                 general = self._general_info_applies(message)
                 _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
             elif unusable:
