@@ -49,6 +49,12 @@ _SYMPTOM_VOCABULARY = frozenset(
     """.split()
 )
 _TOKEN = re.compile(r"[a-z]+")
+# Real words that sit close to a symptom word: never "corrected" ("ma maladie" is not "ma
+# malaise", "voting" is not "vomiting"). Found by correcting every word of our training data,
+# the dev questions and MASSIVE.
+_REAL_WORDS = frozenset(
+    "maladie maladies coque coques reparation reparations selling spelling voting sells connaissances".split()
+)
 
 
 _BY_INITIAL: dict[str, list[str]] = {}
@@ -59,7 +65,7 @@ for _word in sorted(_SYMPTOM_VOCABULARY):
 @lru_cache(maxsize=4096)
 def _corrected(token: str) -> str:
     # Same first letter only: typos rarely change it, and "couleur" must not become "douleur".
-    if len(token) < 5 or token in _SYMPTOM_VOCABULARY:
+    if len(token) < 5 or token in _SYMPTOM_VOCABULARY or token in _REAL_WORDS:
         return token
     close = difflib.get_close_matches(token, _BY_INITIAL.get(token[0], []), n=1, cutoff=0.84)
     return close[0] if close else token
@@ -90,6 +96,7 @@ _SEVERE = [
     r"\b(pains?|aches?|hurts?|hurting)\b\W+(\w+\W+){0,3}?(chest|rib ?cage|ribs|thorax)\b",
     r"\b(douleur\w*|mal)\W+(\w+\W+){0,3}?(poitrine|thorax|cage thoracique)\b",
     r"\b(mal|douleur\w*|pains?|hurts?)\W+(\w+\W+){0,5}?(quand|lorsque|when|while)\s+(je |j'|i )?(respire|breathe|inspire)",
+    r"\b(quand|lorsque|when|while)\s+(je |j'|j |i )?(respire|breathe|inspire)\w*\W+(\w+\W+){0,4}?(mal|douleur\w*|pains?|hurts?)\b",
     # fainting, loss of consciousness, confusion, seizure
     r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
     r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
@@ -338,7 +345,10 @@ _PERSONAL = re.compile(
 )
 # Trial eligibility ("at 82, can she be included?") belongs to the trial answers; asking the
 # assistant what it knows of one's record ("do you have my results?") to what it is.
-_TRIAL = re.compile(r"\b(essais?|etudes?|trials?|study|studies|participer|participate|take part|inclus\w*|included)\b")
+_TRIAL = re.compile(
+    r"\b(essais?|etudes?|trials?|study|studies|participer|participate|take part|inclus\w*|included|placebo|"
+    r"randomi\w*|control group|groupe (de )?controle|assigned to a group)\b"
+)
 _ABOUT_THE_ASSISTANT = re.compile(
     r"\b(vous|tu|you)\b.{0,20}\b(acces|access|connaissez|connais|voyez|see)\b.{0,10}"
     r"\b(mes|mon|ma|my|dossier|record)\b"
@@ -353,7 +363,7 @@ _RESULTS_LOGISTICS = re.compile(
 # personal: "will my insurance pay?", "how long do I have to wait to get an appointment?".
 _LOGISTICS = re.compile(
     r"\b(appointment|rendez-vous|rdv|insurance|assurance|mutuelle|rembours\w*|pay|payer|paie|cost\w*|cout\w*|"
-    r"price|prix|frais|fees|parking)\b"
+    r"price|prix|frais|fees|parking|local|near me|pres de chez moi|available (at|in)|disponible (a|au|dans))\b"
 )
 # Asked of a cancer center's assistant, these are about one's situation even without a word
 # of health: "can I still drive?", "will it work for me?", "est-ce normal que je...".
@@ -449,10 +459,10 @@ def _practical(folded: str) -> bool:
 
 
 def may_ask_advice(text: str) -> bool:
-    """Whether a model's "advice" may stand: a word of health, and not a practical question
-    (money, appointments, getting results, who to talk to)."""
+    """Whether a model's "advice" may stand: someone concerned, a word of health, and not a
+    practical question (money, appointments, getting results, who to talk to)."""
     folded = fold(text)
-    return bool(_MEDICAL.search(folded)) and not _practical(folded)
+    return bool(_PERSONAL.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
 
 
 def is_personal_health_question(text: str) -> bool:

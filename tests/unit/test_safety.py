@@ -11,6 +11,7 @@ from bot.safety import (
 )
 
 URGENT = [
+    "quand je respire j'ai mal à la poitrine",
     "j'ai 39 de fièvre depuis ce matin",
     "J'ai une forte fievre apres ma perfusion",
     "mon mari ne peut plus respirer",
@@ -71,6 +72,8 @@ NOT_URGENT = [
     "no fever, no diarrhoea, all fine",
     "help me with my math homework",
     "de quelle couleur est le logo",  # "couleur" is no misspelt "douleur"
+    "ma maladie s'est-elle étendue ?",  # "maladie" is no misspelt "malaise"
+    "I'm voting tomorrow",  # nor "voting" "vomiting"
     "is the center open on sundays?",
     "how much does it cost?",
 ]
