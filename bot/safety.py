@@ -343,6 +343,13 @@ _PERSONAL = re.compile(
     r"fils|fille|frere|soeur|enfant|i|i'm|i've|im|ive|me|my|mine|he|she|his|her|him|husband|wife|"
     r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne)\b"
 )
+# The same without French "il" / "elle", so often impersonal ("y a-t-il", "est-il contagieux"):
+# for the wider net of questions about one's own health.
+_SOMEONE = re.compile(
+    r"\b(j'|je|jai|moi|mon|ma|mes|lui|mari|femme|epoux|epouse|pere|mere|papa|maman|"
+    r"fils|fille|frere|soeur|enfant|i|i'm|i've|im|ive|me|my|mine|he|she|his|her|him|husband|wife|"
+    r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne)\b"
+)
 # Trial eligibility ("at 82, can she be included?") belongs to the trial answers; asking the
 # assistant what it knows of one's record ("do you have my results?") to what it is.
 _TRIAL = re.compile(
@@ -462,7 +469,7 @@ def may_ask_advice(text: str) -> bool:
     """Whether a model's "advice" may stand: someone concerned, a word of health, and not a
     practical question (money, appointments, getting results, who to talk to)."""
     folded = fold(text)
-    return bool(_PERSONAL.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
+    return bool(_SOMEONE.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
 
 
 def is_personal_health_question(text: str) -> bool:
@@ -472,7 +479,7 @@ def is_personal_health_question(text: str) -> bool:
     folded = fold(text)
     if _practical(folded) or _TRIAL.search(folded):
         return False
-    return bool(_PERSONAL.search(folded) and _MEDICAL.search(folded))
+    return bool(_SOMEONE.search(folded) and _MEDICAL.search(folded))
 
 
 def unusable_input(text: str) -> str | None:
