@@ -399,8 +399,13 @@ _MEDICAL = re.compile(
     r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
     r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*)\b"
 )
-# "Who can I talk to?": how to reach people, not advice.
-_WHO_TO_TALK_TO = re.compile(r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler")
+# "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
+# (contact_center, accompany_patient, visits in the FAQ).
+_WHO_TO_TALK_TO = re.compile(
+    r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler|"
+    r"\bstay with (me|him|her)|\bbe with (my|him|her)|\brester (avec|a cote|aupres)|\baccompan\w*|\baccompagn\w*|"
+    r"\bvisit\w*|\bvisite\w*|\bcome with (me|him|her)|\bvenir avec"
+)
 
 
 # Personal by itself, no pronoun needed: "is it OK to be out in the sun?", "which one do you

@@ -208,6 +208,7 @@ def test_general_questions_are_not_advice_requests(text: str) -> None:
         ("est-ce que je vais avoir mal ?", True),
         ("what is immunotherapy?", False),  # general
         ("can I bring my dog?", False),  # not about health
+        ("can my husband stay with me during the infusion?", False),  # accompanying: the FAQ
         ("le cancer est-il contagieux ?", False),  # impersonal "il": nobody's own health
         ("what trials are open to me?", False),  # the trial search answers
         ("how much will my treatment cost?", False),  # money: the FAQ's costs entry
