@@ -24,7 +24,7 @@ from functools import lru_cache
 from bot.language import OTHER, detect
 from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
 
-__all__ = ["MAX_MESSAGE_CHARS", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
+__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
 
 
@@ -224,6 +224,18 @@ _CONDITION = (
     r"myasthenie|myasthenia|sarcoidose|sarcoidosis|asthme|asthma|bpco|copd|cardiaque|cardiac|"
     r"infarctus|heart attack|avc|stroke)"
 )
+# One's own milder symptom ("my skin is itching", "j'ai mal à la tête"): advice, and the learned
+# urgency detector must be surer to make it an emergency (RuleOverrides).
+_OWN_SYMPTOM = (
+    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
+    r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
+    r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
+    r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
+    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
+    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
+    r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*)"
+)
+_OWN_SYMPTOM_RE = re.compile(_OWN_SYMPTOM)
 # Asking for advice in so many words: stopping or changing a treatment, the dose, prognosis,
 # reading one's results, taking something with the treatment.
 _ADVICE_EXPLICIT = [
@@ -287,13 +299,7 @@ _ADVICE_SITUATION = [
     r"(available|open|offered|right) (to|for) me\b|(possibles?|ouverts?|adaptes?) pour moi|"
     r"(quel|quelle) (traitement|medicament|therapie)\s+(puis-je|dois-je|je peux|je dois|prendre)",
     # one's own (milder) symptoms: the care team judges them, with the general information
-    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
-    r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
-    r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
-    r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
-    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
-    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
-    r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*)",
+    _OWN_SYMPTOM,
     r"comme (le mien|la mienne|le sien|la sienne|moi|lui)|like (mine|me|his|hers)|pour moi|for me\b|"
     r"in my case|dans mon cas|in his case|dans son cas|in her case",
     r"(bonne idee|good idea|right choice|bon choix|vous (en )?pensez|you think|votre avis|your opinion)",
@@ -468,6 +474,11 @@ def asks_medical_advice(text: str) -> bool:
 def _practical(folded: str) -> bool:
     return bool(_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
                 or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded))
+
+
+def describes_own_symptom(text: str) -> bool:
+    """True when the message tells of one's own (milder) symptom: "my skin is itching"."""
+    return bool(_OWN_SYMPTOM_RE.search(fold(text)))
 
 
 def may_ask_advice(text: str) -> bool:

@@ -40,6 +40,7 @@ from bot.nlu.features import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
     asks_medical_advice,
+    describes_own_symptom,
     is_personal_health_question,
     is_readable_question,
     is_urgent,
@@ -149,15 +150,18 @@ class RuleOverrides(GraphComponent):
                 and (selected.get("confidence") or 0.0) >= self.min_advice_info_confidence
                 and (selected.get(SIMILARITY_KEY) or 0.0) >= self.min_faq_similarity)
 
-    def urgent(self, message: Message, advice: bool) -> bool:
-        """The rules, or the detector; a milder symptom that the advice rules recognise ("my
-        skin is itching") needs a surer detector (the refusal still says when to call 15)."""
-        if is_urgent(message.get(TEXT) or ""):
+    def urgent(self, message: Message) -> bool:
+        """The rules, or the detector; one's own milder symptom ("my skin is itching") needs a
+        surer detector (the refusal still says when to call 15). Other advice requests do not:
+        urgency is recall first."""
+        text = message.get(TEXT) or ""
+        if is_urgent(text):
             return True
         urgency = message.get(URGENCY_KEY) or {}
         if not self.use_urgency_detector or not urgency.get("urgent"):
             return False
-        return not advice or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
+        mild = describes_own_symptom(text)
+        return not mild or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
 
     def _advice_detected(self, message: Message, text: str) -> bool:
         """The classifier on a message about health, or the detector on a question about one's
@@ -196,7 +200,7 @@ class RuleOverrides(GraphComponent):
             if self._predicted(message) == ADVICE_INTENT and not refuse:
                 self._drop_advice_guess(message)
             unusable = unusable_input(text)
-            if self.urgent(message, advice):
+            if self.urgent(message):
                 _force_intent(message, URGENT_INTENT)
             elif unusable == "unsupported_language":
                 # Our advice rules read French/English words that other languages share: a
