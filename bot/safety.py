@@ -137,6 +137,14 @@ _URGENT_CALL_RE = re.compile(
     r"\b(urgent|urgente|urgence|urgences|emergency|emergencies|au secours|sos|a l'aide|911|999|samu|"
     r"ambulance|pompiers)\b"
 )
+# Asking when to call the emergency services, or which signs need immediate care: the
+# emergency numbers first are the answer ("when should I call 15?").
+_WHEN_TO_CALL_RE = re.compile(
+    r"\b(when|quand|at what point|a partir de quand|dans quels cas)\b.{0,30}\b(call|appeler|phone|dial|composer|"
+    r"go to|aller (aux|a l')|contacter)\b.{0,15}\b(15|112|911|999|samu|ambulance|er|a&e)\b|"
+    r"\b(symptoms?|symptomes?|signs?|signes?)\b.{0,40}\b(immediate|emergency|right away|immediatement|"
+    r"tout de suite|en urgence|sans attendre)\b"
+)
 _NOT_URGENT_CALL_RE = re.compile(r"non[- ]urgent|not (an )?(urgent|emergency)|pas (tres |si )?urgent")
 
 # Someone concerned: "j'ai", "mon mari", "I have", "my wife", "le mien", or a generic "you"
@@ -193,6 +201,8 @@ def is_urgent(text: str) -> bool:
     is urgent."""
     folded = _prepared(text)
     if _positive(_URGENT_CALL_RE, folded) and not _NOT_URGENT_CALL_RE.search(folded):
+        return True
+    if _WHEN_TO_CALL_RE.search(folded):
         return True
     general = bool(_GENERAL.search(folded))
     now = _happening_now(folded)
@@ -384,7 +394,9 @@ _ADVICE_STRONG_RE = re.compile(
     r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
     r"\b(can|could) (i|he|she|we) still\b|\bam i still\b|"
     r"\b(will|would|does|is) (it|this|that) (going to )?(work|help)\b.{0,10}\b(for )?(me|him|her)\b|"
-    r"(est-ce|est ce|c'est|cest|es ce) normal (que|qu')|is it normal (that|for me|for my|to)"
+    r"(est-ce|est ce|c'est|cest|es ce|est-il|est-elle|serait-il|est-ce bien) normal (que|qu')|"
+    r"is it normal (that|for me|for my|to)|"
+    r"\b(suis-je|je suis|am i|i am|is (he|she)|est-il|est-elle)\s+(gueri\w*|cured|en remission|in remission)\b"
 )
 # Health in any form: the situation and implicit rules need one such word, so everyday requests
 # ("play some jazz for me", "should I take my raincoat?") are never taken for advice.
@@ -436,6 +448,10 @@ _ADVICE_IMPLICIT = [
     r"(chiffres|numbers|valeurs|values|resultats|results)",
     r"\b(comment (les )?interpreter|how (do i |to |should i |can i )?(interpret|read))\b",
     r"\b(examens?|tests?|analyses?) (necessaires|needed|required)\b",
+    r"\b(is|est-ce que|est ce que)\s+(this|that|ce|cet|cette|ces)\s+(\w+\s+){0,3}?(serious|grave|dangerous|"
+    r"dangereu\w*|normal|an emergency|urgent)\b",
+    r"\b(what will happen|what happens|que va-t-il se passer|que se passera-t-il|qu'est-ce qui va se passer)\b"
+    r".{0,40}\b(my|mon|ma|mes|me|moi)\b",
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
     rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
 ]
@@ -445,7 +461,8 @@ _ADVICE_IMPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_IMPLICIT))
 _ADVICE_OVER_TRIAL_RE = re.compile(
     r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
     r"\b(adapte|indique|une option) pour moi\b|\b(treatment options|treatment choices|options de traitement|"
-    r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b"
+    r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b|"
+    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer)\b"
 )
 
 

@@ -11,6 +11,8 @@ from bot.safety import (
 )
 
 URGENT = [
+    "when should I call 15?",  # asking when to call: the numbers first
+    "quels signes doivent faire appeler tout de suite ?",
     "quand je respire j'ai mal à la poitrine",
     "j'ai 39 de fièvre depuis ce matin",
     "J'ai une forte fievre apres ma perfusion",
@@ -158,6 +160,11 @@ def test_general_questions_naming_a_serious_symptom(text: str, serious: bool) ->
         "can you explain the results of my blood test?",
         "que signifient ces valeurs ?",
         "is a trial a good option for me?",
+        "est-il normal que je sois si fatiguée ?",
+        "am I cured now that the treatment has stopped?",
+        "what will happen to me after the last infusion?",
+        "is this rash serious?",
+        "should I take part in a trial?",
     ],
 )
 def test_advice_requests_are_recognised(text: str) -> None:
