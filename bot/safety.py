@@ -350,6 +350,12 @@ _ADVICE_SITUATION = [
     r"\b(my|mon|ma|mes)\s+(only|seul|next|prochain\w*|other|autres?|first|premier\w*|usual|habituel\w*|regular)\s+"
     r"(\w+\s+){0,3}?(treat\w*|traitement\w*|medic\w*|therap\w*)",
     r"\b(is|are|est)\s+(my|mon|ma|mes)\s+\w+\s+(infect\w*|normal|grave|serious|ok|okay|swollen|broken|cass\w*)",
+    # the tests or treatment one needs, the doctor's suspicion
+    r"\b(tests?|scans?|examens?|analyses?|biops\w*|treat\w*|traitements?|surgery|chirurgie)\b.{0,25}"
+    r"\b(do i need|will i need|i need|dois-je|me faut-il|vais-je|should i|j'ai besoin)\b|"
+    r"\b(do i need|will i need|ai-je besoin|me faut-il)\b.{0,30}\b(tests?|scans?|examens?|analyses?|biops\w*|"
+    r"treat\w*|traitements?|surgery|chirurgie|chemo\w*|chimio\w*)",
+    r"\b(suspect\w*|soupconn\w*)\b|\b(think|pensez|croyez) (that )?(i have|que j'ai)\b",
 ]
 _ADVICE_EXPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_EXPLICIT))
 _ADVICE_SITUATION_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_SITUATION))
@@ -448,6 +454,8 @@ _ADVICE_IMPLICIT = [
     r"(chiffres|numbers|valeurs|values|resultats|results)",
     r"\b(comment (les )?interpreter|how (do i |to |should i |can i )?(interpret|read))\b",
     r"\b(examens?|tests?|analyses?) (necessaires|needed|required)\b",
+    r"\b(pronostic|prognosis|outlook|survival rate|taux de survie|esperance de vie|life expectancy)\b.{0,40}"
+    r"\b(this|ce|cet|cette|ces)\b",
     r"\b(is|est-ce que|est ce que)\s+(this|that|ce|cet|cette|ces)\s+(\w+\s+){0,3}?(serious|grave|dangerous|"
     r"dangereu\w*|normal|an emergency|urgent)\b",
     r"\b(what will happen|what happens|que va-t-il se passer|que se passera-t-il|qu'est-ce qui va se passer)\b"
@@ -462,7 +470,7 @@ _ADVICE_OVER_TRIAL_RE = re.compile(
     r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
     r"\b(adapte|indique|une option) pour moi\b|\b(treatment options|treatment choices|options de traitement|"
     r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b|"
-    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer)\b"
+    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b"
 )
 
 
