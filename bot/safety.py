@@ -404,6 +404,13 @@ _ADVICE_STRONG_RE = re.compile(
     r"is it normal (that|for me|for my|to)|"
     r"\b(suis-je|je suis|am i|i am|is (he|she)|est-il|est-elle)\s+(gueri\w*|cured|en remission|in remission)\b"
 )
+# Wanting to understand how something works or what it is: general information (the FAQ).
+_GENERAL_INFO = re.compile(
+    r"\bcomment (ca|cela|elle|il|ils|elles|l'immunotherapie|le traitement|ce traitement) (marche|fonctionne|agit)|"
+    r"\bhow (does|do) (it|this|that|immunotherapy|the treatment|this treatment|they) work|"
+    r"\b(comprendre|understand|explain|expliquer) (how|what|comment|ce qu|ce que|le fonctionnement)|"
+    r"\b(qu'est-ce que|c'est quoi|what is|what are) (l'|la |le |les |an? |the )?(immunotherap\w*|essai\w*|trials?)"
+)
 # Health in any form: the situation and implicit rules need one such word, so everyday requests
 # ("play some jazz for me", "should I take my raincoat?") are never taken for advice.
 _MEDICAL = re.compile(
@@ -507,10 +514,12 @@ def describes_own_symptom(text: str) -> bool:
 
 
 def may_ask_advice(text: str) -> bool:
-    """Whether a model's "advice" may stand: someone concerned, a word of health, and not a
-    practical question (money, appointments, getting results, who to talk to)."""
+    """Whether a model's "advice" may stand: someone concerned, a word of health, and neither
+    a practical question (money, appointments, getting results, who to talk to) nor a request
+    for general information ("my father starts immunotherapy, how does it work?")."""
     folded = fold(text)
-    return bool(_SOMEONE.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
+    return (bool(_SOMEONE.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
+            and not _GENERAL_INFO.search(folded))
 
 
 def is_personal_health_question(text: str) -> bool:

@@ -169,7 +169,8 @@ class RuleOverrides(GraphComponent):
         if self._predicted(message) == ADVICE_INTENT and may_ask_advice(text):
             return True
         detected = (message.get(ADVICE_KEY) or {}).get("advice")
-        return bool(self.use_advice_detector and detected and is_personal_health_question(text))
+        return bool(self.use_advice_detector and detected and is_personal_health_question(text)
+                    and may_ask_advice(text))
 
     @staticmethod
     def _drop_advice_guess(message: Message) -> None:

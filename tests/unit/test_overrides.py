@@ -101,6 +101,11 @@ def test_a_readable_question_no_intent_is_sure_of_gets_i_dont_know() -> None:
         # the advice detector refuses a question about one's own health the rules missed...
         (parsed("how is my body going to cope with all this?", advice=0.9), "medical_advice"),
         (parsed("how is my body going to cope with all this?", advice=0.2), "faq"),
+        # a request for general information stays with the FAQ, whoever it is for
+        (parsed("mon père commence une immunothérapie, comment ça marche ?", advice=0.9,
+                entry="how_immunotherapy_works"), "faq"),
+        (parsed("mon père commence une immunothérapie, comment ça marche ?", intent="medical_advice",
+                ranking=["faq"]), "faq"),
         # ...not one without a word of health, nor a practical one
         (parsed("send a giggle my way", intent="out_of_scope", advice=0.9), "out_of_scope"),
         (parsed("if I'm anxious about my treatment, who can I talk to?", entry="contact_center", advice=0.9),
