@@ -409,7 +409,8 @@ _GENERAL_INFO = re.compile(
     r"\bcomment (ca|cela|elle|il|ils|elles|l'immunotherapie|le traitement|ce traitement) (marche|fonctionne|agit)|"
     r"\bhow (does|do) (it|this|that|immunotherapy|the treatment|this treatment|they) work|"
     r"\b(comprendre|understand|explain|expliquer) (how|what|comment|ce qu|ce que|le fonctionnement)|"
-    r"\b(qu'est-ce que|c'est quoi|what is|what are) (l'|la |le |les |an? |the )?(immunotherap\w*|essai\w*|trials?)"
+    r"\b(qu'est-ce que|c'est quoi|what is|what are) (l'|la |le |les |an? |the )?(immunotherap\w*|essai\w*|trials?)|"
+    r"\b(what|which) questions (should|to|do|can) (i )?ask|\bquelles questions (poser|dois-je poser|faut-il poser)"
 )
 # Health in any form: the situation and implicit rules need one such word, so everyday requests
 # ("play some jazz for me", "should I take my raincoat?") are never taken for advice.
@@ -435,7 +436,9 @@ _MEDICAL = re.compile(
 _WHO_TO_TALK_TO = re.compile(
     r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler|"
     r"\bstay with (me|him|her)|\bbe with (my|him|her)|\brester (avec|a cote|aupres)|\baccompan\w*|\baccompagn\w*|"
-    r"\bvisit\w*|\bvisite\w*|\bcome with (me|him|her)|\bvenir avec"
+    r"\bvisit\w*|\bvisite\w*|\bcome with (me|him|her)|\bvenir avec|"
+    r"\b(when|quand) (should|do|must|can) (i|we) (call|contact|phone|ring) (the|my|a|our) (doctor|nurse|care team|oncologist)|"
+    r"\bquand (dois-je|faut-il) (appeler|contacter|prevenir) (le|mon|l') ?(medecin|infirmi\w*|equipe|oncologue)"
 )
 
 

@@ -106,6 +106,8 @@ def test_a_readable_question_no_intent_is_sure_of_gets_i_dont_know() -> None:
                 entry="how_immunotherapy_works"), "faq"),
         (parsed("mon père commence une immunothérapie, comment ça marche ?", intent="medical_advice",
                 ranking=["faq"]), "faq"),
+        (parsed("I was just diagnosed, what questions should I ask my oncologist?", intent="medical_advice",
+                ranking=["faq"]), "faq"),
         # ...not one without a word of health, nor a practical one
         (parsed("send a giggle my way", intent="out_of_scope", advice=0.9), "out_of_scope"),
         (parsed("if I'm anxious about my treatment, who can I talk to?", entry="contact_center", advice=0.9),

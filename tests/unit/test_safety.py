@@ -201,6 +201,7 @@ def test_advice_requests_are_recognised(text: str) -> None:
         "how long will I wait for an appointment?",
         "if I'm anxious about my treatment, who can I talk to?",
         "what are the stages of a clinical trial?",
+        "when should I call the doctor?",  # the warning signs: the FAQ
     ],
 )
 def test_general_questions_are_not_advice_requests(text: str) -> None:
