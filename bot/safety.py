@@ -459,6 +459,8 @@ _ADVICE_IMPLICIT = [
     r"\b(has|did|is) (it|the cancer|the tumou?r) (spread|spreading)|\bs'est(-il|-elle)? (propage|etendu)",
     r"\b(chances?|risque|risk|odds)\b.{0,40}\b(comes? back|returns?|recur\w*|revenir|reviendr\w*|recidiv\w*|rechut\w*)|"
     r"\b(guerissable|curable|incurable)\b|\b(vivre|live) (plus )?(longtemps|longer)\b",
+    r"\b(keep|stop|prevent|empeche\w*|eviter)\b.{0,10}\b(my|your|mon|ma|votre|son|sa|his|her)\s+(cancer|tumeur|"
+    r"tumou?r|maladie|disease)\b.{0,20}\b(coming back|come back|returning|revenir|recidiv\w*|rechut\w*)",
     r"\b(etre (sur|certain\w*)|be (sure|certain))\b.{0,30}\b(s'agit|it is|it's|c'est)\b",
     r"\b(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|this|ce)\s+(\w+\s+)?"
     r"(chiffres|numbers|valeurs|values|resultats|results)",
