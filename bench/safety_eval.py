@@ -6,8 +6,11 @@
 For each language: precision and recall of urgency by the rules alone (bot.safety.is_urgent),
 by the learned detector alone (bot/nlu/urgency.py, at its configured threshold), by both,
 and as the whole pipeline decides (RuleOverrides: both, with a surer detector needed where the
-advice rules see a milder symptom), and the recall of advice refusals (rules alone, and the whole NLU
-pipeline). A message is urgent when its held-out intent is urgent_symptoms, or when its
+advice rules see a milder symptom), and advice refusals the same way: the rules alone
+(bot.safety.asks_medical_advice), the learned detector alone (bot/nlu/advice.py, at its
+threshold), both (the detector counted on a question about one's own health, as RuleOverrides does) and
+the whole NLU pipeline (urgent messages left out of the advice figures: urgency comes first).
+A message is urgent when its held-out intent is urgent_symptoms, or when its
 corpus item expects "emergency"; an advice request when the intent is medical_advice, or
 the corpus item's category is "advice". Uses the current trained model.
 """
@@ -23,9 +26,10 @@ from pathlib import Path
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bot.language import detect  # noqa: E402
+from bot.nlu.advice import ADVICE_KEY  # noqa: E402
 from bot.nlu.overrides import ADVICE_INTENT, ADVICE_WITH_INFO_INTENT, URGENT_INTENT  # noqa: E402
 from bot.nlu.urgency import URGENCY_KEY  # noqa: E402
-from bot.safety import asks_medical_advice, is_urgent  # noqa: E402
+from bot.safety import asks_medical_advice, is_personal_health_question, is_urgent  # noqa: E402
 from bot.settings import PROJECT_ROOT  # noqa: E402
 from bot.text import LANGUAGES  # noqa: E402
 
@@ -92,15 +96,26 @@ def main(argv: list[str] | None = None) -> int:
         # What RuleOverrides decides: both, except that the advice rules need a surer detector.
         decided = [p["intent"]["name"] == URGENT_INTENT for _, p in rows]
         print(f"[{lang}] urgency, whole pipeline {_scores(list(zip(decided, truth, strict=True)))}")
+        # Urgency is decided first: an urgent message taken for advice is no false alarm.
+        rows = [(c, p) for c, p in rows if not c.urgent]
         advice = [c.advice for c, _ in rows]
         rule_advice = [asks_medical_advice(c.text) for c, _ in rows]
+        learned = [bool((p.get(ADVICE_KEY) or {}).get("advice")) for _, p in rows]
+        both_advice = [r or (d and is_personal_health_question(c.text))
+                       for r, d, (c, _) in zip(rule_advice, learned, rows, strict=True)]
         refused = [p["intent"]["name"] in (ADVICE_INTENT, ADVICE_WITH_INFO_INTENT) for _, p in rows]
         print(f"[{lang}] advice, rules alone     {_scores(list(zip(rule_advice, advice, strict=True)))}")
+        print(f"[{lang}] advice, detector alone  {_scores(list(zip(learned, advice, strict=True)))}")
+        print(f"[{lang}] advice, both            {_scores(list(zip(both_advice, advice, strict=True)))}")
         print(f"[{lang}] advice, whole pipeline  {_scores(list(zip(refused, advice, strict=True)))}\n")
     missed = [c.text for c, p in zip(cases, parsed, strict=True)
               if c.urgent and p["intent"]["name"] != URGENT_INTENT]
     if missed:
         print("urgent messages missed:", *missed, sep="\n  ")
+    refused_wrongly = [c.text for c, p in zip(cases, parsed, strict=True) if not c.advice and not c.urgent
+                       and p["intent"]["name"] in (ADVICE_INTENT, ADVICE_WITH_INFO_INTENT)]
+    if refused_wrongly:
+        print("refused, not advice requests:", *refused_wrongly, sep="\n  ")
     return 0
 
 

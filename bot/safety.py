@@ -24,7 +24,8 @@ from bot.language import OTHER, detect
 from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
 from bot.text import fold  # patterns are written folded: lower case, no accents, one apostrophe
 
-__all__ = ["MAX_MESSAGE_CHARS", "asks_medical_advice", "fold", "is_urgent", "unusable_input"]
+__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
+           "is_urgent", "unusable_input"]
 
 
 # Symptom words whose misspellings we correct before matching ("diarhee", "fiever", "brethe").
@@ -42,6 +43,12 @@ _SYMPTOM_VOCABULARY = frozenset(
     """.split()
 )
 _TOKEN = re.compile(r"[a-z]+")
+# Real words that sit close to a symptom word: never "corrected" ("ma maladie" is not "ma
+# malaise", "voting" is not "vomiting"). Found by correcting every word of our training data,
+# the dev questions and MASSIVE.
+_REAL_WORDS = frozenset(
+    "maladie maladies coque coques reparation reparations selling spelling voting sells connaissances".split()
+)
 
 
 _BY_INITIAL: dict[str, list[str]] = {}
@@ -52,7 +59,7 @@ for _word in sorted(_SYMPTOM_VOCABULARY):
 @lru_cache(maxsize=4096)
 def _corrected(token: str) -> str:
     # Same first letter only: typos rarely change it, and "couleur" must not become "douleur".
-    if len(token) < 5 or token in _SYMPTOM_VOCABULARY:
+    if len(token) < 5 or token in _SYMPTOM_VOCABULARY or token in _REAL_WORDS:
         return token
     close = difflib.get_close_matches(token, _BY_INITIAL.get(token[0], []), n=1, cutoff=0.84)
     return close[0] if close else token
@@ -83,6 +90,7 @@ _SEVERE = [
     r"\b(pains?|aches?|hurts?|hurting)\b\W+(\w+\W+){0,3}?(chest|rib ?cage|ribs|thorax)\b",
     r"\b(douleur\w*|mal)\W+(\w+\W+){0,3}?(poitrine|thorax|cage thoracique)\b",
     r"\b(mal|douleur\w*|pains?|hurts?)\W+(\w+\W+){0,5}?(quand|lorsque|when|while)\s+(je |j'|i )?(respire|breathe|inspire)",
+    r"\b(quand|lorsque|when|while)\s+(je |j'|j |i )?(respire|breathe|inspire)\w*\W+(\w+\W+){0,4}?(mal|douleur\w*|pains?|hurts?)\b",
     # fainting, loss of consciousness, confusion, seizure
     r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
     r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
@@ -122,6 +130,14 @@ _ALARM_RE = re.compile(
 _URGENT_CALL_RE = re.compile(
     r"\b(urgent|urgente|urgence|urgences|emergency|emergencies|au secours|sos|a l'aide|911|999|samu|"
     r"ambulance|pompiers)\b"
+)
+# Asking when to call the emergency services, or which signs need immediate care: the
+# emergency numbers first are the answer ("when should I call 15?").
+_WHEN_TO_CALL_RE = re.compile(
+    r"\b(when|quand|at what point|a partir de quand|dans quels cas)\b.{0,30}\b(call|appeler|phone|dial|composer|"
+    r"go to|aller (aux|a l')|contacter)\b.{0,15}\b(15|112|911|999|samu|ambulance|er|a&e)\b|"
+    r"\b(symptoms?|symptomes?|signs?|signes?)\b.{0,40}\b(immediate|emergency|right away|immediatement|"
+    r"tout de suite|en urgence|sans attendre)\b"
 )
 _NOT_URGENT_CALL_RE = re.compile(r"non[- ]urgent|not (an )?(urgent|emergency)|pas (tres |si )?urgent")
 
@@ -180,6 +196,8 @@ def is_urgent(text: str) -> bool:
     folded = _prepared(text)
     if _positive(_URGENT_CALL_RE, folded) and not _NOT_URGENT_CALL_RE.search(folded):
         return True
+    if _WHEN_TO_CALL_RE.search(folded):
+        return True
     general = bool(_GENERAL.search(folded))
     now = _happening_now(folded)
     if _positive(_SEVERE_RE, folded):
@@ -210,6 +228,18 @@ _CONDITION = (
     r"myasthenie|myasthenia|sarcoidose|sarcoidosis|asthme|asthma|bpco|copd|cardiaque|cardiac|"
     r"infarctus|heart attack|avc|stroke)"
 )
+# One's own milder symptom ("my skin is itching", "j'ai mal à la tête"): advice, and the learned
+# urgency detector must be surer to make it an emergency (RuleOverrides).
+_OWN_SYMPTOM = (
+    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
+    r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
+    r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
+    r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
+    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
+    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
+    r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*)"
+)
+_OWN_SYMPTOM_RE = re.compile(_OWN_SYMPTOM)
 # Asking for advice in so many words: stopping or changing a treatment, the dose, prognosis,
 # reading one's results, taking something with the treatment.
 _ADVICE_EXPLICIT = [
@@ -273,12 +303,7 @@ _ADVICE_SITUATION = [
     r"(available|open|offered|right) (to|for) me\b|(possibles?|ouverts?|adaptes?) pour moi|"
     r"(quel|quelle) (traitement|medicament|therapie)\s+(puis-je|dois-je|je peux|je dois|prendre)",
     # one's own (milder) symptoms: the care team judges them, with the general information
-    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
-    r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
-    r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
-    r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
-    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
-    r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair)",
+    _OWN_SYMPTOM,
     r"comme (le mien|la mienne|le sien|la sienne|moi|lui)|like (mine|me|his|hers)|pour moi|for me\b|"
     r"in my case|dans mon cas|in his case|dans son cas|in her case",
     r"(bonne idee|good idea|right choice|bon choix|vous (en )?pensez|you think|votre avis|your opinion)",
@@ -289,7 +314,42 @@ _ADVICE_SITUATION = [
     rf"\b(me faire|se faire|get|have)\s+(vacciner|vaccinated|a (flu )?(shot|jab|vaccine)|the (flu )?(shot|jab|vaccine))"
     rf".{{0,40}}\b{_TREATMENT}",
     rf"(?<!what )\b(dois-je|est-ce que je dois|faut-il que je|faut il que je|devrais-je|je devrais|"
-    rf"should (i|he|she)(?! ask)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|take|stop|keep|{_TREATMENT})",
+    rf"should (i|he|she)(?! ask)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|faire|passer|"
+    rf"commencer|eviter|utiliser|take|stop|keep|get|have|start|begin|see|use|avoid|{_TREATMENT})",
+    # one's own diagnosis: its type, stage, spread, seriousness; how sure it is
+    r"\b(what|which|quel\w*)\s+(\w+\s+){0,3}?(type|kind|sort|stage|grade|stade|sorte|forme)\b.{0,50}"
+    r"\b(do i have|have i got|ai-je|que j'ai|dont je suis atteint\w*)",
+    r"\b(my|mon|ma|mes)\s+(\w+\s+)?(cancer|tumeur|tumou?r|diagnosis|diagnostic|maladie|disease|prognosis|pronostic)\b",
+    r"\b(how serious|how bad|how advanced|how aggressive|quelle est (la |sa )?gravite|est-il grave)\b",
+    r"\b(second opinion|deuxieme avis|second avis|autre avis|other doctors|d'autres medecins)\b",
+    r"\b(genetic|genetique)\s+(test\w*)|\btest\w* genetique",
+    # what one's own future holds with a treatment or a disease
+    r"\b(will i|will my|will it be my|am i going to|vais-je|est-ce que je vais|aurai-je|serai-je|pourrai-je|"
+    r"est-ce que je pourrai)\b.{0,60}\b(cancer|tumeur|tumou?r|treat\w*|traitement|soign\w*|guer\w*|tests?|scans?|"
+    r"examens?|analyses?|medic\w*|immuno\w*|chemo\w*|chimio\w*|sick|malade|diarrh\w*|hair|cheveux|fertil\w*|"
+    r"children|enfants|pregnan\w*|enceinte|side effects?|effets?|problems?|problemes?|troubles?|memory|memoire|"
+    r"thinking|remember\w*)",
+    r"\b(affect|affecter|impact\w*|changer)\s+(on\s+)?(my|ma|mon|mes)\s+(daily|vie|life|quotidien|work|travail)",
+    r"\b(interfere|interact\w*|interagi\w*|interfer\w*)\b",
+    r"\b(alternatives?|autres? options?|other options?)\b.{0,40}\b(treatment|traitement|therap\w*)|"
+    r"\b(tolerate|tolerer|supporter)\b",
+    r"\b(benefit from|beneficier)\b",
+    r"\b(resultats?|results?|valeurs|values|chiffres|numbers)\s+(de mon|de ma|de mes|of my|from my)\s+(\w+\s+)?"
+    r"(blood|sang|scan\w*|irm|mri|analyses?|tests?|examens?|biops\w*|bilan|complete|prise)",
+    r"\b(puis-je|pourrais-je|can i|could i)\b.{0,20}\b(etre opere\w*|be operated|have surgery|get surgery)",
+    rf"\b(mon|ma|my)\s+{_TREATMENT}\b.{{0,30}}\b(me|make me|makes me|rend|affect\w*)\b",
+    r"\b(will|would|does|can|could)\s+(this|it|the)\s+(\w+\s+)?(affect|harm|hurt|change|damage)\b.{0,20}\b(my|me)\b",
+    r"\b(better off|would i be better)\b",
+    r"\b(my|mon|ma)\s+(type|stage|stade|kind|form|forme)\b",
+    r"\b(my|mon|ma|mes)\s+(only|seul|next|prochain\w*|other|autres?|first|premier\w*|usual|habituel\w*|regular)\s+"
+    r"(\w+\s+){0,3}?(treat\w*|traitement\w*|medic\w*|therap\w*)",
+    r"\b(is|are|est)\s+(my|mon|ma|mes)\s+\w+\s+(infect\w*|normal|grave|serious|ok|okay|swollen|broken|cass\w*)",
+    # the tests or treatment one needs, the doctor's suspicion
+    r"\b(tests?|scans?|examens?|analyses?|biops\w*|treat\w*|traitements?|surgery|chirurgie)\b.{0,25}"
+    r"\b(do i need|will i need|i need|dois-je|me faut-il|vais-je|should i|j'ai besoin)\b|"
+    r"\b(do i need|will i need|ai-je besoin|me faut-il)\b.{0,30}\b(tests?|scans?|examens?|analyses?|biops\w*|"
+    r"treat\w*|traitements?|surgery|chirurgie|chemo\w*|chimio\w*)",
+    r"\b(suspect\w*|soupconn\w*)\b|\b(think|pensez|croyez) (that )?(i have|que j'ai)\b",
 ]
 _ADVICE_EXPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_EXPLICIT))
 _ADVICE_SITUATION_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_SITUATION))
@@ -299,9 +359,19 @@ _PERSONAL = re.compile(
     r"fils|fille|frere|soeur|enfant|i|i'm|i've|im|ive|me|my|mine|he|she|his|her|him|husband|wife|"
     r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne)\b"
 )
+# The same without French "il" / "elle", so often impersonal ("y a-t-il", "est-il contagieux"):
+# for the wider net of questions about one's own health.
+_SOMEONE = re.compile(
+    r"\b(j'|je|jai|moi|mon|ma|mes|lui|mari|femme|epoux|epouse|pere|mere|papa|maman|"
+    r"fils|fille|frere|soeur|enfant|i|i'm|i've|im|ive|me|my|mine|he|she|his|her|him|husband|wife|"
+    r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne)\b"
+)
 # Trial eligibility ("at 82, can she be included?") belongs to the trial answers; asking the
 # assistant what it knows of one's record ("do you have my results?") to what it is.
-_TRIAL = re.compile(r"\b(essais?|etudes?|trials?|study|studies|participer|participate|take part|inclus\w*|included)\b")
+_TRIAL = re.compile(
+    r"\b(essais?|etudes?|trials?|study|studies|participer|participate|take part|inclus\w*|included|placebo|"
+    r"randomi\w*|control group|groupe (de )?controle|assigned to a group)\b"
+)
 _ABOUT_THE_ASSISTANT = re.compile(
     r"\b(vous|tu|you)\b.{0,20}\b(acces|access|connaissez|connais|voyez|see)\b.{0,10}"
     r"\b(mes|mon|ma|my|dossier|record)\b"
@@ -312,27 +382,153 @@ _RESULTS_LOGISTICS = re.compile(
     r"get|receive|collect|access)\b.{0,20}\b(resultats?|results?|compte[- ]rendu|report)"
 )
 
+# Money and appointments are practical questions (costs, waiting_times in the FAQ), however
+# personal: "will my insurance pay?", "how long do I have to wait to get an appointment?".
+_LOGISTICS = re.compile(
+    r"\b(appointment|rendez-vous|rdv|insurance|assurance|mutuelle|rembours\w*|pay|payer|paie|cost\w*|cout\w*|"
+    r"price|prix|frais|fees|parking|local|near me|pres de chez moi|available (at|in)|disponible (a|au|dans))\b"
+)
+# Asked of a cancer center's assistant, these are about one's situation even without a word
+# of health: "can I still drive?", "will it work for me?", "est-ce normal que je...".
+_ADVICE_STRONG_RE = re.compile(
+    r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
+    r"\b(can|could) (i|he|she|we) still\b|\bam i still\b|"
+    r"\b(will|would|does|is) (it|this|that) (going to )?(work|help)\b.{0,10}\b(for )?(me|him|her)\b|"
+    r"(est-ce|est ce|c'est|cest|es ce|est-il|est-elle|serait-il|est-ce bien) normal (que|qu')|"
+    r"is it normal (that|for me|for my|to)|"
+    r"\b(suis-je|je suis|am i|i am|is (he|she)|est-il|est-elle)\s+(gueri\w*|cured|en remission|in remission)\b"
+)
+# Wanting to understand how something works or what it is: general information (the FAQ).
+_GENERAL_INFO = re.compile(
+    r"\bcomment (ca|cela|elle|il|ils|elles|l'immunotherapie|le traitement|ce traitement) (marche|fonctionne|agit)|"
+    r"\bhow (does|do) (it|this|that|immunotherapy|the treatment|this treatment|they) work|"
+    r"\b(comprendre|understand|explain|expliquer) (how|what|comment|ce qu|ce que|le fonctionnement)|"
+    r"\b(qu'est-ce que|c'est quoi|what is|what are) (l'|la |le |les |an? |the )?(immunotherap\w*|essai\w*|trials?)|"
+    r"\b(what|which) questions (should|to|do|can) (i )?ask|\bquelles questions (poser|dois-je poser|faut-il poser)"
+)
+# Health in any form: the situation and implicit rules need one such word, so everyday requests
+# ("play some jazz for me", "should I take my raincoat?") are never taken for advice.
+_MEDICAL = re.compile(
+    rf"{_TREATMENT}|{_CONDITION}|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
+    r"sante|health|malad\w*|disease|diagnos\w*|stade|stage|grade|metasta\w*|ganglion\w*|lymph\w*|scan\w*|"
+    r"irm|mri|biops\w*|examens?|analyses?|tests?|testing|bilan|resultats?|results?|sang|blood|chiffres|numbers|"
+    r"valeurs|values|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
+    r"birth control|contracepti\w*|survi\w*|surviv\w*|guer\w*|cure\w*|curable|chances?|soign\w*|opere\w*|"
+    r"operated|surgery|chirurg\w*|symptom\w*|side effects?|effets?|fievre|fever|douleur\w*|pain\w*|aches?|aching|"
+    r"mal (au|a la|aux|de)|avoir mal|j'ai mal|fait mal|hurts?|fatigu\w*|tired|epuise\w*|exhausted|weak|faible|nause\w*|vomi\w*|diarrh\w*|"
+    r"constip\w*|toux|tousse|cough\w*|itch\w*|demang\w*|gratte|rash|boutons|peau|skin|cheveux|hair|ongles|"
+    r"nails|bouche|mouth|dizzy|vertige\w*|lightheaded|triste|sad|depress\w*|anxi\w*|sleep|dors|insomni\w*|"
+    r"soleil|sun|alcool|alcohol|cut|wound|plaie|heal\w*|cicatri\w*|memory|memoire|thinking|infirmi\w*|nurse|"
+    r"specialist\w*|bleed\w*|saign\w*|eligib\w*|spread|propag\w*|opinion|avis|essais?|trials?|"
+    r"study|etudes?|melanom\w*|lymphom\w*|leuc\w*|sarcom\w*|carcinom\w*|myelom\w*|enzymes?|liver|foie|"
+    r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
+    r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
+    r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*)\b"
+)
+# "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
+# (contact_center, accompany_patient, visits in the FAQ).
+_WHO_TO_TALK_TO = re.compile(
+    r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler|"
+    r"\bstay with (me|him|her)|\bbe with (my|him|her)|\brester (avec|a cote|aupres)|\baccompan\w*|\baccompagn\w*|"
+    r"\bvisit\w*|\bvisite\w*|\bcome with (me|him|her)|\bvenir avec|"
+    r"\b(when|quand) (should|do|must|can) (i|we) (call|contact|phone|ring) (the|my|a|our) (doctor|nurse|care team|oncologist)|"
+    r"\bquand (dois-je|faut-il) (appeler|contacter|prevenir) (le|mon|l') ?(medecin|infirmi\w*|equipe|oncologue)"
+)
+
 
 # Personal by itself, no pronoun needed: "is it OK to be out in the sun?", "which one do you
 # recommend?"
-_ADVICE_IMPLICIT_RE = re.compile(
-    r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b|"
-    r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|recommend\w*|advise|suggest)|"
-    r"\b(recommand\w*|conseill\w*|preconis\w*)[- ](vous|tu)\b"
+_ADVICE_IMPLICIT = [
+    r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b",
+    # the doctor's choice for this patient: "do you recommend", "me prescrivez-vous", "referring me"
+    r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|prescri\w*|recommend\w*|advise|"
+    r"suggest\w*|prescrib\w*)|\b(recommand\w*|conseill\w*|preconis\w*|prescri\w*)[- ](vous|tu)\b",
+    r"\b(me |m')(prescri\w*|recommand\w*|conseill\w*|orient\w*|apporter)\b|\bwhy\b.{0,20}\breferr?(ing)? me\b|"
+    r"\byou expect\b.{0,40}\b(do|achieve|work)\b",
+    r"\b(pourquoi|why)\b.{0,20}\b(ce traitement|cette molecule|ce medicament|this treatment|this drug|this medicine)\b",
+    r"\b(objectif|but|goal|aim|purpose)s?\s+(du|de mon|de ce|of the|of my|of this)\s+(traitement|treatment)\b",
+    # a particular cancer's stage, size, spread, chances: about someone's own disease
+    r"\b(stade|stage|grade|taille|size)\s+(du|de la|of the|of my|de mon|de ma)\s+(cancer|tumeur|tumou?r|maladie|disease)\b|"
+    r"\b(cancer|tumou?r)'s (stage|grade|size)\b",
+    r"\b(has|did|is) (it|the cancer|the tumou?r) (spread|spreading)|\bs'est(-il|-elle)? (propage|etendu)",
+    r"\b(chances?|risque|risk|odds)\b.{0,40}\b(comes? back|returns?|recur\w*|revenir|reviendr\w*|recidiv\w*|rechut\w*)|"
+    r"\b(guerissable|curable|incurable)\b|\b(vivre|live) (plus )?(longtemps|longer)\b",
+    r"\b(keep|stop|prevent|empeche\w*|eviter)\b.{0,10}\b(my|your|mon|ma|votre|son|sa|his|her)\s+(cancer|tumeur|"
+    r"tumou?r|maladie|disease)\b.{0,20}\b(coming back|come back|returning|revenir|recidiv\w*|rechut\w*)",
+    r"\b(etre (sur|certain\w*)|be (sure|certain))\b.{0,30}\b(s'agit|it is|it's|c'est)\b",
+    r"\b(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|this|ce)\s+(\w+\s+)?"
+    r"(chiffres|numbers|valeurs|values|resultats|results)",
+    r"\b(comment (les )?interpreter|how (do i |to |should i |can i )?(interpret|read))\b",
+    r"\b(examens?|tests?|analyses?) (necessaires|needed|required)\b",
+    r"\b(pronostic|prognosis|outlook|survival rate|taux de survie|esperance de vie|life expectancy)\b.{0,40}"
+    r"\b(this|ce|cet|cette|ces)\b",
+    r"\b(is|est-ce que|est ce que)\s+(this|that|ce|cet|cette|ces)\s+(\w+\s+){0,3}?(serious|grave|dangerous|"
+    r"dangereu\w*|normal|an emergency|urgent)\b",
+    r"\b(what will happen|what happens|que va-t-il se passer|que se passera-t-il|qu'est-ce qui va se passer)\b"
+    r".{0,40}\b(my|mon|ma|mes|me|moi)\b",
+    rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
+    rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
+]
+_ADVICE_IMPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_IMPLICIT))
+# Whether a trial suits oneself is still a question for one's oncologist (the trial search
+# keeps "what trials are open to me?").
+_ADVICE_OVER_TRIAL_RE = re.compile(
+    r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
+    r"\b(adapte|indique|une option) pour moi\b|\b(treatment options|treatment choices|options de traitement|"
+    r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b|"
+    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b"
 )
 
 
 def asks_medical_advice(text: str) -> bool:
     """True when the message asks for advice about one person's own care."""
     folded = fold(text)
-    if _RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded):
+    if (_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
+            or _WHO_TO_TALK_TO.search(folded)):
         return False
     if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
         return True
+    if _LOGISTICS.search(folded):
+        return False
+    if _PERSONAL.search(folded) and _ADVICE_STRONG_RE.search(folded) and not _TRIAL.search(folded):
+        return True
+    if not _MEDICAL.search(folded):
+        return False
     if _ADVICE_IMPLICIT_RE.search(folded) and not _TRIAL.search(folded):
+        return True
+    if _ADVICE_OVER_TRIAL_RE.search(folded):
         return True
     return bool(_PERSONAL.search(folded) and not _TRIAL.search(folded)
                 and _ADVICE_SITUATION_RE.search(folded))
+
+
+def _practical(folded: str) -> bool:
+    return bool(_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
+                or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded))
+
+
+def describes_own_symptom(text: str) -> bool:
+    """True when the message tells of one's own (milder) symptom: "my skin is itching"."""
+    return bool(_OWN_SYMPTOM_RE.search(fold(text)))
+
+
+def may_ask_advice(text: str) -> bool:
+    """Whether a model's "advice" may stand: someone concerned, a word of health, and neither
+    a practical question (money, appointments, getting results, who to talk to) nor a request
+    for general information ("my father starts immunotherapy, how does it work?")."""
+    folded = fold(text)
+    return (bool(_SOMEONE.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
+            and not _GENERAL_INFO.search(folded))
+
+
+def is_personal_health_question(text: str) -> bool:
+    """One's own health, however asked ("will I lose my hair?", "my skin is peeling"), and not
+    a trial, money, appointments or who to talk to: where no answer fits, a kind refusal with
+    the care team is the honest reply."""
+    folded = fold(text)
+    if _practical(folded) or _TRIAL.search(folded):
+        return False
+    return bool(_SOMEONE.search(folded) and _MEDICAL.search(folded))
 
 
 def unusable_input(text: str) -> str | None:

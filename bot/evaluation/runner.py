@@ -63,15 +63,28 @@ class Assistant:
             tracker = self._request(f"/conversations/{urllib.parse.quote(sender)}/tracker")
         except (urllib.error.URLError, OSError, ValueError) as exc:
             return Answer(error=f"{type(exc).__name__}: {exc}")
-        return Answer(replies=replies_of_last_turn(tracker.get("events") or []), latency_ms=latency_ms)
+        # A fresh conversation per question, and a message holding several questions is sent
+        # to Rasa as several user messages (bot/questions.py, urgent parts first): the answer
+        # is every reply since the first of them.
+        return Answer(replies=replies_of_conversation(tracker.get("events") or []), latency_ms=latency_ms)
+
+
+def replies_of_conversation(events: list[dict[str, Any]]) -> list[Reply]:
+    """The bot's replies after the first user message, each named by its response or action."""
+    first_user = min((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return _replies(events[first_user + 1:])
 
 
 def replies_of_last_turn(events: list[dict[str, Any]]) -> list[Reply]:
     """The bot's replies after the last user message, each named by its response or action."""
     last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    return _replies(events[last_user + 1:])
+
+
+def _replies(events: list[dict[str, Any]]) -> list[Reply]:
     replies: list[Reply] = []
     action: str | None = None
-    for event in events[last_user + 1:]:
+    for event in events:
         if event.get("event") == "action" and event.get("name") not in _BOOKKEEPING:
             action = event.get("name")
         elif event.get("event") == "bot":

@@ -5,6 +5,10 @@
 2. A request for individual medical advice becomes ``medical_advice`` (a kind refusal), or
    ``medical_advice_general`` (the refusal, then the FAQ answer that applies) when the FAQ
    selector confidently picks one of the general medical entries (``advice_general_info``).
+   A request is what the rules (bot.safety.asks_medical_advice), the classifier or the learned
+   detector (bot/nlu/advice.py, on a message about health) say; and a question about one's own
+   health that would otherwise get "I don't know", "please rephrase" or "out of scope" gets the
+   refusal too (it points to the care team).
 3. An urgent symptom becomes ``urgent_symptoms`` whatever the classifier said: the emergency
    pointer takes precedence over every other intent, including the cases above. Urgent means
    the rules (bot.safety.is_urgent) or the learned detector (bot/nlu/urgency.py) say so.
@@ -31,12 +35,16 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import warm_up
+from bot.nlu.advice import ADVICE_KEY
 from bot.nlu.response_selector import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
     asks_medical_advice,
+    describes_own_symptom,
+    is_personal_health_question,
     is_readable_question,
     is_urgent,
+    may_ask_advice,
     mentions_serious_symptom,
     unusable_input,
 )
@@ -47,6 +55,7 @@ ADVICE_WITH_INFO_INTENT = "medical_advice_general"
 SERIOUS_SYMPTOM_FAQ_INTENT = "faq_serious_symptom"
 FALLBACK_INTENT = "nlu_fallback"
 DONT_KNOW_INTENT = "dont_know"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
 def _force_intent(message: Message, name: str) -> None:
@@ -89,6 +98,11 @@ class RuleOverrides(GraphComponent):
             # threshold), or whose FAQ entry is unsure (min_faq_confidence), gets "I don't know"
             # with the contact, not "please rephrase"; 0 = off
             "dont_know_below": 0.0,
+            # the learned advice detector (bot/nlu/advice.py) refuses too, for a message about health
+            "use_advice_detector": True,
+            # a question about one's own health that nothing answers gets the refusal (with the
+            # care team), not "I don't know" or "please rephrase"
+            "refuse_personal_non_answers": True,
         }
 
     def __init__(self, config: dict[str, Any] | None = None) -> None:
@@ -101,6 +115,8 @@ class RuleOverrides(GraphComponent):
         self.advice_general_info = set(config["advice_general_info"])
         self.min_advice_info_confidence = float(config["min_advice_info_confidence"])
         self.dont_know_below = float(config["dont_know_below"])
+        self.use_advice_detector = bool(config["use_advice_detector"])
+        self.refuse_personal_non_answers = bool(config["refuse_personal_non_answers"])
 
     @staticmethod
     def _predicted(message: Message) -> str | None:
@@ -134,15 +150,45 @@ class RuleOverrides(GraphComponent):
                 and (selected.get("confidence") or 0.0) >= self.min_advice_info_confidence
                 and (selected.get(SIMILARITY_KEY) or 0.0) >= self.min_faq_similarity)
 
-    def urgent(self, message: Message, advice: bool) -> bool:
-        """The rules, or the detector; a milder symptom that the advice rules recognise ("my
-        skin is itching") needs a surer detector (the refusal still says when to call 15)."""
-        if is_urgent(message.get(TEXT) or ""):
+    def urgent(self, message: Message) -> bool:
+        """The rules, or the detector; one's own milder symptom ("my skin is itching") needs a
+        surer detector (the refusal still says when to call 15). Other advice requests do not:
+        urgency is recall first."""
+        text = message.get(TEXT) or ""
+        if is_urgent(text):
             return True
         urgency = message.get(URGENCY_KEY) or {}
         if not self.use_urgency_detector or not urgency.get("urgent"):
             return False
-        return not advice or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
+        mild = describes_own_symptom(text)
+        return not mild or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
+
+    def _advice_detected(self, message: Message, text: str) -> bool:
+        """The classifier on a message about health, or the detector on a question about one's
+        own health ("send a giggle my way", "who can I talk to?" are not advice)."""
+        if self._predicted(message) == ADVICE_INTENT and may_ask_advice(text):
+            return True
+        detected = (message.get(ADVICE_KEY) or {}).get("advice")
+        return bool(self.use_advice_detector and detected and is_personal_health_question(text)
+                    and may_ask_advice(text))
+
+    @staticmethod
+    def _drop_advice_guess(message: Message) -> None:
+        # The classifier took a message without a word of health for advice: its runner-up
+        # decides ("send a giggle my way" is out of scope).
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ADVICE_INTENT]
+        if ranking:
+            message.set(INTENT, ranking[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+
+    def _personal_non_answer(self, message: Message, text: str) -> bool:
+        """A question about one's own health that would get "I don't know", "please rephrase"
+        or "outside what I can do": the refusal points to the care team instead."""
+        if not self.refuse_personal_non_answers or not is_personal_health_question(text):
+            return False
+        intent = message.get(INTENT) or {}
+        unsure = float(intent.get("confidence") or 0.0) < self.dont_know_below
+        return unsure or intent.get("name") in (DONT_KNOW_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -151,14 +197,17 @@ class RuleOverrides(GraphComponent):
         for message in messages:
             text = message.get(TEXT) or ""
             advice = asks_medical_advice(text)
+            refuse = advice or self._advice_detected(message, text)
+            if self._predicted(message) == ADVICE_INTENT and not refuse:
+                self._drop_advice_guess(message)
             unusable = unusable_input(text)
-            if self.urgent(message, advice):
+            if self.urgent(message):
                 _force_intent(message, URGENT_INTENT)
             elif unusable == "unsupported_language":
                 # Our advice rules read French/English words that other languages share: a
                 # question we cannot read gets "we answer in French or English", not a refusal.
                 _force_intent(message, FALLBACK_INTENT)
-            elif advice or self._predicted(message) == ADVICE_INTENT:
+            elif refuse:
                 general = self._general_info_applies(message)
                 _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
             elif unusable:
@@ -171,4 +220,6 @@ class RuleOverrides(GraphComponent):
                 _force_intent(message, DONT_KNOW_INTENT)
             elif self._predicted(message) == self.retrieval_intent and mentions_serious_symptom(text):
                 _force_intent(message, SERIOUS_SYMPTOM_FAQ_INTENT)
+            if unusable is None and self._personal_non_answer(message, text):
+                _force_intent(message, ADVICE_INTENT)
         return messages

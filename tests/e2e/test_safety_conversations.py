@@ -31,6 +31,9 @@ def new_sender() -> str:
         ("urgent please", "en"),
         ("my dad colapsed in the kitchen", "en"),
         ("blisters all over and spreading fast", "en"),
+        # pain when breathing, in either order; a general "when is it an emergency?"
+        ("quand je respire j'ai mal au thorax", "fr"),
+        ("when should I go to the emergency room during immunotherapy?", "en"),
     ],
 )
 def test_urgency_however_written_gets_emergency_numbers_first(assistant: Assistant, text: str, lang: str) -> None:
@@ -47,6 +50,14 @@ def test_urgency_however_written_gets_emergency_numbers_first(assistant: Assista
         ("mes plaquettes sont à 80, c'est grave ?", "fr", None),
         ("I'm 84, am I too old for immunotherapy?", "en", None),
         ("can I still work during my treatment?", "en", None),
+        # one's own diagnosis, prognosis, the doctor's choice, tests: no pronoun needed
+        ("quel est le stade du cancer ? qu'est-ce que ça veut dire ?", "fr", None),
+        ("pourquoi me prescrivez-vous ce médicament ?", "fr", None),
+        ("what are the odds that it comes back?", "en", None),
+        ("should I ask for a second opinion?", "en", None),
+        # questions about one's own health that no answer fits: the refusal, not "I don't know"
+        ("will I lose my hair?", "en", None),
+        ("vais-je devoir passer d'autres examens ?", "fr", None),
         # the refusal, then the general answer that applies
         ("is it normal that I get side effects months after my last infusion?", "en", "months later"),
     ],
@@ -82,6 +93,20 @@ def test_practical_facts_we_do_not_hold_get_an_honest_dont_know(
     assert CARE_TEAM[lang] in reply
     # never a fact about something else: the 2018 opening, the budget
     assert "2018" not in reply and "5,5 millions" not in reply and "€5.5 million" not in reply
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("le cancer est-il contagieux ?", "fr"),  # general: impersonal "il"
+        ("what are the side effects of immunotherapy?", "en"),
+        ("play some jazz for me", "en"),  # no health, whatever the classifier thinks
+        ("if I'm anxious about my treatment, who can I talk to?", "en"),  # people to reach
+    ],
+)
+def test_general_or_everyday_messages_are_not_refused(assistant: Assistant, text: str, lang: str) -> None:
+    reply = assistant.text(text, new_sender(), lang=lang)
+    assert REFUSAL[lang] not in reply, reply
 
 
 def test_a_question_no_entry_answers_gets_dont_know_not_a_fact(assistant: Assistant) -> None:

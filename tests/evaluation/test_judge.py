@@ -6,7 +6,12 @@ import pytest
 from bot.evaluation.corpus import Item, Outcome
 from bot.evaluation.judge import RESPONSE_KINDS, Answer, Reply, judge
 from bot.evaluation.report import as_json, tables
-from bot.evaluation.runner import Result, replies_of_last_turn, trial_topics
+from bot.evaluation.runner import (
+    Result,
+    replies_of_conversation,
+    replies_of_last_turn,
+    trial_topics,
+)
 
 URGENT_EN = ("If this may be an emergency, call 15 (SAMU) or 112 right now, or go to the nearest "
              "emergency department.")
@@ -149,6 +154,21 @@ def test_replies_are_read_from_the_last_turn_of_the_tracker_and_named() -> None:
     faq = [{"event": "user", "text": "q"}, {"event": "action", "name": "utter_faq"},
            {"event": "bot", "text": "a", "metadata": {"utter_action": "utter_faq/side_effects"}}]
     assert replies_of_last_turn(faq)[0].name == "utter_faq/side_effects"
+
+
+def test_a_message_split_into_several_questions_is_answered_by_all_their_replies() -> None:
+    # "what stage is my cancer and what does it mean?" reaches Rasa as two user messages: the
+    # answer starts with the first one's reply (the refusal), not only the last one's.
+    events = [
+        {"event": "user", "text": "what stage is my cancer"},
+        {"event": "action", "name": "utter_no_medical_advice"},
+        {"event": "bot", "text": "I cannot give personal advice", "metadata": {"utter_action": "utter_no_medical_advice"}},
+        {"event": "user", "text": "which trials are there?"},
+        {"event": "action", "name": "action_search_trials"},
+        {"event": "bot", "text": "Here are trials", "metadata": {}},
+    ]
+    assert [r.name for r in replies_of_conversation(events)] == ["utter_no_medical_advice", "action_search_trials"]
+    assert [r.name for r in replies_of_last_turn(events)] == ["action_search_trials"]
 
 
 def test_the_table_has_one_row_per_category_and_language_and_totals_per_language() -> None:

@@ -8,6 +8,7 @@ from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.advice import ADVICE_KEY
 from bot.nlu.overrides import RuleOverrides
 from bot.nlu.urgency import URGENCY_KEY
 
@@ -20,15 +21,19 @@ CONFIG = {
 
 
 def parsed(text: str, intent: str = "faq", entry: str = "center_size", confidence: float = 0.9,
-           similarity: float | None = 0.8, urgency: float | None = None) -> Message:
+           similarity: float | None = 0.8, urgency: float | None = None,
+           advice: float | None = None, ranking: list[str] | None = None) -> Message:
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": intent, "confidence": 0.9})
-    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": 0.9}])
+    message.set(INTENT_RANKING_KEY, [{"name": name, "confidence": 0.9 - i / 10}
+                                     for i, name in enumerate([intent, *(ranking or [])])])
     response: dict[str, Any] = {"confidence": confidence, "intent_response_key": f"faq/{entry}",
                                 "similarity": similarity}
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME, {"faq": {"response": response, "ranking": []}})
     if urgency is not None:
         message.set(URGENCY_KEY, {"score": urgency, "urgent": urgency >= 0.3})
+    if advice is not None:
+        message.set(ADVICE_KEY, {"score": advice, "advice": advice >= 0.6})
     return message
 
 
@@ -88,6 +93,36 @@ def test_a_readable_question_no_intent_is_sure_of_gets_i_dont_know() -> None:
     assert decided(parsed("who can I talk to if I have questions?", confidence=0.1),
                    dont_know_below=0.5) == "dont_know"
     assert decided(parsed("blorf zanzibar quux flimp", confidence=0.1), dont_know_below=0.5) == "nlu_fallback"
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # the advice detector refuses a question about one's own health the rules missed...
+        (parsed("how is my body going to cope with all this?", advice=0.9), "medical_advice"),
+        (parsed("how is my body going to cope with all this?", advice=0.2), "faq"),
+        # a request for general information stays with the FAQ, whoever it is for
+        (parsed("mon père commence une immunothérapie, comment ça marche ?", advice=0.9,
+                entry="how_immunotherapy_works"), "faq"),
+        (parsed("mon père commence une immunothérapie, comment ça marche ?", intent="medical_advice",
+                ranking=["faq"]), "faq"),
+        (parsed("I was just diagnosed, what questions should I ask my oncologist?", intent="medical_advice",
+                ranking=["faq"]), "faq"),
+        # ...not one without a word of health, nor a practical one
+        (parsed("send a giggle my way", intent="out_of_scope", advice=0.9), "out_of_scope"),
+        (parsed("if I'm anxious about my treatment, who can I talk to?", entry="contact_center", advice=0.9),
+         "faq"),
+        # the classifier's "advice" without a word of health: its runner-up decides
+        (parsed("send a giggle my way", intent="medical_advice", ranking=["out_of_scope"]), "out_of_scope"),
+        (parsed("my skin looks odd", intent="medical_advice", ranking=["out_of_scope"]), "medical_advice"),
+        # one's own health that nothing answers: the refusal with the care team, not "I don't know"
+        (parsed("where will I have my treatment?", similarity=0.2), "medical_advice"),
+        (parsed("where is the cafeteria?", similarity=0.2), "dont_know"),
+        (parsed("what trials are open to me?", similarity=0.2), "dont_know"),  # trials answer that
+    ],
+)
+def test_advice_detector_and_personal_non_answers(message: Message, intent: str) -> None:
+    assert decided(message, dont_know_below=0.5) == intent
 
 
 def test_the_detector_can_be_switched_off() -> None:

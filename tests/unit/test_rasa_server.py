@@ -178,7 +178,7 @@ def _model_with(tmp_path: Path, *components: str) -> Path:
 def test_only_a_model_without_tensorflow_components_goes_without_it(tmp_path: Path) -> None:
     from bot.runtime.no_tensorflow import model_needs_tensorflow
 
-    ours = ["rasa.core.policies.rule_policy.RulePolicy", "bot.nlu.features.LinearIntentClassifier"]
+    ours = ["rasa.core.policies.rule_policy.RulePolicy", "bot.nlu.intent_classifier.LinearIntentClassifier"]
     assert not model_needs_tensorflow(_model_with(tmp_path, *ours))
     assert model_needs_tensorflow(_model_with(tmp_path, *ours, "rasa.nlu.classifiers.diet_classifier.DIETClassifier"))
     assert model_needs_tensorflow(_model_with(tmp_path, *ours, "rasa.core.policies.ted_policy.TEDPolicy"))

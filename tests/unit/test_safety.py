@@ -4,12 +4,16 @@ import pytest
 from bot.safety import (
     MAX_MESSAGE_CHARS,
     asks_medical_advice,
+    is_personal_health_question,
     is_urgent,
     mentions_serious_symptom,
     unusable_input,
 )
 
 URGENT = [
+    "when should I call 15?",  # asking when to call: the numbers first
+    "quels signes doivent faire appeler tout de suite ?",
+    "quand je respire j'ai mal à la poitrine",
     "j'ai 39 de fièvre depuis ce matin",
     "J'ai une forte fievre apres ma perfusion",
     "mon mari ne peut plus respirer",
@@ -70,6 +74,8 @@ NOT_URGENT = [
     "no fever, no diarrhoea, all fine",
     "help me with my math homework",
     "de quelle couleur est le logo",  # "couleur" is no misspelt "douleur"
+    "ma maladie s'est-elle étendue ?",  # "maladie" is no misspelt "malaise"
+    "I'm voting tomorrow",  # nor "voting" "vomiting"
     "is the center open on sundays?",
     "how much does it cost?",
 ]
@@ -137,6 +143,28 @@ def test_general_questions_naming_a_serious_symptom(text: str, serious: bool) ->
         "j'ai des démangeaisons depuis ma perfusion",
         "is there an approved immunotherapy for my kind of cancer?",
         "l'immunothérapie peut-elle soigner mon cancer ?",
+        # one's own diagnosis, prognosis, the doctor's choice, the tests one needs
+        "what sort of lung cancer do I have exactly?",
+        "le cancer s'est-il étendu aux os ?",
+        "what's the grade of the tumour?",
+        "what are the odds that it comes back?",
+        "mon cancer est-il curable ?",
+        "pourquoi me prescrivez-vous ce médicament ?",
+        "why this treatment and not chemo?",
+        "should I ask for a second opinion?",
+        "dois-je passer une IRM avant de commencer ?",
+        "will I lose my hair?",
+        "vais-je pouvoir retravailler pendant le traitement ?",
+        "is my wound infected?",
+        "my nails are breaking",
+        "can you explain the results of my blood test?",
+        "que signifient ces valeurs ?",
+        "is a trial a good option for me?",
+        "est-il normal que je sois si fatiguée ?",
+        "am I cured now that the treatment has stopped?",
+        "what will happen to me after the last infusion?",
+        "is this rash serious?",
+        "should I take part in a trial?",
     ],
 )
 def test_advice_requests_are_recognised(text: str) -> None:
@@ -162,10 +190,40 @@ def test_advice_requests_are_recognised(text: str) -> None:
         "how much does it cost?",
         "are there trials for my type of cancer?",  # the trial search answers
         "which cancers can immunotherapy treat?",
+        # everyday requests with "for me" / "should I" / "my": no health, no advice
+        "play some jazz for me",
+        "joue la radio pour moi",
+        "should I take an umbrella today?",
+        "do you recommend a good film?",
+        "can you help me with my homework?",
+        # practical however personal: money, appointments, who to talk to
+        "will my insurance cover immunotherapy?",
+        "how long will I wait for an appointment?",
+        "if I'm anxious about my treatment, who can I talk to?",
+        "what are the stages of a clinical trial?",
+        "when should I call the doctor?",  # the warning signs: the FAQ
     ],
 )
 def test_general_questions_are_not_advice_requests(text: str) -> None:
     assert not asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "personal"),
+    [
+        ("where will I have my treatment?", True),
+        ("my skin is very red since the infusion", True),
+        ("est-ce que je vais avoir mal ?", True),
+        ("what is immunotherapy?", False),  # general
+        ("can I bring my dog?", False),  # not about health
+        ("can my husband stay with me during the infusion?", False),  # accompanying: the FAQ
+        ("le cancer est-il contagieux ?", False),  # impersonal "il": nobody's own health
+        ("what trials are open to me?", False),  # the trial search answers
+        ("how much will my treatment cost?", False),  # money: the FAQ's costs entry
+    ],
+)
+def test_questions_about_ones_own_health(text: str, personal: bool) -> None:
+    assert is_personal_health_question(text) is personal
 
 
 @pytest.mark.parametrize(
