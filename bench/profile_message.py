@@ -28,8 +28,8 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
 from bench.assistant import MESSAGES, NO_RATE_LIMITS, bench_settings, rss_mb  # noqa: E402
 from bench.stats import percentile  # noqa: E402
-from bot import launcher  # noqa: E402
 from bot.faq.service import train as ensure_model  # noqa: E402 (FAQ files built, then trained if needed)
+from bot.runtime import launcher  # noqa: E402
 from bot.runtime.endpoints import write_endpoints  # noqa: E402
 from bot.runtime.launcher import free_port  # noqa: E402
 from bot.settings import PROJECT_ROOT, Settings  # noqa: E402
