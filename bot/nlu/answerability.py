@@ -1,0 +1,200 @@
+"""Does the FAQ answer chosen for a question answer it? A check on words, after the classifiers.
+
+The response selector always picks the nearest entry, and the sentence similarity of a
+question to the examples of a neighbouring entry is often as high as to its own ("how does
+this trial differ from the standard of care?" is close to "what is a clinical trial"). What
+separates them is what the question is about: the words it uses. An entry knows the words of
+its examples and of its answer (both languages). A question that uses two or more words the
+assistant knows from elsewhere (other entries, other intents) but this entry never uses, or
+nothing but such words, asks about something else: it gets an honest "I don't know" with how
+to reach the center (``dont_know``), never the neighbouring fact.
+
+Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
+trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
+Entries that are themselves an honest "we do not hold this" (``honest_entries``) are not
+checked. Placed after RuleOverrides (which decides urgency and advice first) and before the
+FallbackClassifier in config.yml.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.faq.text import normalize
+from bot.trials.understand import find_concepts
+
+logger = logging.getLogger(__name__)
+
+DONT_KNOW_INTENT = "dont_know"
+ANSWERABILITY_KEY = "answerability"
+_FILE = "answerability.json"
+
+# Function words and question frames of both languages: they say how a question is asked,
+# not what it is about.
+_STOP = frozenset("""
+a an the and or of to in on for with by at from as is are was were be been being am do does did
+have has had i me my mine you your we our us they them their he she it its this that these those
+there here what which who whom whose when where why how can could would should will shall may might
+must not no yes if then than so about into over after before during while also any all some more
+most other such only own same very just get got one ones please tell know want like need thanks
+le la les un une des du de et ou au aux en dans par pour sur avec sans sous chez est sont etre ete
+suis es sommes etes ai as avons avez ont avoir fait faire faut peut peux pouvez peuvent puis dois
+doit doivent je tu il elle on nous vous ils elles me te se moi toi lui leur leurs mon ma mes ton ta
+tes son sa ses notre nos votre vos ce cet cette ces ca cela ceci qui que quoi quel quelle quels
+quelles lequel laquelle comment pourquoi quand combien ne pas plus tres bien aussi encore deja si
+oui non merci svp est-ce
+""".split())
+# Topic words every entry of this FAQ may share: they never tell two entries apart.
+_SHARED = frozenset("""
+cancer cancers cancerologie cancerologue oncologie oncology oncologist oncologue tumeur tumour tumor
+trial trials study studies essai essais etude etudes clinique cliniques clinical recherche research
+immunotherapy immunotherapie immunotherapies treatment treatments traitement traitements patient
+patients therapy therapie doctor doctors medecin medecins
+""".split())
+_SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
+             "ees", "ee", "es", "ed", "s", "e", "y")
+_STEM_LENGTH = 6
+
+
+def stem(word: str) -> str:
+    """A crude stem shared by both languages: 'studies'/'study', 'patients'/'patient'."""
+    for suffix in _SUFFIXES:
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word[:_STEM_LENGTH]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalize(text).split() if len(w) > 2 and w not in _STOP and not w.isdigit()]
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in _words(text)}
+
+
+def _names_a_concept(word: str) -> bool:
+    # cancer types and drugs: a question about melanoma is still a question about the entry
+    return bool(find_concepts(word, "condition") or find_concepts(word, "intervention"))
+
+
+def content_stems(text: str) -> set[str]:
+    """What the question is about: its words, without function, shared-topic or concept words."""
+    return {stem(w) for w in _words(text) if w not in _SHARED and not _names_a_concept(w)}
+
+
+def foreign_terms(text: str, entry_vocabulary: set[str], known: set[str]) -> tuple[list[str], int]:
+    """The question's content words that this entry never uses but the assistant knows from
+    elsewhere, and how many content words the question has."""
+    content = content_stems(text)
+    return sorted(w for w in content - entry_vocabulary if w in known), len(content)
+
+
+def answers(text: str, entry_vocabulary: set[str], known: set[str], min_foreign: int) -> bool:
+    """False when the question is about something else than the entry (see the module doc)."""
+    foreign, total = foreign_terms(text, entry_vocabulary, known)
+    return not _about_something_else(foreign, total, min_foreign)
+
+
+def _about_something_else(foreign: list[str], total: int, min_foreign: int) -> bool:
+    return len(foreign) >= min_foreign or (bool(foreign) and len(foreign) == total)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class AnswerabilityCheck(GraphComponent):
+    """Turns an FAQ answer about something else than the question into ``dont_know``."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "retrieval_intent": "faq",
+            "min_foreign_terms": 2,
+            # entries that already say "I do not have this information": never checked
+            "honest_entries": [],
+        }
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None = None,
+                 resource: Resource | None = None, vocabularies: dict[str, set[str]] | None = None,
+                 known: set[str] | None = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabularies = vocabularies or {}
+        self.known = known or set()
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> AnswerabilityCheck:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        assert self._model_storage is not None and self._resource is not None
+        retrieval = self._config["retrieval_intent"]
+        vocabularies: dict[str, set[str]] = {}
+        known: set[str] = set()
+        for example in training_data.intent_examples:
+            words = stems(example.get(TEXT) or "")
+            known |= words
+            key = example.get(INTENT_RESPONSE_KEY)
+            if example.get(INTENT) == retrieval and key:
+                vocabularies.setdefault(str(key), set()).update(words)
+        for key in vocabularies:
+            for variation in training_data.responses.get(f"utter_{key}", []):
+                words = stems(str(variation.get(TEXT) or ""))
+                vocabularies[key] |= words
+                known |= words
+        self.vocabularies, self.known = vocabularies, known
+        with self._model_storage.write_to(self._resource) as directory:
+            data = {"vocabularies": {k: sorted(v) for k, v in vocabularies.items()}, "known": sorted(known)}
+            (directory / _FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> AnswerabilityCheck:
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = json.loads((directory / _FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.debug("AnswerabilityCheck: not trained, it will check nothing.")
+            return cls(config, model_storage, resource)
+        vocabularies = {k: set(v) for k, v in data.get("vocabularies", {}).items()}
+        return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def _chosen_entry(self, message: Message) -> str | None:
+        if (message.get(INTENT) or {}).get("name") != self._config["retrieval_intent"]:
+            return None  # another intent, or already decided by RuleOverrides
+        selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        response = (selector.get(self._config["retrieval_intent"]) or {}).get("response") or {}
+        key = response.get(INTENT_RESPONSE_KEY)
+        return str(key) if key else None
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
+        for message in messages:
+            key = self._chosen_entry(message)
+            if key is None or key in honest or key not in self.vocabularies:
+                continue
+            foreign, total = foreign_terms(message.get(TEXT) or "", self.vocabularies[key], self.known)
+            if not _about_something_else(foreign, total, int(self._config["min_foreign_terms"])):
+                continue
+            # The ranking holds the decision alone, as in RuleOverrides: FallbackClassifier
+            # would otherwise read a confident runner-up as ambiguity.
+            forced = {"name": DONT_KNOW_INTENT, "confidence": 1.0}
+            message.set(INTENT, forced, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
+            message.set(ANSWERABILITY_KEY, {"entry": key, "foreign_terms": foreign}, add_to_output=True)
+        return messages
