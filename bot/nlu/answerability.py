@@ -9,6 +9,11 @@ assistant knows from elsewhere (other entries, other intents) but this entry nev
 nothing but such words, asks about something else: it gets an honest "I don't know" with how
 to reach the center (``dont_know``), never the neighbouring fact.
 
+A question that asks for a practical fact (a cost, a duration, a place, how often, opening
+hours, whether something stays confidential) gets an entry's answer only when one of that
+entry's examples asks for the same kind of fact: "is my participation confidential?" is not
+answered by the consent entry, whose examples never ask about confidentiality.
+
 Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
 trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
 Entries that are themselves an honest "we do not hold this" (``honest_entries``) are not
@@ -19,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -47,12 +53,13 @@ have has had i me my mine you your we our us they them their he she it its this 
 there here what which who whom whose when where why how can could would should will shall may might
 must not no yes if then than so about into over after before during while also any all some more
 most other such only own same very just get got one ones please tell know want like need thanks
+let away happen happens happened
 le la les un une des du de et ou au aux en dans par pour sur avec sans sous chez est sont etre ete
 suis es sommes etes ai as avons avez ont avoir fait faire faut peut peux pouvez peuvent puis dois
 doit doivent je tu il elle on nous vous ils elles me te se moi toi lui leur leurs mon ma mes ton ta
 tes son sa ses notre nos votre vos ce cet cette ces ca cela ceci qui que quoi quel quelle quels
 quelles lequel laquelle comment pourquoi quand combien ne pas plus tres bien aussi encore deja si
-oui non merci svp est-ce
+oui non merci svp est-ce passe deroule deroulent derouler deroulement
 """.split())
 # Topic words every entry of this FAQ may share: they never tell two entries apart.
 _SHARED = frozenset("""
@@ -61,6 +68,17 @@ trial trials study studies essai essais etude etudes clinique cliniques clinical
 immunotherapy immunotherapie immunotherapies treatment treatments traitement traitements patient
 patients therapy therapie doctor doctors medecin medecins
 """.split())
+# The kinds of practical fact a question can ask for (on the folded, punctuation-free text).
+_ASKED_FACTS = {
+    "privacy": r"\b(?:confidenti\w*|private|privacy|secret\w*|anonym\w*)\b",
+    "cost": r"\b(?:costs?|price|pay|paid|paying|payants?|insurance|reimburs\w*|fees?|couts?|couteu\w*|prix"
+            r"|payer|paye\w*|rembours\w*|gratuit\w*|frais|mutuelle|tarifs?|expensive|afford\w*|indemni\w*)\b",
+    "duration": r"\bhow long\b|\bcombien de temps\b|\bduree\b|\bdure(?:r|ra|ront|nt)?\b",
+    "frequency": r"\bhow often\b|\bfrequence\b|\bcombien de fois\b",
+    "place": r"\bwhere\b|\bou (?:se|est|sont|a lieu|ca)\b|\baddress\b|\badresse\b|\blocated\b|\bsitue\w*\b|\bparking\b",
+    "hours": r"\bwhat time\b|\bopening hours\b|\bhoraires?\b|\bheures? d ouverture\b",
+}
+_ASKED_FACT_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _ASKED_FACTS.items()}
 _SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
              "ees", "ee", "es", "ed", "s", "e", "y")
 _STEM_LENGTH = 6
@@ -91,6 +109,12 @@ def _names_a_concept(word: str) -> bool:
 def content_stems(text: str) -> set[str]:
     """What the question is about: its words, without function, shared-topic or concept words."""
     return {stem(w) for w in _words(text) if w not in _SHARED and not _names_a_concept(w)}
+
+
+def asked_facts(text: str) -> set[str]:
+    """The kinds of practical fact the question asks for ("cost", "duration", "place"...)."""
+    folded = normalize(text)
+    return {kind for kind, pattern in _ASKED_FACT_PATTERNS.items() if pattern.search(folded)}
 
 
 def foreign_terms(text: str, entry_vocabulary: set[str], known: set[str]) -> tuple[list[str], int]:
@@ -125,12 +149,13 @@ class AnswerabilityCheck(GraphComponent):
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None = None,
                  resource: Resource | None = None, vocabularies: dict[str, set[str]] | None = None,
-                 known: set[str] | None = None) -> None:
+                 known: set[str] | None = None, facts: dict[str, set[str]] | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.vocabularies = vocabularies or {}
         self.known = known or set()
+        self.facts = facts or {}  # entry -> the kinds of fact its examples ask for
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -141,6 +166,7 @@ class AnswerabilityCheck(GraphComponent):
         assert self._model_storage is not None and self._resource is not None
         retrieval = self._config["retrieval_intent"]
         vocabularies: dict[str, set[str]] = {}
+        facts: dict[str, set[str]] = {}
         known: set[str] = set()
         for example in training_data.intent_examples:
             words = stems(example.get(TEXT) or "")
@@ -148,14 +174,16 @@ class AnswerabilityCheck(GraphComponent):
             key = example.get(INTENT_RESPONSE_KEY)
             if example.get(INTENT) == retrieval and key:
                 vocabularies.setdefault(str(key), set()).update(words)
+                facts.setdefault(str(key), set()).update(asked_facts(example.get(TEXT) or ""))
         for key in vocabularies:
             for variation in training_data.responses.get(f"utter_{key}", []):
                 words = stems(str(variation.get(TEXT) or ""))
                 vocabularies[key] |= words
                 known |= words
-        self.vocabularies, self.known = vocabularies, known
+        self.vocabularies, self.known, self.facts = vocabularies, known, facts
         with self._model_storage.write_to(self._resource) as directory:
-            data = {"vocabularies": {k: sorted(v) for k, v in vocabularies.items()}, "known": sorted(known)}
+            data = {"vocabularies": {k: sorted(v) for k, v in vocabularies.items()}, "known": sorted(known),
+                    "facts": {k: sorted(v) for k, v in facts.items()}}
             (directory / _FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
@@ -169,7 +197,8 @@ class AnswerabilityCheck(GraphComponent):
             logger.debug("AnswerabilityCheck: not trained, it will check nothing.")
             return cls(config, model_storage, resource)
         vocabularies = {k: set(v) for k, v in data.get("vocabularies", {}).items()}
-        return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])))
+        facts = {k: set(v) for k, v in data.get("facts", {}).items()}
+        return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])), facts)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -188,13 +217,15 @@ class AnswerabilityCheck(GraphComponent):
             key = self._chosen_entry(message)
             if key is None or key in honest or key not in self.vocabularies:
                 continue
-            foreign, total = foreign_terms(message.get(TEXT) or "", self.vocabularies[key], self.known)
-            if not _about_something_else(foreign, total, int(self._config["min_foreign_terms"])):
+            text = message.get(TEXT) or ""
+            foreign, total = foreign_terms(text, self.vocabularies[key], self.known)
+            unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
+            if not unheld and not _about_something_else(foreign, total, int(self._config["min_foreign_terms"])):
                 continue
             # The ranking holds the decision alone, as in RuleOverrides: FallbackClassifier
             # would otherwise read a confident runner-up as ambiguity.
             forced = {"name": DONT_KNOW_INTENT, "confidence": 1.0}
             message.set(INTENT, forced, add_to_output=True)
             message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
-            message.set(ANSWERABILITY_KEY, {"entry": key, "foreign_terms": foreign}, add_to_output=True)
+            message.set(ANSWERABILITY_KEY, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld}, add_to_output=True)
         return messages
