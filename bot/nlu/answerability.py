@@ -53,13 +53,14 @@ have has had i me my mine you your we our us they them their he she it its this 
 there here what which who whom whose when where why how can could would should will shall may might
 must not no yes if then than so about into over after before during while also any all some more
 most other such only own same very just get got one ones please tell know want like need thanks
-let away happen happens happened
+let away happen happens happened exactly really actually basically simply maybe perhaps
 le la les un une des du de et ou au aux en dans par pour sur avec sans sous chez est sont etre ete
 suis es sommes etes ai as avons avez ont avoir fait faire faut peut peux pouvez peuvent puis dois
 doit doivent je tu il elle on nous vous ils elles me te se moi toi lui leur leurs mon ma mes ton ta
 tes son sa ses notre nos votre vos ce cet cette ces ca cela ceci qui que quoi quel quelle quels
 quelles lequel laquelle comment pourquoi quand combien ne pas plus tres bien aussi encore deja si
 oui non merci svp est-ce passe deroule deroulent derouler deroulement
+exactement vraiment concretement precisement simplement donc alors
 """.split())
 # Topic words every entry of this FAQ may share: they never tell two entries apart.
 _SHARED = frozenset("""

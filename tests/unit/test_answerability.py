@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.answerability import (
     ANSWERABILITY_KEY,
     AnswerabilityCheck,
+    asked_facts,
     content_stems,
     foreign_terms,
     stem,
@@ -21,7 +22,7 @@ from bot.nlu.answerability import (
 # What a trained check holds: the words of each entry, and every word of the training data.
 DEFINITION = stems("what is a clinical trial? a study with volunteers to evaluate a new treatment")
 COSTS = stems("how much does it cost? I do not have verified information on costs")
-KNOWN = DEFINITION | COSTS | stems("how long does it last, what happens after the end, the standard of care differs")
+KNOWN = DEFINITION | COSTS | stems("how long does it last, what comes after the end, the standard of care differs")
 
 
 def parsed(text: str, entry: str, intent: str = "faq") -> Message:
@@ -37,6 +38,7 @@ def check(message: Message) -> Message:
     component = AnswerabilityCheck(
         {"honest_entries": ["costs"]},
         vocabularies={"faq/what_is_clinical_trial": DEFINITION, "faq/costs": COSTS}, known=KNOWN,
+        facts={"faq/what_is_clinical_trial": set(), "faq/costs": {"cost"}},
     )
     [result] = component.process([message])
     return result
@@ -56,14 +58,15 @@ def test_content_words_leave_out_question_frames_shared_topics_and_cancer_types(
 
 
 def test_foreign_terms_are_known_words_the_entry_never_uses() -> None:
-    foreign, total = foreign_terms("What happens after the trial ends, zorglub?", DEFINITION, KNOWN)
+    foreign, total = foreign_terms("What comes after the trial ends, zorglub?", DEFINITION, KNOWN)
     # "zorglub" is unknown to the assistant (a typo, a brand): it does not count
-    assert foreign == sorted({stem("happens"), stem("ends")}) and total == 3
+    assert foreign == sorted({stem("comes"), stem("ends")}) and total == 3
 
 
 @pytest.mark.parametrize("text", [
     "How does this trial differ from the standard of care?",
-    "What happens after the trial ends?",
+    "What comes after the trial ends?",
+    "Is my participation in the trial confidential?",  # a kind of fact no example asks for
 ])
 def test_a_neighbouring_fact_becomes_dont_know(text: str) -> None:
     result = check(parsed(text, "what_is_clinical_trial"))
@@ -76,20 +79,28 @@ def test_a_neighbouring_fact_becomes_dont_know(text: str) -> None:
     "what is a clinical trial",
     "c'est quoi un essai clinique pour le mélanome ?",
     "what is a new treatment study, zorglub",  # one unknown word: still the definition
+    "what exactly is a clinical trial?",  # a filler word is not a topic
 ])
 def test_a_question_in_the_entrys_words_keeps_its_answer(text: str) -> None:
     assert check(parsed(text, "what_is_clinical_trial")).get(INTENT)["name"] == "faq"
 
 
 def test_honest_entries_other_intents_and_overridden_messages_are_left_alone() -> None:
-    assert check(parsed("what happens after the end, standard of care?", "costs")).get(INTENT)["name"] == "faq"
-    assert check(parsed("what happens after the end?", "what_is_clinical_trial", intent="search_trials")
+    assert check(parsed("what comes after the end, standard of care?", "costs")).get(INTENT)["name"] == "faq"
+    assert check(parsed("what comes after the end?", "what_is_clinical_trial", intent="search_trials")
                  ).get(INTENT)["name"] == "search_trials"
-    assert check(parsed("what happens after the end?", "what_is_clinical_trial", intent="urgent_symptoms")
+    assert check(parsed("what comes after the end?", "what_is_clinical_trial", intent="urgent_symptoms")
                  ).get(INTENT)["name"] == "urgent_symptoms"
 
 
 def test_an_untrained_check_changes_nothing() -> None:
-    message = parsed("What happens after the trial ends?", "what_is_clinical_trial")
+    message = parsed("What comes after the trial ends?", "what_is_clinical_trial")
     [result] = AnswerabilityCheck({}).process([message])
     assert result.get(INTENT)["name"] == "faq"
+
+
+def test_asked_facts_name_the_kind_of_practical_fact() -> None:
+    assert asked_facts("Combien de temps dure un essai ?") == {"duration"}
+    assert asked_facts("is it free, or does insurance pay?") == {"cost"}
+    assert asked_facts("Où se trouve le centre ?") == {"place"}
+    assert asked_facts("what is immunotherapy?") == set()
