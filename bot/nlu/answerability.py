@@ -14,6 +14,10 @@ hours, whether something stays confidential) gets an entry's answer only when on
 entry's examples asks for the same kind of fact: "is my participation confidential?" is not
 answered by the consent entry, whose examples never ask about confidentiality.
 
+A trial search is the answer only to a message about trials: a readable question that names
+no trial, no cancer type, drug, phase, status or place, and no taking part ("comment obtenir
+un deuxième avis en cancérologie ?") is not a search, and gets the same "I don't know".
+
 Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
 trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
 Entries that are themselves an honest "we do not hold this" (``honest_entries``) are not
@@ -37,7 +41,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.faq.text import normalize
-from bot.trials.understand import find_concepts
+from bot.safety import is_readable_question
+from bot.trials import NCT_IN_TEXT
+from bot.trials.understand import find_concepts, parse_trial_request
 
 logger = logging.getLogger(__name__)
 
@@ -76,9 +82,12 @@ _ASKED_FACTS = {
             r"|payer|paye\w*|rembours\w*|gratuit\w*|frais|mutuelle|tarifs?|expensive|afford\w*|indemni\w*)\b",
     "duration": r"\bhow long\b|\bcombien de temps\b|\bduree\b|\bdure(?:r|ra|ront|nt)?\b",
     "frequency": r"\bhow often\b|\bfrequence\b|\bcombien de fois\b",
-    "place": r"\bwhere\b|\bou (?:se|est|sont|a lieu|ca)\b|\baddress\b|\badresse\b|\blocated\b|\bsitue\w*\b|\bparking\b",
+    "place": r"\bwhere\b|\bou (?:se|est|sont|a lieu|ca)\b|\bou$|\baddress\b|\badresse\b|\blocated\b|\bsitue\w*\b|\bparking\b",
     "hours": r"\bwhat time\b|\bopening hours\b|\bhoraires?\b|\bheures? d ouverture\b",
 }
+# A message about trials names one, or taking part in one.
+_ABOUT_TRIALS = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique|protocoles?"
+                           r"|particip\w*|join\w*|enrol\w*|inscri\w*)\b")
 _ASKED_FACT_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _ASKED_FACTS.items()}
 _SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
              "ees", "ee", "es", "ed", "s", "e", "y")
@@ -118,6 +127,13 @@ def asked_facts(text: str) -> set[str]:
     return {kind for kind, pattern in _ASKED_FACT_PATTERNS.items() if pattern.search(folded)}
 
 
+def not_a_trial_search(text: str) -> bool:
+    """A readable question with nothing of a trial search in it (see the module doc)."""
+    if not is_readable_question(text) or NCT_IN_TEXT.search(text) or _ABOUT_TRIALS.search(normalize(text)):
+        return False
+    return parse_trial_request(text).is_empty
+
+
 def foreign_terms(text: str, entry_vocabulary: set[str], known: set[str]) -> tuple[list[str], int]:
     """The question's content words that this entry never uses but the assistant knows from
     elsewhere, and how many content words the question has."""
@@ -143,6 +159,7 @@ class AnswerabilityCheck(GraphComponent):
     def get_default_config() -> dict[str, Any]:
         return {
             "retrieval_intent": "faq",
+            "trial_search_intent": "search_trials",
             "min_foreign_terms": 2,
             # entries that already say "I do not have this information": never checked
             "honest_entries": [],
@@ -215,6 +232,10 @@ class AnswerabilityCheck(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
         for message in messages:
+            if ((message.get(INTENT) or {}).get("name") == self._config["trial_search_intent"]
+                    and not_a_trial_search(message.get(TEXT) or "")):
+                _dont_know(message, {"trial_search": "nothing of a trial in the message"})
+                continue
             key = self._chosen_entry(message)
             if key is None or key in honest or key not in self.vocabularies:
                 continue
@@ -223,10 +244,14 @@ class AnswerabilityCheck(GraphComponent):
             unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
             if not unheld and not _about_something_else(foreign, total, int(self._config["min_foreign_terms"])):
                 continue
-            # The ranking holds the decision alone, as in RuleOverrides: FallbackClassifier
-            # would otherwise read a confident runner-up as ambiguity.
-            forced = {"name": DONT_KNOW_INTENT, "confidence": 1.0}
-            message.set(INTENT, forced, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
-            message.set(ANSWERABILITY_KEY, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld}, add_to_output=True)
+            _dont_know(message, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld})
         return messages
+
+
+def _dont_know(message: Message, why: dict[str, Any]) -> None:
+    # The ranking holds the decision alone, as in RuleOverrides: FallbackClassifier would
+    # otherwise read a confident runner-up as ambiguity.
+    forced = {"name": DONT_KNOW_INTENT, "confidence": 1.0}
+    message.set(INTENT, forced, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
+    message.set(ANSWERABILITY_KEY, why, add_to_output=True)

@@ -15,6 +15,7 @@ from bot.nlu.answerability import (
     asked_facts,
     content_stems,
     foreign_terms,
+    not_a_trial_search,
     stem,
     stems,
 )
@@ -87,8 +88,8 @@ def test_a_question_in_the_entrys_words_keeps_its_answer(text: str) -> None:
 
 def test_honest_entries_other_intents_and_overridden_messages_are_left_alone() -> None:
     assert check(parsed("what comes after the end, standard of care?", "costs")).get(INTENT)["name"] == "faq"
-    assert check(parsed("what comes after the end?", "what_is_clinical_trial", intent="search_trials")
-                 ).get(INTENT)["name"] == "search_trials"
+    assert check(parsed("what comes after the end?", "what_is_clinical_trial", intent="trial_details")
+                 ).get(INTENT)["name"] == "trial_details"
     assert check(parsed("what comes after the end?", "what_is_clinical_trial", intent="urgent_symptoms")
                  ).get(INTENT)["name"] == "urgent_symptoms"
 
@@ -104,3 +105,19 @@ def test_asked_facts_name_the_kind_of_practical_fact() -> None:
     assert asked_facts("is it free, or does insurance pay?") == {"cost"}
     assert asked_facts("Où se trouve le centre ?") == {"place"}
     assert asked_facts("what is immunotherapy?") == set()
+
+
+@pytest.mark.parametrize(("text", "searches"), [
+    ("how do I get a second opinion from another hospital?", False),
+    ("what trials do you have?", True),
+    ("quels essais avez-vous ?", True),
+    ("y a-t-il quelque chose pour le cancer du poumon ?", True),  # a cancer type
+    ("is it still recruiting?", True),  # a status: a follow-up about a shown trial
+    ("can I participate in something here?", True),  # taking part
+    ("NCT04318717 ?", True),
+    ("melanoma", True),  # not a readable question: left to the dialogue
+])
+def test_a_trial_search_needs_something_of_a_trial_in_the_message(text: str, searches: bool) -> None:
+    assert not_a_trial_search(text) is not searches
+    result = check(parsed(text, "what_is_clinical_trial", intent="search_trials")).get(INTENT)["name"]
+    assert result == ("search_trials" if searches else "dont_know")
