@@ -14,6 +14,9 @@ hours, whether something stays confidential) gets an entry's answer only when on
 entry's examples asks for the same kind of fact: "is my participation confidential?" is not
 answered by the consent entry, whose examples never ask about confidentiality.
 
+A question about a trial is not answered by an entry that never speaks of trials ("where is
+the trial site located?" is not answered by where the center is).
+
 A trial search is the answer only to a message about trials: a readable question that names
 no trial, no cancer type, drug, phase, status or place, and no taking part ("comment obtenir
 un deuxième avis en cancérologie ?") is not a search, and gets the same "I don't know".
@@ -85,6 +88,8 @@ _ASKED_FACTS = {
     "place": r"\bwhere\b|\bou (?:se|est|sont|a lieu|ca)\b|\bou$|\baddress\b|\badresse\b|\blocated\b|\bsitue\w*\b|\bparking\b",
     "hours": r"\bwhat time\b|\bopening hours\b|\bhoraires?\b|\bheures? d ouverture\b",
 }
+# A message that names a trial.
+_NAMES_A_TRIAL = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique)\b")
 # A message about trials names one, or taking part in one.
 _ABOUT_TRIALS = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique|protocoles?"
                            r"|particip\w*|join\w*|enrol\w*|inscri\w*)\b")
@@ -127,6 +132,10 @@ def asked_facts(text: str) -> set[str]:
     return {kind for kind, pattern in _ASKED_FACT_PATTERNS.items() if pattern.search(folded)}
 
 
+def names_a_trial(text: str) -> bool:
+    return bool(_NAMES_A_TRIAL.search(normalize(text)))
+
+
 def not_a_trial_search(text: str) -> bool:
     """A readable question with nothing of a trial search in it (see the module doc)."""
     if not is_readable_question(text) or NCT_IN_TEXT.search(text) or _ABOUT_TRIALS.search(normalize(text)):
@@ -167,13 +176,15 @@ class AnswerabilityCheck(GraphComponent):
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None = None,
                  resource: Resource | None = None, vocabularies: dict[str, set[str]] | None = None,
-                 known: set[str] | None = None, facts: dict[str, set[str]] | None = None) -> None:
+                 known: set[str] | None = None, facts: dict[str, set[str]] | None = None,
+                 trial_entries: set[str] | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
         self.vocabularies = vocabularies or {}
         self.known = known or set()
         self.facts = facts or {}  # entry -> the kinds of fact its examples ask for
+        self.trial_entries = trial_entries or set()  # entries whose examples or answer name trials
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -185,6 +196,7 @@ class AnswerabilityCheck(GraphComponent):
         retrieval = self._config["retrieval_intent"]
         vocabularies: dict[str, set[str]] = {}
         facts: dict[str, set[str]] = {}
+        trial_entries: set[str] = set()
         known: set[str] = set()
         for example in training_data.intent_examples:
             words = stems(example.get(TEXT) or "")
@@ -193,15 +205,20 @@ class AnswerabilityCheck(GraphComponent):
             if example.get(INTENT) == retrieval and key:
                 vocabularies.setdefault(str(key), set()).update(words)
                 facts.setdefault(str(key), set()).update(asked_facts(example.get(TEXT) or ""))
+                if names_a_trial(example.get(TEXT) or ""):
+                    trial_entries.add(str(key))
         for key in vocabularies:
             for variation in training_data.responses.get(f"utter_{key}", []):
                 words = stems(str(variation.get(TEXT) or ""))
                 vocabularies[key] |= words
+                if names_a_trial(str(variation.get(TEXT) or "")):
+                    trial_entries.add(key)
                 known |= words
         self.vocabularies, self.known, self.facts = vocabularies, known, facts
+        self.trial_entries = trial_entries
         with self._model_storage.write_to(self._resource) as directory:
             data = {"vocabularies": {k: sorted(v) for k, v in vocabularies.items()}, "known": sorted(known),
-                    "facts": {k: sorted(v) for k, v in facts.items()}}
+                    "facts": {k: sorted(v) for k, v in facts.items()}, "trial_entries": sorted(trial_entries)}
             (directory / _FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
@@ -216,7 +233,8 @@ class AnswerabilityCheck(GraphComponent):
             return cls(config, model_storage, resource)
         vocabularies = {k: set(v) for k, v in data.get("vocabularies", {}).items()}
         facts = {k: set(v) for k, v in data.get("facts", {}).items()}
-        return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])), facts)
+        return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])), facts,
+                   set(data.get("trial_entries", [])))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -242,9 +260,12 @@ class AnswerabilityCheck(GraphComponent):
             text = message.get(TEXT) or ""
             foreign, total = foreign_terms(text, self.vocabularies[key], self.known)
             unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
-            if not unheld and not _about_something_else(foreign, total, int(self._config["min_foreign_terms"])):
+            other_subject = names_a_trial(text) and key not in self.trial_entries
+            if not (unheld or other_subject
+                    or _about_something_else(foreign, total, int(self._config["min_foreign_terms"]))):
                 continue
-            _dont_know(message, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld})
+            _dont_know(message, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld,
+                                 "trial_question": other_subject})
         return messages
 
 

@@ -23,7 +23,8 @@ from bot.nlu.answerability import (
 # What a trained check holds: the words of each entry, and every word of the training data.
 DEFINITION = stems("what is a clinical trial? a study with volunteers to evaluate a new treatment")
 COSTS = stems("how much does it cost? I do not have verified information on costs")
-KNOWN = DEFINITION | COSTS | stems("how long does it last, what comes after the end, the standard of care differs")
+PLACE = stems("where is the center? on the Paris site of the hospital")
+KNOWN = DEFINITION | COSTS | PLACE | stems("how long does it last, what comes after the end, the standard of care differs")
 
 
 def parsed(text: str, entry: str, intent: str = "faq") -> Message:
@@ -38,8 +39,9 @@ def parsed(text: str, entry: str, intent: str = "faq") -> Message:
 def check(message: Message) -> Message:
     component = AnswerabilityCheck(
         {"honest_entries": ["costs"]},
-        vocabularies={"faq/what_is_clinical_trial": DEFINITION, "faq/costs": COSTS}, known=KNOWN,
-        facts={"faq/what_is_clinical_trial": set(), "faq/costs": {"cost"}},
+        vocabularies={"faq/what_is_clinical_trial": DEFINITION, "faq/costs": COSTS, "faq/center_location": PLACE},
+        known=KNOWN, facts={"faq/what_is_clinical_trial": set(), "faq/costs": {"cost"}, "faq/center_location": {"place"}},
+        trial_entries={"faq/what_is_clinical_trial"},
     )
     [result] = component.process([message])
     return result
@@ -121,3 +123,9 @@ def test_a_trial_search_needs_something_of_a_trial_in_the_message(text: str, sea
     assert not_a_trial_search(text) is not searches
     result = check(parsed(text, "what_is_clinical_trial", intent="search_trials")).get(INTENT)["name"]
     assert result == ("search_trials" if searches else "dont_know")
+
+
+def test_a_question_about_a_trial_is_not_answered_by_an_entry_that_never_names_one() -> None:
+    assert check(parsed("where is the center?", "center_location")).get(INTENT)["name"] == "faq"
+    result = check(parsed("where is the trial site?", "center_location"))
+    assert result.get(INTENT)["name"] == "dont_know" and result.get(ANSWERABILITY_KEY)["trial_question"]
