@@ -86,6 +86,7 @@ _ASKED_FACTS = {
     "duration": r"\bhow long\b|\bcombien de temps\b|\bduree\b|\bdure(?:r|ra|ront|nt)?\b",
     "frequency": r"\bhow often\b|\bfrequence\b|\bcombien de fois\b",
     "place": r"\bwhere\b|\bou (?:se|est|sont|a lieu|ca)\b|\bou$|\baddress\b|\badresse\b|\blocated\b|\bsitue\w*\b|\bparking\b",
+    "benefit": r"\b(?:benefit\w*|advantages?|avantages?|interets?|benefices?)\b",
     "hours": r"\bwhat time\b|\bopening hours\b|\bhoraires?\b|\bheures? d ouverture\b",
 }
 # A message that names a trial.
