@@ -63,20 +63,23 @@ there here what which who whom whose when where why how can could would should w
 must not no yes if then than so about into over after before during while also any all some more
 most other such only own same very just get got one ones please tell know want like need thanks
 let away happen happens happened exactly really actually basically simply maybe perhaps
+want wants wanted allow allowed long mother father husband wife son daughter
 le la les un une des du de et ou au aux en dans par pour sur avec sans sous chez est sont etre ete
 suis es sommes etes ai as avons avez ont avoir fait faire faut peut peux pouvez peuvent puis dois
 doit doivent je tu il elle on nous vous ils elles me te se moi toi lui leur leurs mon ma mes ton ta
 tes son sa ses notre nos votre vos ce cet cette ces ca cela ceci qui que quoi quel quelle quels
 quelles lequel laquelle comment pourquoi quand combien ne pas plus tres bien aussi encore deja si
 oui non merci svp est-ce passe deroule deroulent derouler deroulement
-exactement vraiment concretement precisement simplement donc alors
+exactement vraiment concretement precisement simplement donc alors mais dit dire dis
+veut veux voulez veulent vouloir donner donne parler parle vrai temps propose proposee
+mere pere mari femme fille fils
 """.split())
 # Topic words every entry of this FAQ may share: they never tell two entries apart.
 _SHARED = frozenset("""
 cancer cancers cancerologie cancerologue oncologie oncology oncologist oncologue tumeur tumour tumor
 trial trials study studies essai essais etude etudes clinique cliniques clinical recherche research
 immunotherapy immunotherapie immunotherapies treatment treatments traitement traitements patient
-patients therapy therapie doctor doctors medecin medecins
+patients therapy therapie doctor doctors medecin medecins drug drugs medicament medicaments
 """.split())
 # The kinds of practical fact a question can ask for (on the folded, punctuation-free text).
 _ASKED_FACTS = {
@@ -130,7 +133,12 @@ def content_stems(text: str) -> set[str]:
 def asked_facts(text: str) -> set[str]:
     """The kinds of practical fact the question asks for ("cost", "duration", "place"...)."""
     folded = normalize(text)
-    return {kind for kind, pattern in _ASKED_FACT_PATTERNS.items() if pattern.search(folded)}
+    kinds = {kind for kind, pattern in _ASKED_FACT_PATTERNS.items() if pattern.search(folded)}
+    if "benefit" in kinds and not _ABOUT_TRIALS.search(folded):
+        # what one gains from a trial is the trial's own; immunotherapy's advantages over
+        # chemotherapy are the comparison entry's
+        kinds.discard("benefit")
+    return kinds
 
 
 def names_a_trial(text: str) -> bool:
