@@ -28,13 +28,15 @@ _FR_CUES = frozenset(
     qu que qui quoi quel quelle quels quelles pour avec sur dans mon ma mes ton ta tes son sa
     ses notre votre leur pas ne n au aux y ou est-ce comment pourquoi combien bonjour bonsoir
     merci oui svp stp essai essais mere pere mari femme fille fils traitement medecin suis
-    ai avez peux puis-je c'est j'ai qu'est-ce d'immunotherapie l'immunotherapie""".split()
+    ai avez peux puis-je c'est j'ai qu'est-ce d'immunotherapie l'immunotherapie
+    poumon poumons sein seins vessie rein reins foie peau""".split()
 )
 _EN_CUES = frozenset(
     """i you he she we they the an is are was were what which who how why where when my your
     his her our their of for with in to do does did can could would should there this that
     it and please hello hi thanks thank yes trial trials treatment doctor mother father
-    husband wife daughter son am have has i'm what's don't""".split()
+    husband wife daughter son am have has i'm what's don't
+    lung lungs breast bladder kidney liver bowel skin""".split()
 )
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
 _NEGATION = re.compile(r"\b(don'?t|do not|can'?t|cannot|pas|ne|n'|never|jamais)\b[^.!?]*$", re.I)

@@ -106,3 +106,32 @@ def test_a_symptom_in_another_language_gets_the_emergency_line(assistant: Assist
     reply = joined(assistant.send(text, lang="fr"))
     assert "15" in reply and "112" in reply
     assert card_ids(assistant.send(text, lang="fr")) == []
+
+
+def test_follow_ups_answer_the_one_thing_asked_in_french(assistant: Assistant) -> None:
+    sender = f"trials-{uuid.uuid4().hex[:10]}"
+    ids = card_ids(assistant.send("y a-t-il des essais pour le mélanome ?", sender, lang="fr"))
+    first = ids[0]
+    assert joined(assistant.send("le premier", sender, lang="fr")).startswith(first)
+    assert joined(assistant.send("est-il toujours ouvert ?", sender, lang="fr")).startswith(f"Statut de l'essai {first} : ")
+    assert joined(assistant.send("c'est quelle phase ?", sender, lang="fr")).startswith(f"Phase de l'essai {first} : ")
+    assert joined(assistant.send("où a-t-il lieu ?", sender, lang="fr")).startswith(f"Lieux de l'essai {first} : ")
+    assert f"Qui peut participer à l'essai {first}" in joined(assistant.send("est-ce que je peux y participer ?", sender, lang="fr"))
+
+
+def test_what_trials_do_you_have_lists_them_in_french(assistant: Assistant) -> None:
+    replies = assistant.send("quels essais avez-vous ?", lang="fr")
+    assert len(card_ids(replies)) == 5
+    assert joined(replies).startswith("Voici les essais 1 à 5 sur")
+
+
+def test_an_organ_name_is_english_not_another_language(assistant: Assistant) -> None:
+    replies = assistant.send("lung cancer trials", lang="en")
+    assert {"NCT04267848", "NCT04956640"} <= set(card_ids(replies)), joined(replies)
+
+
+def test_no_trial_for_a_cancer_we_hold_no_record_for_in_english(assistant: Assistant) -> None:
+    replies = assistant.send("any trials for mesothelioma?", lang="en")
+    assert card_ids(replies) == []
+    reply = joined(replies)
+    assert reply.startswith("There is no trial for mesothelioma in our list") and "ClinicalTrials.gov" in reply

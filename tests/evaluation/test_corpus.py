@@ -70,7 +70,9 @@ def test_parts_are_disjoint_and_balanced_per_category_and_language() -> None:
         in_dev, in_test = strata[(category, lang, "dev")], strata[(category, lang, "test")]
         # Items that are also training sentences are kept in dev, so dev may be a little larger.
         assert in_test <= in_dev, (category, lang, in_dev, in_test)
-    assert len(test) >= 0.4 * (len(dev) + len(test))
+    # dev grows as more real questions are gathered; the test part (287, fixed) stays at least
+    # a third of the corpus
+    assert len(test) >= (len(dev) + len(test)) / 3
 
 
 @pytest.mark.parametrize("raw, problem", [

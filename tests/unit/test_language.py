@@ -98,6 +98,9 @@ def test_unknown_language_keeps_the_current_one() -> None:
         ("NCT04318717 still open?", "en"),
         ("what trials exist", "en"),
         ("essais cancer testicule", "fr"),
+        ("lung cancer trials", "en"),  # was taken for another language: organ names are cues
+        ("breast cancer trials?", "en"),
+        ("essais cancer du sein", "fr"),
         ("quels essais existent", "fr"),
         ("hola, ¿tienen ensayos para cáncer de pulmón?", "other"),
     ],

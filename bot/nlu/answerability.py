@@ -1,0 +1,287 @@
+"""Does the FAQ answer chosen for a question answer it? A check on words, after the classifiers.
+
+The response selector always picks the nearest entry, and the sentence similarity of a
+question to the examples of a neighbouring entry is often as high as to its own ("how does
+this trial differ from the standard of care?" is close to "what is a clinical trial"). What
+separates them is what the question is about: the words it uses. An entry knows the words of
+its examples and of its answer (both languages). A question that uses two or more words the
+assistant knows from elsewhere (other entries, other intents) but this entry never uses, or
+nothing but such words, asks about something else: it gets an honest "I don't know" with how
+to reach the center (``dont_know``), never the neighbouring fact.
+
+A question that asks for a practical fact (a cost, a duration, a place, how often, opening
+hours, whether something stays confidential) gets an entry's answer only when one of that
+entry's examples asks for the same kind of fact: "is my participation confidential?" is not
+answered by the consent entry, whose examples never ask about confidentiality.
+
+A question about a trial is not answered by an entry that never speaks of trials ("where is
+the trial site located?" is not answered by where the center is).
+
+A trial search is the answer only to a message about trials: a readable question that names
+no trial, no cancer type, drug, phase, status or place, and no taking part ("comment obtenir
+un deuxième avis en cancérologie ?") is not a search, and gets the same "I don't know".
+
+Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
+trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
+Entries that are themselves an honest "we do not hold this" (``honest_entries``) are not
+checked. Placed after RuleOverrides (which decides urgency and advice first) and before the
+FallbackClassifier in config.yml.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import RESPONSE_SELECTOR_PROPERTY_NAME
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONSE_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.faq.text import normalize
+from bot.safety import is_readable_question
+from bot.trials import NCT_IN_TEXT
+from bot.trials.understand import find_concepts, parse_trial_request
+
+logger = logging.getLogger(__name__)
+
+DONT_KNOW_INTENT = "dont_know"
+ANSWERABILITY_KEY = "answerability"
+_FILE = "answerability.json"
+
+# Function words and question frames of both languages: they say how a question is asked,
+# not what it is about.
+_STOP = frozenset("""
+a an the and or of to in on for with by at from as is are was were be been being am do does did
+have has had i me my mine you your we our us they them their he she it its this that these those
+there here what which who whom whose when where why how can could would should will shall may might
+must not no yes if then than so about into over after before during while also any all some more
+most other such only own same very just get got one ones please tell know want like need thanks
+let away happen happens happened exactly really actually basically simply maybe perhaps
+want wants wanted allow allowed long mother father husband wife son daughter
+le la les un une des du de et ou au aux en dans par pour sur avec sans sous chez est sont etre ete
+suis es sommes etes ai as avons avez ont avoir fait faire faut peut peux pouvez peuvent puis dois
+doit doivent je tu il elle on nous vous ils elles me te se moi toi lui leur leurs mon ma mes ton ta
+tes son sa ses notre nos votre vos ce cet cette ces ca cela ceci qui que quoi quel quelle quels
+quelles lequel laquelle comment pourquoi quand combien ne pas plus tres bien aussi encore deja si
+oui non merci svp est-ce passe deroule deroulent derouler deroulement
+exactement vraiment concretement precisement simplement donc alors mais dit dire dis
+veut veux voulez veulent vouloir donner donne parler parle vrai temps propose proposee
+mere pere mari femme fille fils
+""".split())
+# Topic words every entry of this FAQ may share: they never tell two entries apart.
+_SHARED = frozenset("""
+cancer cancers cancerologie cancerologue oncologie oncology oncologist oncologue tumeur tumour tumor
+trial trials study studies essai essais etude etudes clinique cliniques clinical recherche research
+immunotherapy immunotherapie immunotherapies treatment treatments traitement traitements patient
+patients therapy therapie doctor doctors medecin medecins drug drugs medicament medicaments
+""".split())
+# The kinds of practical fact a question can ask for (on the folded, punctuation-free text).
+_ASKED_FACTS = {
+    "privacy": r"\b(?:confidenti\w*|private|privacy|secret\w*|anonym\w*)\b",
+    "cost": r"\b(?:costs?|price|pay|paid|paying|payants?|insurance|reimburs\w*|fees?|couts?|couteu\w*|prix"
+            r"|payer|paye\w*|rembours\w*|gratuit\w*|frais|mutuelle|tarifs?|expensive|afford\w*|indemni\w*)\b",
+    "duration": r"\bhow long\b|\bcombien de temps\b|\bduree\b|\bdure(?:r|ra|ront|nt)?\b",
+    "frequency": r"\bhow often\b|\bfrequence\b|\bcombien de fois\b",
+    "place": r"\bwhere\b|\bou (?:se|est|sont|a lieu|ca)\b|\bou$|\baddress\b|\badresse\b|\blocated\b|\bsitue\w*\b|\bparking\b",
+    "benefit": r"\b(?:benefit\w*|advantages?|avantages?|interets?|benefices?)\b",
+    "hours": r"\bwhat time\b|\bopening hours\b|\bhoraires?\b|\bheures? d ouverture\b",
+}
+# A message that names a trial.
+_NAMES_A_TRIAL = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique)\b")
+# A message about trials names one, or taking part in one.
+_ABOUT_TRIALS = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique|protocoles?"
+                           r"|particip\w*|join\w*|enrol\w*|inscri\w*)\b")
+_ASKED_FACT_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _ASKED_FACTS.items()}
+_SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
+             "ees", "ee", "es", "ed", "s", "e", "y")
+_STEM_LENGTH = 6
+
+
+def stem(word: str) -> str:
+    """A crude stem shared by both languages: 'studies'/'study', 'patients'/'patient'."""
+    for suffix in _SUFFIXES:
+        if len(word) - len(suffix) >= 3 and word.endswith(suffix):
+            word = word[: -len(suffix)]
+            break
+    return word[:_STEM_LENGTH]
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in normalize(text).split() if len(w) > 2 and w not in _STOP and not w.isdigit()]
+
+
+def stems(text: str) -> set[str]:
+    return {stem(w) for w in _words(text)}
+
+
+def _names_a_concept(word: str) -> bool:
+    # cancer types and drugs: a question about melanoma is still a question about the entry
+    return bool(find_concepts(word, "condition") or find_concepts(word, "intervention"))
+
+
+def content_stems(text: str) -> set[str]:
+    """What the question is about: its words, without function, shared-topic or concept words."""
+    return {stem(w) for w in _words(text) if w not in _SHARED and not _names_a_concept(w)}
+
+
+def asked_facts(text: str) -> set[str]:
+    """The kinds of practical fact the question asks for ("cost", "duration", "place"...)."""
+    folded = normalize(text)
+    kinds = {kind for kind, pattern in _ASKED_FACT_PATTERNS.items() if pattern.search(folded)}
+    if "benefit" in kinds and not _ABOUT_TRIALS.search(folded):
+        # what one gains from a trial is the trial's own; immunotherapy's advantages over
+        # chemotherapy are the comparison entry's
+        kinds.discard("benefit")
+    return kinds
+
+
+def names_a_trial(text: str) -> bool:
+    return bool(_NAMES_A_TRIAL.search(normalize(text)))
+
+
+def not_a_trial_search(text: str) -> bool:
+    """A readable question with nothing of a trial search in it (see the module doc)."""
+    if not is_readable_question(text) or NCT_IN_TEXT.search(text) or _ABOUT_TRIALS.search(normalize(text)):
+        return False
+    return parse_trial_request(text).is_empty
+
+
+def foreign_terms(text: str, entry_vocabulary: set[str], known: set[str]) -> tuple[list[str], int]:
+    """The question's content words that this entry never uses but the assistant knows from
+    elsewhere, and how many content words the question has."""
+    content = content_stems(text)
+    return sorted(w for w in content - entry_vocabulary if w in known), len(content)
+
+
+def answers(text: str, entry_vocabulary: set[str], known: set[str], min_foreign: int) -> bool:
+    """False when the question is about something else than the entry (see the module doc)."""
+    foreign, total = foreign_terms(text, entry_vocabulary, known)
+    return not _about_something_else(foreign, total, min_foreign)
+
+
+def _about_something_else(foreign: list[str], total: int, min_foreign: int) -> bool:
+    return len(foreign) >= min_foreign or (bool(foreign) and len(foreign) == total)
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
+class AnswerabilityCheck(GraphComponent):
+    """Turns an FAQ answer about something else than the question into ``dont_know``."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {
+            "retrieval_intent": "faq",
+            "trial_search_intent": "search_trials",
+            "min_foreign_terms": 2,
+            # entries that already say "I do not have this information": never checked
+            "honest_entries": [],
+        }
+
+    def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None = None,
+                 resource: Resource | None = None, vocabularies: dict[str, set[str]] | None = None,
+                 known: set[str] | None = None, facts: dict[str, set[str]] | None = None,
+                 trial_entries: set[str] | None = None) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self.vocabularies = vocabularies or {}
+        self.known = known or set()
+        self.facts = facts or {}  # entry -> the kinds of fact its examples ask for
+        self.trial_entries = trial_entries or set()  # entries whose examples or answer name trials
+
+    @classmethod
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> AnswerabilityCheck:
+        return cls(config, model_storage, resource)
+
+    def train(self, training_data: TrainingData) -> Resource:
+        assert self._model_storage is not None and self._resource is not None
+        retrieval = self._config["retrieval_intent"]
+        vocabularies: dict[str, set[str]] = {}
+        facts: dict[str, set[str]] = {}
+        trial_entries: set[str] = set()
+        known: set[str] = set()
+        for example in training_data.intent_examples:
+            words = stems(example.get(TEXT) or "")
+            known |= words
+            key = example.get(INTENT_RESPONSE_KEY)
+            if example.get(INTENT) == retrieval and key:
+                vocabularies.setdefault(str(key), set()).update(words)
+                facts.setdefault(str(key), set()).update(asked_facts(example.get(TEXT) or ""))
+                if names_a_trial(example.get(TEXT) or ""):
+                    trial_entries.add(str(key))
+        for key in vocabularies:
+            for variation in training_data.responses.get(f"utter_{key}", []):
+                words = stems(str(variation.get(TEXT) or ""))
+                vocabularies[key] |= words
+                if names_a_trial(str(variation.get(TEXT) or "")):
+                    trial_entries.add(key)
+                known |= words
+        self.vocabularies, self.known, self.facts = vocabularies, known, facts
+        self.trial_entries = trial_entries
+        with self._model_storage.write_to(self._resource) as directory:
+            data = {"vocabularies": {k: sorted(v) for k, v in vocabularies.items()}, "known": sorted(known),
+                    "facts": {k: sorted(v) for k, v in facts.items()}, "trial_entries": sorted(trial_entries)}
+            (directory / _FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        return self._resource
+
+    @classmethod
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> AnswerabilityCheck:
+        try:
+            with model_storage.read_from(resource) as directory:
+                data = json.loads((directory / _FILE).read_text(encoding="utf-8"))
+        except (ValueError, FileNotFoundError):
+            logger.debug("AnswerabilityCheck: not trained, it will check nothing.")
+            return cls(config, model_storage, resource)
+        vocabularies = {k: set(v) for k, v in data.get("vocabularies", {}).items()}
+        facts = {k: set(v) for k, v in data.get("facts", {}).items()}
+        return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])), facts,
+                   set(data.get("trial_entries", [])))
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data
+
+    def _chosen_entry(self, message: Message) -> str | None:
+        if (message.get(INTENT) or {}).get("name") != self._config["retrieval_intent"]:
+            return None  # another intent, or already decided by RuleOverrides
+        selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        response = (selector.get(self._config["retrieval_intent"]) or {}).get("response") or {}
+        key = response.get(INTENT_RESPONSE_KEY)
+        return str(key) if key else None
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
+        for message in messages:
+            if ((message.get(INTENT) or {}).get("name") == self._config["trial_search_intent"]
+                    and not_a_trial_search(message.get(TEXT) or "")):
+                _dont_know(message, {"trial_search": "nothing of a trial in the message"})
+                continue
+            key = self._chosen_entry(message)
+            if key is None or key in honest or key not in self.vocabularies:
+                continue
+            text = message.get(TEXT) or ""
+            foreign, total = foreign_terms(text, self.vocabularies[key], self.known)
+            unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
+            other_subject = names_a_trial(text) and key not in self.trial_entries
+            if not (unheld or other_subject
+                    or _about_something_else(foreign, total, int(self._config["min_foreign_terms"]))):
+                continue
+            _dont_know(message, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld,
+                                 "trial_question": other_subject})
+        return messages
+
+
+def _dont_know(message: Message, why: dict[str, Any]) -> None:
+    # The ranking holds the decision alone, as in RuleOverrides: FallbackClassifier would
+    # otherwise read a confident runner-up as ambiguity.
+    forced = {"name": DONT_KNOW_INTENT, "confidence": 1.0}
+    message.set(INTENT, forced, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
+    message.set(ANSWERABILITY_KEY, why, add_to_output=True)

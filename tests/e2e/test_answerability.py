@@ -1,0 +1,45 @@
+"""Through the trained model: a question whose fact we do not hold gets "I don't know" with how
+to reach the center, never the nearest FAQ entry's fact (bot/nlu/answerability.py); questions
+in an entry's own words keep their answer. The wordings are ours, not the corpus's."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Assistant
+
+pytestmark = pytest.mark.model
+
+
+@pytest.mark.parametrize(("text", "lang", "neighbour"), [
+    # near "which cancers" / "immunotherapy vs other treatments", which say nothing of children
+    ("is immunotherapy offered to children as well?", "en", "immunotherapy_vs_other_treatments"),
+    ("l'immunothérapie est-elle proposée aux enfants ?", "fr", "side_effects"),
+    # near the definition of a trial, which says nothing about costs
+    ("est-ce qu'un essai clinique coûte quelque chose ?", "fr", "what_is_clinical_trial"),
+    # near consent, which says nothing about confidentiality
+    ("is informed consent confidential?", "en", "trial_consent"),
+    # near the definition of immunotherapy, which names no hospital
+    ("which hospitals give immunotherapy?", "en", "what_is_immunotherapy"),
+])
+def test_a_fact_we_do_not_hold_gets_dont_know_not_a_neighbouring_answer(
+    assistant: Assistant, text: str, lang: str, neighbour: str
+) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    # decided by the answerability check: the selector's choice was the neighbouring entry
+    assert parsed["answerability"]["entry"] == f"faq/{neighbour}", parsed.get("answerability")
+    reply = assistant.text(text, lang=lang)
+    assert ("don't have verified information" in reply) if lang == "en" else ("pas d'information vérifiée" in reply), reply
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    ("what exactly is a clinical trial?", "what_is_clinical_trial"),
+    ("c'est quoi un essai clinique pour le mélanome ?", "what_is_clinical_trial"),
+    ("can I pull out of a trial whenever I want?", "leave_trial"),
+    ("quels effets secondaires peut donner l'immunothérapie ?", "side_effects"),
+    ("who is the head of the immunotherapy center?", "center_head"),
+])
+def test_a_question_in_an_entrys_own_words_keeps_its_answer(assistant: Assistant, text: str, entry: str) -> None:
+    parsed = assistant.parse(text)
+    selected = parsed["response_selector"]["faq"]["response"]["intent_response_key"]
+    assert parsed["intent"]["name"] == "faq" and selected == f"faq/{entry}", (parsed["intent"], selected)
