@@ -73,6 +73,9 @@ oui non merci svp est-ce passe deroule deroulent derouler deroulement
 exactement vraiment concretement precisement simplement donc alors mais dit dire dis
 veut veux voulez veulent vouloir donner donne parler parle vrai temps propose proposee
 mere pere mari femme fille fils
+bonjour bonsoir salut coucou hello hi hey
+comprendre comprends understand understanding voudrais voudrait aimerais aimerait souhaite souhaiterais
+commence commencer commencent begin begins start starts starting started
 """.split())
 # Topic words every entry of this FAQ may share: they never tell two entries apart.
 _SHARED = frozenset("""

@@ -129,3 +129,14 @@ def test_a_question_about_a_trial_is_not_answered_by_an_entry_that_never_names_o
     assert check(parsed("where is the center?", "center_location")).get(INTENT)["name"] == "faq"
     result = check(parsed("where is the trial site?", "center_location"))
     assert result.get(INTENT)["name"] == "dont_know" and result.get(ANSWERABILITY_KEY)["trial_question"]
+
+
+@pytest.mark.parametrize("text", [
+    "bonjour, je voudrais comprendre ce qu'est un essai clinique",
+    "hello, I would like to understand what a clinical trial is",
+])
+def test_a_greeting_or_wanting_to_understand_is_how_a_question_is_asked_not_what_about(text: str) -> None:
+    # words of the greetings and "I would like to understand" are known from other intents:
+    # counted as foreign, they turned a plain question into "I don't know"
+    known = KNOWN | stems("bonjour hello comprendre understand voudrais")
+    assert foreign_terms(text, DEFINITION, known)[0] == []
