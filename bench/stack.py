@@ -15,15 +15,14 @@ import argparse
 import os
 import statistics
 import tempfile
-import threading
-import time
 import uuid
 from dataclasses import replace
 from pathlib import Path
 
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 
-from bench.assistant import MESSAGES, NO_RATE_LIMITS, percentile, post  # noqa: E402
+from bench import load  # noqa: E402
+from bench.assistant import MESSAGES, NO_RATE_LIMITS, percentile  # noqa: E402
 from bot.faq.service import train as ensure_model  # noqa: E402 (FAQ files built, then trained if needed)
 from bot.runtime import launcher, nginx  # noqa: E402
 from bot.runtime.launcher import Service, free_port  # noqa: E402
@@ -51,34 +50,12 @@ def _services(settings: Settings, model: Path, data_dir: Path) -> list[Service]:
 
 
 def closed_loop(url: str, conversations: int, seconds: float) -> tuple[list[float], int, float]:
-    """(latencies in ms, errors, wall seconds) of ``conversations`` visitors for ``seconds``."""
-    latencies: list[float] = []
-    errors = [0]
-    stop_at = time.monotonic() + seconds
-    lock = threading.Lock()
-
-    def visitor() -> None:
-        sender = f"bench-{uuid.uuid4().hex[:10]}"
-        for number in range(100_000):
-            if time.monotonic() >= stop_at:
-                return
-            text, lang = MESSAGES[number % len(MESSAGES)]
-            try:
-                ms = post(url, sender, text, lang)
-            except OSError:
-                with lock:
-                    errors[0] += 1
-                continue
-            with lock:
-                latencies.append(ms)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=visitor) for _ in range(conversations)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
-    return latencies, errors[0], time.monotonic() - started
+    """(latencies in ms, errors, wall seconds) of ``conversations`` visitors for ``seconds``,
+    with the assistant bench's load generator (asyncio: it takes little of the cores it shares
+    with the stack; each visit is the bench mix once, then a new visitor)."""
+    target = load.Target(webhook_url=url, parse_url="")
+    outcome = load.closed_loop([load.conversation(target, MESSAGES) for _ in range(conversations)], seconds)
+    return outcome.latencies_ms, outcome.errors, outcome.wall_s
 
 
 def measure(instances: int, model: Path, conversations: int, seconds: float) -> dict[str, str]:
