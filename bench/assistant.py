@@ -32,6 +32,7 @@ os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
 from bench import load, report  # noqa: E402
 from bench.load import Outcome, Target  # noqa: E402
 from bench.stats import percentile  # noqa: E402, F401 (bench.flood and bench.stack import it from here)
+from bot.errors import BotError  # noqa: E402
 from bot.faq.service import train as ensure_model  # noqa: E402 (FAQ files built, then trained if needed)
 from bot.limits import NO_RATE_LIMIT  # noqa: E402
 from bot.runtime import launcher  # noqa: E402
@@ -249,16 +250,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="short runs: a smoke test of the bench")
     parser.add_argument("--no-stock", action="store_true", help="measure ours only")
     parser.add_argument("--no-train", action="store_true", help="skip our cold training run")
+    parser.add_argument("--stock-model", type=Path, metavar="FOLDER",
+                        help="a stock model already in FOLDER (e.g. var/bench/stock-<fingerprint>, "
+                             "trained on earlier data) instead of the current inputs' (14 min to train)")
     args = parser.parse_args()
     durations = QUICK if args.quick else FULL
     load_at_start = os.getloadavg()[0]
 
     columns = [("ours", run_assistant(ours, ensure_model(), durations, Figures(our_training(args.no_train))))]
     if not args.no_stock:
-        from bench.stock import ensure_stock_model
+        from bench.stock import ensure_stock_model, stock_model_in
 
-        cached = ensure_stock_model()
-        progress(f"stock model: {cached.path.relative_to(PROJECT_ROOT)}")
+        cached = stock_model_in(args.stock_model) if args.stock_model else ensure_stock_model()
+        progress(f"stock model: {cached.path.relative_to(PROJECT_ROOT)}"
+                 f"{' (given: its data may be older than ours)' if args.stock_model else ''}")
         how = "trained now" if cached.trained_now else "the cached model's training"
         figures = Figures(f"{cached.training_s:.0f} ({how})")
         columns.append(("stock Rasa", run_assistant(stock, cached.path, durations, figures)))
@@ -270,4 +275,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BotError as error:  # a missing --stock-model folder, a failed stock training
+        sys.exit(f"bench: {error}")

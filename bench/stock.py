@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from bot.errors import BenchError
 from bot.settings import PROJECT_ROOT, VAR_DIR, Settings
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def _train(folder: Path) -> StockModel:
         completed = subprocess.run(command, cwd=PROJECT_ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     elapsed = time.monotonic() - started
     if completed.returncode != 0 or not (scratch / MODEL_NAME).is_file():
-        raise RuntimeError(f"stock training failed (exit code {completed.returncode}); see {log}")
+        raise BenchError(f"stock training failed (exit code {completed.returncode}); see {log}")
     shutil.rmtree(scratch / "rasa-cache", ignore_errors=True)
     (scratch / RECORD_NAME).write_text(json.dumps({"training_s": round(elapsed, 1), "command": command[1:]}))
     shutil.rmtree(folder, ignore_errors=True)
@@ -111,6 +112,18 @@ def ensure_stock_model() -> StockModel:
     build()  # the FAQ's generated files are inputs: the same ones as our model's
     folder = cache_folder(fingerprint())
     return cached(folder) or _train(folder)
+
+
+def stock_model_in(folder: Path) -> StockModel:
+    """The stock model kept in ``folder`` (relative to the project root, or absolute), whatever
+    its inputs: to compare against a model trained before the data changed, without 14 minutes
+    of training. Raises ``BenchError`` naming the folder if it holds no complete model."""
+    folder = folder if folder.is_absolute() else PROJECT_ROOT / folder
+    model = cached(folder)
+    if model is None:
+        raise BenchError(f"{folder} holds no stock model ({MODEL_NAME} and {RECORD_NAME}): "
+                         "run `python -m bench.stock` or drop --stock-model")
+    return model
 
 
 def rasa_service(settings: Settings, model: Path, data_dir: Path) -> Service:

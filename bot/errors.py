@@ -61,6 +61,10 @@ class GaveUp(BotError):
     """A child keeps failing after restarts: the message says which and where to look."""
 
 
+class TensorFlowNotLoaded(BotError):
+    """Something used TensorFlow in a Rasa process started without it (bot/runtime/no_tensorflow)."""
+
+
 # -- the FAQ (bot/faq/) ----------------------------------------------------------------------
 
 
@@ -135,3 +139,10 @@ class SyncError(BotError):
 
 class SyncBusy(SyncError):
     """Another sync is running on this store."""
+
+
+# -- benchmarks (bench/) ---------------------------------------------------------------------
+
+
+class BenchError(BotError):
+    """A benchmark cannot run as asked (a missing cached model, a failed training)."""

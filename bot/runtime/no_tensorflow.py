@@ -14,6 +14,8 @@ import types
 from pathlib import Path
 from typing import Any
 
+from bot.errors import TensorFlowNotLoaded
+
 # Rasa 3.6's components that run TensorFlow (all of Rasa's modules that use it at run time).
 TENSORFLOW_COMPONENTS = frozenset(
     {"DIETClassifier", "ResponseSelector", "TEDPolicy", "UnexpecTEDIntentPolicy", "ConveRTFeaturizer",
@@ -47,7 +49,7 @@ class _Absent(type):
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         if len(args) == 1 and not kwargs and callable(args[0]):
             return args[0]  # @tf.function, @tf.autograph.experimental.do_not_convert...
-        raise RuntimeError("TensorFlow is not loaded in this Rasa process (the model did not need it)")
+        raise TensorFlowNotLoaded("TensorFlow is not loaded in this Rasa process (the model did not need it)")
 
     def __getitem__(cls, item: Any) -> Any:
         return _TensorFlowName

@@ -15,7 +15,8 @@ from aiohttp import web
 from bench import load, report
 from bench.assistant import CLOSED_CONVERSATIONS, QUICK, Figures, rows
 from bench.load import Outcome, Target
-from bench.stock import MODEL_NAME, RECORD_NAME, cached, fingerprint
+from bench.stock import MODEL_NAME, RECORD_NAME, cached, fingerprint, stock_model_in
+from bot.errors import BenchError
 from bot.runtime.launcher import free_port
 from bot.settings import PROJECT_ROOT
 
@@ -158,3 +159,14 @@ def test_open_loop_sends_the_schedule_and_counts_failures(server: tuple[str, lis
     assert len(received) == 6 and {r["path"] for r in received} == {"/fail"}
     assert received[0]["text"] == "bonjour"
     assert outcome.errors == 6 and outcome.latencies_ms == [] and outcome.late == 0
+
+
+def test_a_given_stock_model_folder_is_used_as_it_is_or_refused_in_one_line(tmp_path: Path) -> None:
+    folder = tmp_path / "stock-older"
+    with pytest.raises(BenchError, match="holds no stock model"):
+        stock_model_in(folder)
+    folder.mkdir()
+    (folder / MODEL_NAME).write_bytes(b"model")
+    (folder / RECORD_NAME).write_text('{"training_s": 751.0}')
+    model = stock_model_in(folder)
+    assert (model.path, model.training_s, model.trained_now) == (folder / MODEL_NAME, 751.0, False)

@@ -187,6 +187,7 @@ def test_only_a_model_without_tensorflow_components_goes_without_it(tmp_path: Pa
 
 
 def test_tensorflows_stand_ins_refuse_to_compute() -> None:
+    from bot.errors import TensorFlowNotLoaded
     from bot.runtime.no_tensorflow import _TensorFlowName
 
     class Layer(_TensorFlowName.keras.layers.Layer):  # Rasa's modules define such classes
@@ -197,7 +198,7 @@ def test_tensorflows_stand_ins_refuse_to_compute() -> None:
 
     assert _TensorFlowName.function(step) is step  # a decorator leaves the function
     for use in (lambda: Layer(), lambda: _TensorFlowName.constant([1.0]), lambda: _TensorFlowName.function(step, jit=True)):
-        with pytest.raises(RuntimeError, match="TensorFlow is not loaded"):
+        with pytest.raises(TensorFlowNotLoaded, match="TensorFlow is not loaded"):
             use()
 
 
@@ -233,3 +234,4 @@ def test_the_model_answers_the_same_without_tensorflow(trained_model: Path, tmp_
     assert stock["real_tf"] and not without["real_tf"]
     assert without["parses"] == stock["parses"]
     assert without["replies"] == stock["replies"] and len(stock["replies"][0]) >= 1
+
