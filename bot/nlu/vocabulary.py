@@ -1,0 +1,267 @@
+"""Lemma-aware matching of cancer names, drugs, symptoms and illnesses, in French and English.
+
+Built once per process (:func:`pipeline`): spaCy's blank ``fr`` / ``en`` pipeline with its
+lookup lemmatizer (tables of ``spacy-lookups-data``, in the wheel: nothing is downloaded) and a
+``PhraseMatcher`` on each token's *norm*: its lemma, folded by :func:`bot.text.fold` (lower
+case, no accents). So "cancers du poumon", "mélanomes", "leucemie", "MYÉLOMES" or "lungs" meet
+the vocabulary's "poumon", "melanome", "leucémie", "myelome", "lung". Words the lookup table
+only knows with accents ("leucemies") are found through the same table with folded keys,
+restricted to the vocabulary's words (a few hundred entries, not the table's 217,000).
+
+The vocabulary (:data:`VOCABULARY`) is curated from what the project already knows: cancer
+names from ``bot/trials/lexicon.py`` (conditions), immunotherapy drugs from the same lexicon
+(interventions marked immunotherapy, whose names come from the trial records), symptoms and
+illnesses from the urgency and advice rules of ``bot/safety.py``. :func:`find` returns the
+mentions found in a message; ``kind`` is one of :data:`KINDS`.
+
+Importing spaCy imports thinc, which imports TensorFlow when it is installed (6 s, 440 MB):
+TensorFlow is hidden from it while spaCy is imported (:func:`_spacy_without_tensorflow`), so
+this module costs the same in a Rasa process that serves without TensorFlow.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from bot.text import LANGUAGES, fold
+from bot.trials.lexicon import CONDITIONS, INTERVENTIONS
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+KINDS = ("cancer", "drug", "symptom", "illness")
+_IGNORE = "ignore"  # phrases that contain a vocabulary word but are not a mention of it
+
+# Symptoms named by the urgency rules (bot/safety.py: _SEVERE, _ALARM_RE, _SYMPTOM_VOCABULARY),
+# singular forms: the lemmatizer brings plurals and feminine forms to these.
+_SYMPTOMS: dict[str, str] = {
+    "fever": "fièvre|forte fièvre|température|frisson|fever|high temperature|temperature|chills|shivering",
+    "breathing": "essoufflement|essoufflé|étouffer|étouffe|suffoquer|manque d'air|du mal à respirer|"
+    "difficulté à respirer|mal à respirer|respirer|shortness of breath|short of breath|breathless|"
+    "out of breath|trouble breathing|difficulty breathing|breath|breathe|breathing|gasping",
+    "chest_pain": "douleur thoracique|douleur à la poitrine|douleur dans la poitrine|mal à la poitrine|"
+    "poitrine|chest pain|chest tightness|chest",
+    "fainting": "malaise|évanouissement|évanoui|s'évanouir|perte de connaissance|perdu connaissance|inconscient|"
+    "faint|fainting|fainted|passed out|unconscious|collapsed|lost consciousness",
+    "seizure": "convulsion|crise d'épilepsie|seizure|convulsions",
+    "confusion": "confusion|confus|désorienté|délire|confused|disoriented|delirious",
+    "digestive": "diarrhée|vomissement|vomir|vomi|nausée|diarrhea|diarrhoea|vomit|vomiting|nausea",
+    "bleeding": "saignement|saigner|saigne|hémorragie|sang dans les selles|sang dans les urines|cracher du sang|"
+    "bleeding|bleed|haemorrhage|hemorrhage|blood in the stool|blood in my stool|coughing up blood|vomiting blood",
+    "skin": "cloque|éruption|bouton|démangeaison|peau qui se décolle|blister|rash|itching|itch|peeling skin",
+    "swelling": "gonflement|gonflé|visage gonflé|swelling|swollen|swollen face",
+    "jaundice": "jaunisse|yeux jaunes|peau jaune|jaundice|yellow eyes|yellow skin",
+    "pain": "douleur|mal de tête|maux de tête|mal au ventre|pain|headache|stomach ache",
+    "cough": "toux|tousser|cough|coughing",
+    "dizziness": "vertige|tête qui tourne|dizzy|dizziness|lightheaded",
+    "fatigue": "fatigue|épuisé|épuisement|exhausted|exhaustion|tired",
+}
+
+# Illnesses besides cancer that make a question individual ("with my lupus, can I..."):
+# bot/safety.py's _CONDITION.
+_ILLNESSES: dict[str, str] = {
+    "autoimmune": "maladie auto-immune|maladie autoimmune|auto-immune|autoimmune disease|autoimmune|auto-immune disease",
+    "lupus": "lupus",
+    "arthritis": "polyarthrite|polyarthrite rhumatoïde|arthrite|arthritis|rheumatoid arthritis",
+    "ibd": "maladie de crohn|crohn|rectocolite|rectocolite hémorragique|colitis|crohn's disease|ulcerative colitis",
+    "multiple_sclerosis": "sclérose en plaques|multiple sclerosis",
+    "diabetes": "diabète|diabétique|diabetes|diabetic",
+    "psoriasis": "psoriasis",
+    "hepatitis": "hépatite|hepatitis",
+    "hiv": "vih|hiv|sida|aids",
+    "organ_failure": "insuffisance cardiaque|insuffisance rénale|insuffisance hépatique|insuffisance respiratoire|"
+    "heart failure|kidney failure|renal failure|liver failure|liver disease|kidney disease|heart disease",
+    "transplant": "greffe|greffé|transplantation|transplant|organ transplant",
+    "pregnancy": "grossesse|enceinte|allaitement|pregnancy|pregnant|breastfeeding",
+    "pacemaker": "pacemaker|stimulateur cardiaque",
+    "myasthenia": "myasthénie|myasthenia|myasthenia gravis",
+    "sarcoidosis": "sarcoïdose|sarcoidosis",
+    "asthma": "asthme|asthma|bpco|copd",
+    "cardiovascular": "infarctus|crise cardiaque|avc|heart attack|stroke",
+    "thyroid_disease": "hypothyroïdie|hyperthyroïdie|thyroïdite|hypothyroidism|hyperthyroidism|thyroiditis",
+}
+
+# Immunotherapy drugs the trial records name (bot/trials/lexicon.py's registry patterns) that
+# patients may write although the lexicon's patient phrases leave them out.
+_MORE_DRUGS = (
+    "tremelimumab|relatlimab|opdualag|botensilimab|sintilimab|toripalimab|camrelizumab|spartalizumab|"
+    "retifanlimab|serplulimab|balstilimab|lifileucel|glofitamab|epcoritamab|mosunetuzumab|talquetamab|"
+    "tarlatamab"
+)
+
+# Words that carry a vocabulary word without naming it: "au sein de" (within), "le mal de mer".
+_NOT_MENTIONS = "au sein de|au sein du|au sein des|en son sein|car t'as|car t'es"
+
+# French elided words ("l'", "d'", "qu'") and the same written without the apostrophe ("l uterus"):
+# the same norm, whatever the lemmatizer makes of them.
+_ELIDED = frozenset("l d j m n s t c qu jusqu lorsqu puisqu".split())
+# Plural and feminine endings, for the words the lookup table does not know (FR and EN).
+_ENDINGS = ("ees", "es", "ee", "s", "x", "e")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One vocabulary phrase found in a message: its kind, the concept key, the words as written."""
+
+    kind: str
+    key: str
+    text: str
+    start: int  # token positions in the message
+    end: int
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in text.split("|") if part.strip()]
+
+
+def _with_apostrophes(phrase: str) -> str:
+    """Lexicon phrases are folded without apostrophes ("col de l uterus"): put them back."""
+    words = phrase.split()
+    return " ".join(f"{w}'" if w in _ELIDED and i + 1 < len(words) else w for i, w in enumerate(words)) \
+        .replace("' ", "'")
+
+
+def vocabulary() -> dict[tuple[str, str], list[str]]:
+    """(kind, key) -> phrases: the curated FR/EN vocabulary the matcher looks for."""
+    vocab: dict[tuple[str, str], list[str]] = {}
+    for concept in CONDITIONS:
+        vocab[("cancer", concept.key)] = [_with_apostrophes(s) for s in concept.says]
+    for concept in INTERVENTIONS:
+        if concept.immunotherapy:
+            vocab[("drug", concept.key)] = [_with_apostrophes(s) for s in concept.says]
+    vocab[("drug", "other_immunotherapy")] = _split(_MORE_DRUGS)
+    for key, phrases in _SYMPTOMS.items():
+        vocab[("symptom", key)] = _split(phrases)
+    for key, phrases in _ILLNESSES.items():
+        vocab[("illness", key)] = _split(phrases)
+    vocab[(_IGNORE, "not_a_mention")] = _split(_NOT_MENTIONS)
+    return vocab
+
+
+VOCABULARY = vocabulary()
+
+
+@contextmanager
+def _spacy_without_tensorflow() -> Iterator[None]:
+    """thinc (spaCy's machine learning layer) imports TensorFlow when it can, only to offer it as
+    a backend we never use; it catches ImportError. Hide TensorFlow while it is imported."""
+    names = ("tensorflow", "tensorflow.experimental", "tensorflow.experimental.dlpack")
+    saved = {name: sys.modules[name] for name in names if name in sys.modules}
+    for name in names:
+        sys.modules[name] = None  # type: ignore[assignment]  # "import tensorflow" raises ImportError
+    try:
+        yield
+    finally:
+        for name in names:
+            del sys.modules[name]
+        sys.modules.update(saved)
+
+
+if "thinc.compat" not in sys.modules:
+    with _spacy_without_tensorflow():
+        import thinc.compat  # noqa: F401  # decides thinc's backends once, here
+import spacy  # noqa: E402
+from spacy.matcher import PhraseMatcher  # noqa: E402
+from spacy.tokens import Doc, Token  # noqa: E402
+from spacy.util import filter_spans  # noqa: E402
+
+
+def _lookup_table(lang: str) -> dict[str, str]:
+    """spacy-lookups-data's lemma lookup table of ``lang`` (form -> lemma), as plain strings."""
+    data = resources.files("spacy_lookups_data") / "data" / f"{lang}_lemma_lookup.json.gz"
+    with gzip.open(str(data), "rt", encoding="utf-8") as handle:
+        table = json.load(handle)
+    # a few entries list several lemmas: the first, as spaCy's lemmatizer takes it
+    return {form: lemma if isinstance(lemma, str) else lemma[0] for form, lemma in table.items() if lemma}
+
+
+def _folded_lemmas(lang: str, words: set[str]) -> dict[str, str]:
+    """Folded form -> folded lemma, for the table's entries that lead to or come from ``words``
+    (folded vocabulary words): "leucemies" -> "leucemie" although the table says "leucémies"."""
+    folded: dict[str, str] = {}
+    for form, lemma in _lookup_table(lang).items():
+        folded_lemma = fold(lemma)
+        if folded_lemma in words or fold(form) in words:
+            folded.setdefault(fold(form), folded_lemma)
+    for word in words:  # a vocabulary word is its own lemma, whatever the table says of it
+        folded[word] = folded.get(word, word) if folded.get(word) in words else word
+    return folded
+
+
+@dataclass
+class _Pipeline:
+    nlp: Language
+    matcher: PhraseMatcher
+    folded: dict[str, str]
+    words: set[str]  # the vocabulary's folded words
+    labels: dict[int, tuple[str, str]]
+
+    def norm(self, token: Token) -> str:
+        """The token's folded lemma; for a word the table lacks ("myélomes", "essoufflée"), the
+        vocabulary word it is a plural or feminine of."""
+        text = fold(token.text)
+        if text.rstrip("'") in _ELIDED:
+            return text.rstrip("'")
+        if text in self.folded:
+            return self.folded[text]
+        lemma = fold(token.lemma_)
+        lemma = self.folded.get(lemma, lemma)
+        if lemma in self.words:
+            return lemma
+        for word in (text, lemma):
+            for ending in _ENDINGS:
+                if word.endswith(ending) and word[: -len(ending)] in self.words:
+                    return word[: -len(ending)]
+        return lemma
+
+
+@cache
+def pipeline(lang: str) -> _Pipeline:
+    """The blank spaCy pipeline of ``lang`` ("fr" or "en") with its lookup lemmatizer and the
+    vocabulary's matcher, built on first use (about 1 s for French, its table is the larger)."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"no vocabulary pipeline for language {lang!r}")
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()  # loads the lookup table from spacy-lookups-data: nothing is downloaded
+    words = {w for phrases in VOCABULARY.values() for p in phrases for w in fold(p).replace("'", " ").split()}
+    built = _Pipeline(nlp, PhraseMatcher(nlp.vocab, attr="NORM"), _folded_lemmas(lang, words), words, {})
+    for (kind, key), phrases in VOCABULARY.items():
+        label = f"{kind}:{key}"
+        built.labels[nlp.vocab.strings.add(label)] = (kind, key)
+        built.matcher.add(label, [_normed(built, doc) for doc in nlp.pipe(phrases)])
+    return built
+
+
+def _normed(built: _Pipeline, doc: Doc) -> Doc:
+    for token in doc:
+        token.norm_ = built.norm(token)
+    return doc
+
+
+def find(text: str, lang: str) -> list[Mention]:
+    """The vocabulary's mentions in ``text`` (a message in ``lang``), in the order of the text;
+    where two overlap, the longer one ("cancer du col de l'utérus" over "col de l'utérus")."""
+    built = pipeline(lang)
+    doc = _normed(built, built.nlp(text))
+    labels: dict[tuple[int, int], tuple[str, str]] = {}
+    for match_id, start, end in built.matcher(doc):
+        labels.setdefault((start, end), built.labels[match_id])
+    found = []
+    for span in filter_spans([doc[start:end] for start, end in labels]):
+        kind, key = labels[(span.start, span.end)]
+        if kind != _IGNORE:
+            found.append(Mention(kind, key, span.text, span.start, span.end))
+    return found
+
+
+def kinds_in(text: str, lang: str) -> set[str]:
+    """The kinds of mention (:data:`KINDS`) ``text`` holds."""
+    return {m.kind for m in find(text, lang)}
