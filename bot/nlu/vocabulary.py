@@ -23,12 +23,15 @@ from __future__ import annotations
 import gzip
 import json
 import sys
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from bot.text import LANGUAGES, fold
 from bot.trials.lexicon import CONDITIONS, INTERVENTIONS
@@ -182,17 +185,32 @@ def _lookup_table(lang: str) -> dict[str, str]:
     return {form: lemma if isinstance(lemma, str) else lemma[0] for form, lemma in table.items() if lemma}
 
 
-def _folded_lemmas(lang: str, words: set[str]) -> dict[str, str]:
+def _folded_lemmas(lang: str, words: set[str]) -> tuple[dict[str, str], np.ndarray]:
     """Folded form -> folded lemma, for the table's entries that lead to or come from ``words``
-    (folded vocabulary words): "leucemies" -> "leucemie" although the table says "leucémies"."""
+    (folded vocabulary words): "leucemies" -> "leucemie" although the table says "leucémies";
+    and every word the table knows, folded (its forms and its lemmas), as the sorted hashes of
+    :func:`_known_hashes` (2 MB for French's 250,000 words instead of 30 MB of strings)."""
     folded: dict[str, str] = {}
+    known = array("q")  # hashes, not strings: nothing of the table stays in memory
     for form, lemma in _lookup_table(lang).items():
-        folded_lemma = fold(lemma)
-        if folded_lemma in words or fold(form) in words:
-            folded.setdefault(fold(form), folded_lemma)
+        folded_form, folded_lemma = fold(form), fold(lemma)
+        known.extend((hash(folded_form), hash(folded_lemma)))
+        if folded_lemma in words or folded_form in words:
+            folded.setdefault(folded_form, folded_lemma)
     for word in words:  # a vocabulary word is its own lemma, whatever the table says of it
         folded[word] = folded.get(word, word) if folded.get(word) in words else word
-    return folded
+    return folded, _known_hashes(known)
+
+
+def _known_hashes(hashes: array[int]) -> np.ndarray:
+    """Python's hashes of the words, sorted, once each (they hold for the process, as the
+    pipelines do)."""
+    return np.unique(np.frombuffer(hashes, dtype=np.int64))
+
+
+def _is_known(known: np.ndarray, word: str) -> bool:
+    at = int(np.searchsorted(known, hash(word)))
+    return at < len(known) and int(known[at]) == hash(word)
 
 
 @dataclass
@@ -201,17 +219,21 @@ class _Pipeline:
     matcher: PhraseMatcher
     folded: dict[str, str]
     words: set[str]  # the vocabulary's folded words
+    known: np.ndarray  # every word of the language's lookup table, folded: their sorted hashes
     labels: dict[int, tuple[str, str]]
 
     def norm(self, token: Token) -> str:
-        """The token's folded lemma; for a word the table lacks ("myélomes", "essoufflée"), the
-        vocabulary word it is a plural or feminine of."""
-        text = fold(token.text)
+        return self.norm_word(fold(token.text), token.lemma_)
+
+    def norm_word(self, text: str, lemma: str) -> str:
+        """The folded lemma of a word (``text`` folded, ``lemma`` the lemmatizer's); for a word
+        the table lacks ("myélomes", "essoufflée"), the vocabulary word it is a plural or
+        feminine of."""
         if text.rstrip("'") in _ELIDED:
             return text.rstrip("'")
         if text in self.folded:
             return self.folded[text]
-        lemma = fold(token.lemma_)
+        lemma = fold(lemma)
         lemma = self.folded.get(lemma, lemma)
         if lemma in self.words:
             return lemma
@@ -232,7 +254,8 @@ def pipeline(lang: str) -> _Pipeline:
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # loads the lookup table from spacy-lookups-data: nothing is downloaded
     words = {w for phrases in VOCABULARY.values() for p in phrases for w in fold(p).replace("'", " ").split()}
-    built = _Pipeline(nlp, PhraseMatcher(nlp.vocab, attr="NORM"), _folded_lemmas(lang, words), words, {})
+    folded, known = _folded_lemmas(lang, words)
+    built = _Pipeline(nlp, PhraseMatcher(nlp.vocab, attr="NORM"), folded, words, known, {})
     for (kind, key), phrases in VOCABULARY.items():
         label = f"{kind}:{key}"
         built.labels[nlp.vocab.strings.add(label)] = (kind, key)
@@ -265,3 +288,15 @@ def find(text: str, lang: str) -> list[Mention]:
 def kinds_in(text: str, lang: str) -> set[str]:
     """The kinds of mention (:data:`KINDS`) ``text`` holds."""
     return {m.kind for m in find(text, lang)}
+
+
+def is_other_word(word: str, lang: str) -> bool:
+    """True when ``word`` (one word, folded as bot.text.fold does) is a word of ``lang`` that the
+    lookup table knows and that is neither a vocabulary word nor a form of one: a real word, so
+    never a typo of a vocabulary word ("livre" is not "liver", "pouvons" not "poumons", "sens"
+    not "seins"). A typo ("melanom", "leucemi") is no word of the table: False."""
+    built = pipeline(lang)
+    if not _is_known(built.known, word):
+        return False
+    doc = built.nlp(word)
+    return len(doc) == 1 and built.norm(doc[0]) not in built.words

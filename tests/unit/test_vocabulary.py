@@ -87,3 +87,20 @@ def test_loads_offline_without_tensorflow() -> None:
     env = {"PATH": "/usr/bin:/bin", "HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9",
            "NO_PROXY": "", "HF_HUB_OFFLINE": "1", "OPENBLAS_NUM_THREADS": "1"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+
+
+@pytest.mark.parametrize(("word", "lang"), [
+    ("livre", "fr"), ("pouvons", "fr"), ("sens", "fr"), ("bain", "fr"), ("lever", "fr"),
+    ("live", "en"), ("real", "en"), ("lives", "en"), ("voting", "en"),
+])
+def test_real_words_are_no_typos_of_the_vocabulary(word: str, lang: str) -> None:
+    """Today's trial matcher takes these for "liver", "poumons", "seins", "brain", "renal"."""
+    assert vocabulary.is_other_word(word, lang)
+
+
+@pytest.mark.parametrize(("word", "lang"), [
+    ("melanom", "fr"), ("leucemi", "fr"), ("poumons", "fr"), ("seins", "fr"), ("leucemies", "fr"),
+    ("pancreatc", "en"), ("lungs", "en"), ("melanomas", "en"), ("brian", "en"),
+])
+def test_typos_and_vocabulary_forms_are_not_other_words(word: str, lang: str) -> None:
+    assert not vocabulary.is_other_word(word, lang)
