@@ -30,3 +30,4 @@ bench: setup ## speed and memory: ours vs stock Rasa, the trial store, N = 1 vs 
 	@.venv/bin/python -m bench.trials_sync
 	@.venv/bin/python -m bench.language
 	@.venv/bin/python -m bench.stack
+	@.venv/bin/python -m bench.matching
