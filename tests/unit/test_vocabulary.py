@@ -1,4 +1,4 @@
-"""The spaCy vocabulary matcher (bot/nlu/vocabulary.py): inflected, plural and unaccented forms
+"""The spaCy vocabulary matcher (bot/vocabulary.py): inflected, plural and unaccented forms
 of cancer names, drugs, symptoms and illnesses are found in French and English; unrelated words
 and look-alikes are not; nothing is downloaded and TensorFlow is not imported."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from bot.nlu import vocabulary
+from bot import vocabulary
 
 
 def _found(text: str, lang: str) -> list[tuple[str, str]]:
@@ -79,7 +79,7 @@ def test_loads_offline_without_tensorflow() -> None:
     does not pull TensorFlow in."""
     code = (
         "import sys\n"
-        "from bot.nlu import vocabulary\n"
+        "from bot import vocabulary\n"
         "assert vocabulary.find('cancers du poumon', 'fr')[0].key == 'lung'\n"
         "assert vocabulary.find('lungs', 'en')[0].key == 'lung'\n"
         "assert 'tensorflow' not in sys.modules, 'TensorFlow was imported'\n"
