@@ -157,10 +157,10 @@ def main() -> None:
         return bool(vocabulary.kinds_in(item.text, item.lang) & {"drug", "illness", "cancer"})
 
     def veto_cancers(item: Item) -> set[str]:
-        return today_cancers(item.text, lambda word: vocabulary.is_other_word(word, item.lang))
+        return today_cancers(item.text, lambda word: vocabulary.is_other_word(word, item.lang, ("cancer",)))
 
     def veto_drug_or_illness(item: Item) -> bool:
-        return today_drug_or_illness(item.text, lambda word: vocabulary.is_other_word(word, item.lang))
+        return today_drug_or_illness(item.text, lambda word: vocabulary.is_other_word(word, item.lang, ("cancer",)))
 
     def cancer(found: Callable[[Item], set[str]]) -> Callable[[Item], bool]:
         return lambda i: bool(found(i))

@@ -24,7 +24,7 @@ import gzip
 import json
 import sys
 from array import array
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -245,6 +245,15 @@ class _Pipeline:
 
 
 @cache
+def _words_by_kind() -> dict[str, frozenset[str]]:
+    """The folded words of each kind's phrases (the "ignore" phrases' words included)."""
+    by_kind: dict[str, set[str]] = {}
+    for (kind, _), phrases in VOCABULARY.items():
+        by_kind.setdefault(kind, set()).update(w for p in phrases for w in fold(p).replace("'", " ").split())
+    return {kind: frozenset(found) for kind, found in by_kind.items()}
+
+
+@cache
 def pipeline(lang: str) -> _Pipeline:
     """The blank spaCy pipeline of ``lang`` ("fr" or "en") with its lookup lemmatizer and the
     vocabulary's matcher, built on first use (about 1 s for French, its table is the larger)."""
@@ -253,7 +262,7 @@ def pipeline(lang: str) -> _Pipeline:
     nlp = spacy.blank(lang)
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()  # loads the lookup table from spacy-lookups-data: nothing is downloaded
-    words = {w for phrases in VOCABULARY.values() for p in phrases for w in fold(p).replace("'", " ").split()}
+    words = set().union(*_words_by_kind().values())
     folded, known = _folded_lemmas(lang, words)
     built = _Pipeline(nlp, PhraseMatcher(nlp.vocab, attr="NORM"), folded, words, known, {})
     for (kind, key), phrases in VOCABULARY.items():
@@ -290,13 +299,18 @@ def kinds_in(text: str, lang: str) -> set[str]:
     return {m.kind for m in find(text, lang)}
 
 
-def is_other_word(word: str, lang: str) -> bool:
+def is_other_word(word: str, lang: str, kinds: Collection[str] = KINDS) -> bool:
     """True when ``word`` (one word, folded as bot.text.fold does) is a word of ``lang`` that the
-    lookup table knows and that is neither a vocabulary word nor a form of one: a real word, so
-    never a typo of a vocabulary word ("livre" is not "liver", "pouvons" not "poumons", "sens"
-    not "seins"). A typo ("melanom", "leucemi") is no word of the table: False."""
+    lookup table knows and that is neither a word of the ``kinds`` of vocabulary nor a form of
+    one: a real word, so never a typo of theirs ("livre" is not "liver", "pouvons" not "poumons",
+    "sens" not "seins"; "breath" not "breast" with kinds=("cancer",)). A typo ("melanom",
+    "leucemi") is no word of the table: False."""
     built = pipeline(lang)
     if not _is_known(built.known, word):
         return False
     doc = built.nlp(word)
-    return len(doc) == 1 and built.norm(doc[0]) not in built.words
+    if len(doc) != 1:
+        return False
+    words = _words_by_kind()
+    norm = built.norm(doc[0])
+    return not any(norm in words[kind] for kind in kinds)

@@ -104,3 +104,10 @@ def test_real_words_are_no_typos_of_the_vocabulary(word: str, lang: str) -> None
 ])
 def test_typos_and_vocabulary_forms_are_not_other_words(word: str, lang: str) -> None:
     assert not vocabulary.is_other_word(word, lang)
+
+
+def test_other_word_is_relative_to_the_kinds_asked() -> None:
+    """"breath" is a symptom word of the vocabulary, and a real word beside the cancer names
+    (today's hand list bot.trials.matching.NOT_TYPOS has it, for "breast")."""
+    assert not vocabulary.is_other_word("breath", "en")
+    assert vocabulary.is_other_word("breath", "en", ("cancer",))
