@@ -25,6 +25,9 @@ An entry the response selector is less than ``min_entry_confidence`` sure of is 
 between neighbours ("who conducts the clinical trials?" → who heads the center, 0.36): the
 same "I don't know".
 
+A question about trials (randomisation, placebo, taking part...) is never "outside what I can
+help with": the classifier's out-of-scope guess becomes the same "I don't know".
+
 An "I don't know" (or a readable question no intent is sure of) about something else than
 what the assistant covers ("is it cold outside", "currency exchange": words of the
 out-of-scope examples, none of our subject, see ``is_off_topic``) gets "outside what I can
@@ -312,6 +315,11 @@ class AnswerabilityCheck(GraphComponent):
 
     def _check_answer(self, message: Message) -> None:
         text = message.get(TEXT) or ""
+        if ((message.get(INTENT) or {}).get("name") == self._config["out_of_scope_intent"]
+                and _ABOUT_TRIALS.search(normalize(text))):
+            # trials are our subject: "what does randomization mean?" is not outside it
+            _dont_know(message, {"out_of_scope": "a question about trials"})
+            return
         if ((message.get(INTENT) or {}).get("name") == self._config["trial_search_intent"]
                 and not_a_trial_search(text)):
             _dont_know(message, {"trial_search": "nothing of a trial in the message"})

@@ -219,3 +219,10 @@ def test_what_a_word_means_is_how_a_question_is_asked_and_randomisation_is_about
     assert off_topic_check(parsed("What does randomization mean?", "what_is_clinical_trial", intent="dont_know")
                            ).get(INTENT)["name"] == "dont_know"
     assert not not_a_trial_search("what is a placebo?")
+
+
+def test_a_question_about_trials_is_never_out_of_scope() -> None:
+    assert check(parsed("What does randomization mean?", "what_is_clinical_trial", intent="out_of_scope")
+                 ).get(INTENT)["name"] == "dont_know"
+    assert check(parsed("what is the meaning of life?", "what_is_clinical_trial", intent="out_of_scope")
+                 ).get(INTENT)["name"] == "out_of_scope"
