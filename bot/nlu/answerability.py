@@ -26,7 +26,9 @@ between neighbours ("who conducts the clinical trials?" → who heads the center
 same "I don't know".
 
 A question about trials (randomisation, placebo, taking part...) is never "outside what I can
-help with": the classifier's out-of-scope guess becomes the same "I don't know".
+help with": the classifier's out-of-scope guess becomes the same "I don't know"; so does an
+unsure out-of-scope guess (``min_out_of_scope_confidence``) on a readable question with no word
+of the out-of-scope examples ("is there a bicycle rack?").
 
 An "I don't know" (or a readable question no intent is sure of) about something else than
 what the assistant covers ("is it cold outside", "currency exchange": words of the
@@ -213,6 +215,9 @@ class AnswerabilityCheck(GraphComponent):
             # a readable message no intent is this sure of is left to the FallbackClassifier,
             # unless it is off topic (then: out of scope)
             "fallback_threshold": 0.0,
+            # the classifier's "out of scope" below this, with no word of the out-of-scope
+            # examples, is a readable question we do not know: "I don't know"
+            "min_out_of_scope_confidence": 0.0,
             # entries that already say "I do not have this information": never checked
             "honest_entries": [],
         }
@@ -315,10 +320,16 @@ class AnswerabilityCheck(GraphComponent):
 
     def _check_answer(self, message: Message) -> None:
         text = message.get(TEXT) or ""
-        if ((message.get(INTENT) or {}).get("name") == self._config["out_of_scope_intent"]
-                and _ABOUT_TRIALS.search(normalize(text))):
-            # trials are our subject: "what does randomization mean?" is not outside it
-            _dont_know(message, {"out_of_scope": "a question about trials"})
+        intent = message.get(INTENT) or {}
+        if intent.get("name") == self._config["out_of_scope_intent"]:
+            if _ABOUT_TRIALS.search(normalize(text)):
+                # trials are our subject: "what does randomization mean?" is not outside it
+                _dont_know(message, {"out_of_scope": "a question about trials"})
+            elif (float(intent.get("confidence") or 0.0) < float(self._config["min_out_of_scope_confidence"])
+                  and is_readable_question(text) and not {stem(w) for w in _words(text)} & self.elsewhere):
+                # an unsure guess with no word of the out-of-scope requests: "is there a
+                # bicycle rack?" is a practical question we do not know the answer to
+                _dont_know(message, {"out_of_scope": "an unsure guess"})
             return
         if ((message.get(INTENT) or {}).get("name") == self._config["trial_search_intent"]
                 and not_a_trial_search(text)):

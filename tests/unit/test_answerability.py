@@ -226,3 +226,16 @@ def test_a_question_about_trials_is_never_out_of_scope() -> None:
                  ).get(INTENT)["name"] == "dont_know"
     assert check(parsed("what is the meaning of life?", "what_is_clinical_trial", intent="out_of_scope")
                  ).get(INTENT)["name"] == "out_of_scope"
+
+
+def test_an_unsure_out_of_scope_guess_without_its_words_is_dont_know() -> None:
+    def guessed(text: str, confidence: float) -> Message:
+        message = parsed(text, "what_is_clinical_trial", intent="out_of_scope")
+        message.set(INTENT, {"name": "out_of_scope", "confidence": confidence})
+        return message
+    component = AnswerabilityCheck({"min_out_of_scope_confidence": 0.7}, elsewhere=stems("weather outside"))
+    [unsure] = component.process([guessed("is there a bicycle rack?", 0.63)])
+    assert unsure.get(INTENT)["name"] == "dont_know"
+    [sure] = component.process([guessed("is there a bicycle rack?", 0.9)])
+    [evidence] = component.process([guessed("is the weather nice outside?", 0.63)])
+    assert sure.get(INTENT)["name"] == evidence.get(INTENT)["name"] == "out_of_scope"
