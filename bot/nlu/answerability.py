@@ -208,6 +208,7 @@ class AnswerabilityCheck(GraphComponent):
             # below this selector confidence the entry is a guess between neighbours: "I don't
             # know" rather than a fact that may be about something else (honest entries excepted)
             "min_entry_confidence": 0.0,
+            "min_honest_entry_confidence": 0.0,
             # the intent of questions about nothing the assistant covers, and the intents whose
             # examples are not the assistant's subject (their words do not make a message ours)
             "out_of_scope_intent": "out_of_scope",
@@ -337,12 +338,18 @@ class AnswerabilityCheck(GraphComponent):
             return
         key = self._chosen_entry(message)
         honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
-        if key is None or key in honest or key not in self.vocabularies:
+        confidence = self._entry_confidence(message)
+        if key in honest:
+            # an honest entry is about ONE topic: given as a guess between neighbours ("will I
+            # have to stay in the hospital?" -> visiting hours) the plain "I don't know" is truer
+            if confidence is not None and confidence < float(self._config["min_honest_entry_confidence"]):
+                _dont_know(message, {"entry": key, "unsure_entry": True})
+            return
+        if key is None or key not in self.vocabularies:
             return
         foreign, total = foreign_terms(text, self.vocabularies[key], self.known)
         unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
         other_subject = names_a_trial(text) and key not in self.trial_entries
-        confidence = self._entry_confidence(message)
         unsure = confidence is not None and confidence < float(self._config["min_entry_confidence"])
         if not (unheld or other_subject or unsure
                 or _about_something_else(foreign, total, int(self._config["min_foreign_terms"]))):

@@ -170,6 +170,17 @@ def test_an_entry_the_selector_is_unsure_of_becomes_dont_know_but_not_an_honest_
     assert honest.get(INTENT)["name"] == "faq"
 
 
+def test_an_honest_entry_given_as_a_guess_becomes_the_plain_dont_know() -> None:
+    component = AnswerabilityCheck(
+        {"honest_entries": ["costs"], "min_honest_entry_confidence": 0.5},
+        vocabularies={"faq/costs": COSTS}, known=KNOWN, facts={"faq/costs": {"cost"}})
+    [guess] = component.process([selector_sure(parsed("will I have to stay in the hospital?", "costs"), 0.32)])
+    assert guess.get(INTENT)["name"] == "dont_know" and guess.get(ANSWERABILITY_KEY)["unsure_entry"]
+    # sure of it, the honest entry stays, whatever its words ("how much?" shares none)
+    [sure] = component.process([selector_sure(parsed("will I have to stay in the hospital?", "costs"), 0.8)])
+    assert sure.get(INTENT)["name"] == "faq"
+
+
 DOMAIN = KNOWN | stems("my skin is itching, I have a fever, who can I call")
 
 
