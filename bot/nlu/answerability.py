@@ -21,6 +21,20 @@ A trial search is the answer only to a message about trials: a readable question
 no trial, no cancer type, drug, phase, status or place, and no taking part ("comment obtenir
 un deuxième avis en cancérologie ?") is not a search, and gets the same "I don't know".
 
+An entry the response selector is less than ``min_entry_confidence`` sure of is a guess
+between neighbours ("who conducts the clinical trials?" → who heads the center, 0.36): the
+same "I don't know".
+
+A question about trials (randomisation, placebo, taking part...) is never "outside what I can
+help with": the classifier's out-of-scope guess becomes the same "I don't know"; so does an
+unsure out-of-scope guess (``min_out_of_scope_confidence``) on a readable question with no word
+of the out-of-scope examples ("is there a bicycle rack?").
+
+An "I don't know" (or a readable question no intent is sure of) about something else than
+what the assistant covers ("is it cold outside", "currency exchange": words of the
+out-of-scope examples, none of our subject, see ``is_off_topic``) gets "outside what I can
+help with" (``out_of_scope``) instead.
+
 Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
 trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
 Entries that are themselves an honest "we do not hold this" (``honest_entries``) are not
@@ -76,6 +90,8 @@ mere pere mari femme fille fils
 bonjour bonsoir salut coucou hello hi hey
 comprendre comprends understand understanding voudrais voudrait aimerais aimerait souhaite souhaiterais
 commence commencer commencent begin begins start starts starting started
+mean means meaning signifie signifient signifier
+tout tous toute toutes
 """.split())
 # Topic words every entry of this FAQ may share: they never tell two entries apart.
 _SHARED = frozenset("""
@@ -99,7 +115,7 @@ _ASKED_FACTS = {
 _NAMES_A_TRIAL = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique)\b")
 # A message about trials names one, or taking part in one.
 _ABOUT_TRIALS = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique|protocoles?"
-                           r"|particip\w*|join\w*|enrol\w*|inscri\w*)\b")
+                           r"|particip\w*|join\w*|enrol\w*|inscri\w*|randomi[sz]\w*|placebos?|tirage au sort)\b")
 _ASKED_FACT_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _ASKED_FACTS.items()}
 _SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
              "ees", "ee", "es", "ed", "s", "e", "y")
@@ -115,8 +131,15 @@ def stem(word: str) -> str:
     return word[:_STEM_LENGTH]
 
 
+# Inflections of the function words are function words too ("needed", "wanted"); their
+# shorter stems ("com" of "comment") would hide topics, and "donn" (donner) is also the stem
+# of "données" (data), a topic.
+_STOP_STEMS = frozenset(s for s in map(stem, _STOP) if len(s) >= 4) - {"donn"}
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in normalize(text).split() if len(w) > 2 and w not in _STOP and not w.isdigit()]
+    return [w for w in normalize(text).split()
+            if len(w) > 2 and w not in _STOP and not w.isdigit() and stem(w) not in _STOP_STEMS]
 
 
 def stems(text: str) -> set[str]:
@@ -182,6 +205,20 @@ class AnswerabilityCheck(GraphComponent):
             "retrieval_intent": "faq",
             "trial_search_intent": "search_trials",
             "min_foreign_terms": 2,
+            # below this selector confidence the entry is a guess between neighbours: "I don't
+            # know" rather than a fact that may be about something else (honest entries excepted)
+            "min_entry_confidence": 0.0,
+            "min_honest_entry_confidence": 0.0,
+            # the intent of questions about nothing the assistant covers, and the intents whose
+            # examples are not the assistant's subject (their words do not make a message ours)
+            "out_of_scope_intent": "out_of_scope",
+            "off_topic_intents": [],
+            # a readable message no intent is this sure of is left to the FallbackClassifier,
+            # unless it is off topic (then: out of scope)
+            "fallback_threshold": 0.0,
+            # the classifier's "out of scope" below this, with no word of the out-of-scope
+            # examples, is a readable question we do not know: "I don't know"
+            "min_out_of_scope_confidence": 0.0,
             # entries that already say "I do not have this information": never checked
             "honest_entries": [],
         }
@@ -189,7 +226,8 @@ class AnswerabilityCheck(GraphComponent):
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None = None,
                  resource: Resource | None = None, vocabularies: dict[str, set[str]] | None = None,
                  known: set[str] | None = None, facts: dict[str, set[str]] | None = None,
-                 trial_entries: set[str] | None = None) -> None:
+                 trial_entries: set[str] | None = None, domain: set[str] | None = None,
+                 elsewhere: set[str] | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -197,6 +235,8 @@ class AnswerabilityCheck(GraphComponent):
         self.known = known or set()
         self.facts = facts or {}  # entry -> the kinds of fact its examples ask for
         self.trial_entries = trial_entries or set()  # entries whose examples or answer name trials
+        self.domain = domain or set()  # the words of every intent that is the assistant's subject
+        self.elsewhere = elsewhere or set()  # the words of out-of-scope requests that are not ours
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -210,9 +250,16 @@ class AnswerabilityCheck(GraphComponent):
         facts: dict[str, set[str]] = {}
         trial_entries: set[str] = set()
         known: set[str] = set()
+        domain: set[str] = set()
+        elsewhere: set[str] = set()
+        off_topic = {self._config["out_of_scope_intent"], *self._config["off_topic_intents"]}
         for example in training_data.intent_examples:
             words = stems(example.get(TEXT) or "")
             known |= words
+            if example.get(INTENT) not in off_topic:
+                domain |= words
+            elif example.get(INTENT) == self._config["out_of_scope_intent"]:
+                elsewhere |= words
             key = example.get(INTENT_RESPONSE_KEY)
             if example.get(INTENT) == retrieval and key:
                 vocabularies.setdefault(str(key), set()).update(words)
@@ -226,11 +273,13 @@ class AnswerabilityCheck(GraphComponent):
                 if names_a_trial(str(variation.get(TEXT) or "")):
                     trial_entries.add(key)
                 known |= words
+                domain |= words
         self.vocabularies, self.known, self.facts = vocabularies, known, facts
-        self.trial_entries = trial_entries
+        self.trial_entries, self.domain, self.elsewhere = trial_entries, domain, elsewhere - domain
         with self._model_storage.write_to(self._resource) as directory:
             data = {"vocabularies": {k: sorted(v) for k, v in vocabularies.items()}, "known": sorted(known),
-                    "facts": {k: sorted(v) for k, v in facts.items()}, "trial_entries": sorted(trial_entries)}
+                    "facts": {k: sorted(v) for k, v in facts.items()}, "trial_entries": sorted(trial_entries),
+                    "domain": sorted(domain), "elsewhere": sorted(self.elsewhere)}
             (directory / _FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
@@ -246,7 +295,7 @@ class AnswerabilityCheck(GraphComponent):
         vocabularies = {k: set(v) for k, v in data.get("vocabularies", {}).items()}
         facts = {k: set(v) for k, v in data.get("facts", {}).items()}
         return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])), facts,
-                   set(data.get("trial_entries", [])))
+                   set(data.get("trial_entries", [])), set(data.get("domain", [])), set(data.get("elsewhere", [])))
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -260,25 +309,86 @@ class AnswerabilityCheck(GraphComponent):
         return str(key) if key else None
 
     def process(self, messages: list[Message]) -> list[Message]:
-        honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
         for message in messages:
-            if ((message.get(INTENT) or {}).get("name") == self._config["trial_search_intent"]
-                    and not_a_trial_search(message.get(TEXT) or "")):
-                _dont_know(message, {"trial_search": "nothing of a trial in the message"})
-                continue
-            key = self._chosen_entry(message)
-            if key is None or key in honest or key not in self.vocabularies:
-                continue
-            text = message.get(TEXT) or ""
-            foreign, total = foreign_terms(text, self.vocabularies[key], self.known)
-            unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
-            other_subject = names_a_trial(text) and key not in self.trial_entries
-            if not (unheld or other_subject
-                    or _about_something_else(foreign, total, int(self._config["min_foreign_terms"]))):
-                continue
-            _dont_know(message, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld,
-                                 "trial_question": other_subject})
+            self._check_answer(message)
+            if self._off_topic(message):
+                forced = {"name": self._config["out_of_scope_intent"], "confidence": 1.0}
+                message.set(INTENT, forced, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
+                message.set(ANSWERABILITY_KEY, {"off_topic": "no word of the assistant's subject"},
+                            add_to_output=True)
         return messages
+
+    def _check_answer(self, message: Message) -> None:
+        text = message.get(TEXT) or ""
+        intent = message.get(INTENT) or {}
+        if intent.get("name") == self._config["out_of_scope_intent"]:
+            if _ABOUT_TRIALS.search(normalize(text)):
+                # trials are our subject: "what does randomization mean?" is not outside it
+                _dont_know(message, {"out_of_scope": "a question about trials"})
+            elif (float(intent.get("confidence") or 0.0) < float(self._config["min_out_of_scope_confidence"])
+                  and is_readable_question(text) and not {stem(w) for w in _words(text)} & self.elsewhere):
+                # an unsure guess with no word of the out-of-scope requests: "is there a
+                # bicycle rack?" is a practical question we do not know the answer to
+                _dont_know(message, {"out_of_scope": "an unsure guess"})
+            return
+        if ((message.get(INTENT) or {}).get("name") == self._config["trial_search_intent"]
+                and not_a_trial_search(text)):
+            _dont_know(message, {"trial_search": "nothing of a trial in the message"})
+            return
+        key = self._chosen_entry(message)
+        honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
+        confidence = self._entry_confidence(message)
+        if key in honest:
+            # an honest entry is about ONE topic: given as a guess between neighbours ("will I
+            # have to stay in the hospital?" -> visiting hours) the plain "I don't know" is truer
+            if confidence is not None and confidence < float(self._config["min_honest_entry_confidence"]):
+                _dont_know(message, {"entry": key, "unsure_entry": True})
+            return
+        if key is None or key not in self.vocabularies:
+            return
+        foreign, total = foreign_terms(text, self.vocabularies[key], self.known)
+        unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
+        other_subject = names_a_trial(text) and key not in self.trial_entries
+        unsure = confidence is not None and confidence < float(self._config["min_entry_confidence"])
+        if not (unheld or other_subject or unsure
+                or _about_something_else(foreign, total, int(self._config["min_foreign_terms"]))):
+            return
+        _dont_know(message, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld,
+                             "trial_question": other_subject, "unsure_entry": unsure})
+
+    def _entry_confidence(self, message: Message) -> float | None:
+        selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
+        confidence = ((selector.get(self._config["retrieval_intent"]) or {}).get("response") or {}).get("confidence")
+        return None if confidence is None else float(confidence)
+
+    def _off_topic(self, message: Message) -> bool:
+        """An honest "I don't know" (or a readable message no intent is sure of) about nothing
+        the assistant covers: "outside what I can help with" says so better (see is_off_topic)."""
+        if not self.domain:
+            return False
+        intent = message.get(INTENT) or {}
+        text = message.get(TEXT) or ""
+        unsure = (float(intent.get("confidence") or 0.0) < float(self._config["fallback_threshold"])
+                  and intent.get("name") != self._config["out_of_scope_intent"] and is_readable_question(text))
+        return ((intent.get("name") == DONT_KNOW_INTENT or unsure)
+                and is_off_topic(text, self.domain, self.elsewhere))
+
+
+def is_off_topic(text: str, domain: set[str], elsewhere: set[str]) -> bool:
+    """A message about something else than the assistant's subject: at least one word of the
+    out-of-scope examples that our subject never uses (weather, music, events...), and no word
+    of our subject: no shared topic word (cancer, trial, treatment...), no cancer type or drug,
+    nothing of a trial, no word of the examples of the intents about our subject or of the FAQ
+    answers. Words never seen in training count for neither side ("What is a carer?" stays
+    "I don't know")."""
+    words = _words(text)
+    if not words or NCT_IN_TEXT.search(text) or _ABOUT_TRIALS.search(normalize(text)):
+        return False
+    if any(w in _SHARED or _names_a_concept(w) for w in words):
+        return False
+    word_stems = {stem(w) for w in words}
+    return bool(word_stems & elsewhere) and not word_stems & domain
 
 
 def _dont_know(message: Message, why: dict[str, Any]) -> None:

@@ -61,7 +61,8 @@ CONDITIONS: tuple[Concept, ...] = (
        r"cervical (?:cancer|carcinoma|neoplasm|intraepithelial|squamous|adenocarcinoma)|\bcervix\b|uterine cervical"),
     _c("uterine", "uterus|uterin|uterine|endometre|endometrial|endometrium|corps de l uterus",
        r"endometri|uterine (?:cancer|neoplasm|carcinoma|corpus|sarcoma)|\buterus\b"),
-    _c("ovarian", "ovaire|ovaires|ovarien|ovarian|ovary", r"\bovar"),
+    _c("ovarian", "ovaire|ovaires|ovarien|trompe de fallope|trompes de fallope|ovarian|ovary|fallopian tube",
+       r"\bovar|fallopian"),
     _c("pancreas", "pancreas|pancreatique|pancreatic", r"pancrea"),
     _c("bladder", "vessie|vesical|bladder|urothelial|urothelium|voies urinaires", r"bladder|urothelial|urinary tract (?:cancer|carcinoma|neoplasm)"),
     _c("kidney", "rein|reins|renal|renale|renaux|kidney|kidneys|carcinome renal|renal cell", r"renal cell|kidney (?:cancer|neoplasm|tumou?r)|renal (?:cancer|carcinoma|neoplasm|tumou?r)|nephroblastoma|wilms"),
@@ -77,8 +78,10 @@ CONDITIONS: tuple[Concept, ...] = (
     _c("digestive", "digestif|digestifs|digestive|gastro intestinal|gastrointestinal",
        r"gastro ?intestinal|digestive", includes="colorectal|gastric|esophageal|pancreas|liver|biliary"),
     _c("head_neck", "orl|tete et cou|gorge|larynx|pharynx|cavite buccale|vads|cavum|nasopharynx|oropharynx|cancer de la bouche|"
-       "cancer de la langue|head and neck|throat|oral cavity|hnscc|mouth cancer|tongue cancer|nasopharyngeal|laryngeal",
-       r"head and neck|\bhnscc\b|laryn|pharyn|oral cavity|\btongue\b|tonsil|salivary"),
+       "cancer de la langue|cancer de la levre|glandes salivaires|glande salivaire|fosses nasales|cavite nasale|sinus de la face|"
+       "head and neck|throat|oral cavity|hnscc|mouth cancer|tongue cancer|nasopharyngeal|laryngeal|lip cancer|"
+       "salivary gland|nasal cavity|paranasal sinus|sinonasal",
+       r"head and neck|\bhnscc\b|laryn|pharyn|oral cavity|\btongue\b|tonsil|salivary|paranasal|sinonasal|nasal cavity"),
     _c("brain", "cerveau|cerebral|cerebrale|cerebrales|tumeur cerebrale|glioblastome|gliome|gliomes|astrocytome|"
        "medulloblastome|ependymome|systeme nerveux central|brain|glioma|glioblastoma|astrocytoma|medulloblastoma|ependymoma",
        r"brain (?:tumou?r|neoplasm|cancer|metasta)|glioma|glioblastoma|astrocytoma|medulloblastoma|ependymoma|"
@@ -86,10 +89,12 @@ CONDITIONS: tuple[Concept, ...] = (
        r"central nervous system (?:tumou?r|neoplasm|metasta)|\bdipg\b"),
     _c("leukemia", "leucemie|leucemies|leukemia|leukaemia|lam|lal|llc|lmc|aml|cll|cml",
        r"leuka?emia|\bcll\b|\baml\b|\bcml\b"),
-    _c("lymphoma", "lymphome|lymphomes|lymphoma|lymphomas|hodgkin", r"lymphoma|hodgkin"),
+    _c("lymphoma", "lymphome|lymphomes|lymphoma|lymphomas|hodgkin|waldenstrom|mycosis fongoide|mycosis fungoides|sezary",
+       r"lymphoma|hodgkin|waldenstrom|mycosis fungoides|sezary"),
     _c("myeloma", "myelome|myeloma|kahler", r"myeloma"),
     _c("neuroblastoma", "neuroblastome|neuroblastomes|neuroblastoma", r"neuroblastoma"),
-    _c("sarcoma", "sarcome|sarcomes|sarcoma|osteosarcome|rhabdomyosarcome|ewing", r"sarcoma|\bewing"),
+    _c("sarcoma", "sarcome|sarcomes|sarcoma|osteosarcome|rhabdomyosarcome|ewing|tumeur stromale gastro intestinale|"
+       "gastrointestinal stromal tumor|gastrointestinal stromal tumour", r"sarcoma|\bewing|gastrointestinal stromal"),
     _c("retinoblastoma", "retinoblastome|retinoblastoma", r"retinoblastoma"),
     _c("thyroid", "thyroide|thyroidien|thyroidienne|thyroid", r"thyroid"),
     # Cancer types none of the bundled records may study: recognised all the same, so the
@@ -116,6 +121,15 @@ CONDITIONS: tuple[Concept, ...] = (
     _c("blood_cancer", "cancer du sang|cancers du sang|hemopathie|hemopathies|hemopathie maligne|blood cancer|"
        "blood cancers|haematological cancer|hematologic cancer|hematological malignancy",
        r"hematolog(?:ic|ical) malignan|haematolog", includes="leukemia|lymphoma|myeloma"),
+    _c("eye", "cancer de l oeil|cancers de l oeil|cancer oculaire|tumeur de l oeil|tumeurs de l oeil|eye cancer|"
+       "eye cancers|ocular cancer|eye tumor|eye tumour",
+       r"(?:uveal|ocular|choroidal|intraocular|eye|conjunctival) (?:melanoma|cancer|neoplasm|tumou?r)|retinoblastoma",
+       includes="uveal_melanoma|retinoblastoma"),
+    _c("myelodysplastic", "myelodysplasie|myelodysplasies|syndrome myelodysplasique|syndromes myelodysplasiques|"
+       "myelodysplastic|myelodysplasia", r"myelodysplas"),
+    _c("unknown_primary", "primitif inconnu|cancer de primitif inconnu|unknown primary|cancer of unknown primary",
+       r"unknown primary"),
+    _c("peritoneal", "peritoine|peritoneal|pseudomyxome|peritoneum|pseudomyxoma", r"periton|pseudomyxoma"),
     _c("solid_tumor", "tumeur solide|tumeurs solides|solid tumor|solid tumors|solid tumour|solid tumours",
        r"solid (?:tumou?r|neoplasm|malignan|cancer)"),
 )

@@ -206,6 +206,14 @@ def test_references_from_entities_and_without_a_list() -> None:
         ("cancer de l'oesophage", ["esophageal"]),
         ("oesophagus cancer", ["esophageal"]),
         ("cancer du cavum", ["head_neck"]),
+        ("cancer des glandes salivaires", ["head_neck"]),
+        ("essais pour un cancer de l'œil", ["eye"]),
+        ("eye cancer trials", ["eye"]),
+        ("syndrome myélodysplasique", ["myelodysplastic"]),
+        ("cancer of unknown primary", ["unknown_primary"]),
+        ("pseudomyxome péritonéal", ["peritoneal"]),
+        ("Waldenström", ["lymphoma"]),
+        ("cancer de la trompe de Fallope", ["ovarian"]),
         ("blood tests before the trial", []),  # "tests" is not "testis"
         ("I have breast carcinoma", ["breast"]),  # "carcinoma" is not "carcinoid"
     ],

@@ -140,3 +140,113 @@ def test_a_greeting_or_wanting_to_understand_is_how_a_question_is_asked_not_what
     # counted as foreign, they turned a plain question into "I don't know"
     known = KNOWN | stems("bonjour hello comprendre understand voudrais")
     assert foreign_terms(text, DEFINITION, known)[0] == []
+
+
+def test_inflections_of_question_frames_are_not_topics() -> None:
+    # "needed" is "need", a function word: alone it turned the definition into "I don't know"
+    assert content_stems("Why are clinical research studies needed?") == set()
+    assert check(parsed("Why are clinical research studies needed?", "what_is_clinical_trial")
+                 ).get(INTENT)["name"] == "faq"
+    # "données" (data) is a topic even though "donner" is a function word
+    assert stem("donnees") in content_stems("mes données sont-elles protégées ?")
+
+
+def selector_sure(message: Message, confidence: float) -> Message:
+    selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME)
+    selector["faq"]["response"]["confidence"] = confidence
+    return message
+
+
+def test_an_entry_the_selector_is_unsure_of_becomes_dont_know_but_not_an_honest_one() -> None:
+    component = AnswerabilityCheck(
+        {"honest_entries": ["costs"], "min_entry_confidence": 0.5},
+        vocabularies={"faq/what_is_clinical_trial": DEFINITION, "faq/costs": COSTS}, known=KNOWN,
+        facts={"faq/costs": {"cost"}}, trial_entries={"faq/what_is_clinical_trial"})
+    [sure] = component.process([selector_sure(parsed("what is a clinical trial", "what_is_clinical_trial"), 0.8)])
+    assert sure.get(INTENT)["name"] == "faq"
+    [unsure] = component.process([selector_sure(parsed("what is a clinical trial", "what_is_clinical_trial"), 0.4)])
+    assert unsure.get(INTENT)["name"] == "dont_know" and unsure.get(ANSWERABILITY_KEY)["unsure_entry"]
+    [honest] = component.process([selector_sure(parsed("how much does it cost?", "costs"), 0.4)])
+    assert honest.get(INTENT)["name"] == "faq"
+
+
+def test_an_honest_entry_given_as_a_guess_becomes_the_plain_dont_know() -> None:
+    component = AnswerabilityCheck(
+        {"honest_entries": ["costs"], "min_honest_entry_confidence": 0.5},
+        vocabularies={"faq/costs": COSTS}, known=KNOWN, facts={"faq/costs": {"cost"}})
+    [guess] = component.process([selector_sure(parsed("will I have to stay in the hospital?", "costs"), 0.32)])
+    assert guess.get(INTENT)["name"] == "dont_know" and guess.get(ANSWERABILITY_KEY)["unsure_entry"]
+    # sure of it, the honest entry stays, whatever its words ("how much?" shares none)
+    [sure] = component.process([selector_sure(parsed("will I have to stay in the hospital?", "costs"), 0.8)])
+    assert sure.get(INTENT)["name"] == "faq"
+
+
+DOMAIN = KNOWN | stems("my skin is itching, I have a fever, who can I call")
+
+
+def off_topic_check(message: Message) -> Message:
+    component = AnswerabilityCheck(
+        {"min_entry_confidence": 0.5, "fallback_threshold": 0.5},
+        vocabularies={"faq/what_is_clinical_trial": DEFINITION}, known=KNOWN | stems("weather tomorrow"),
+        facts={}, trial_entries={"faq/what_is_clinical_trial"}, domain=DOMAIN,
+        elsewhere=stems("cold weather outside, currency rates, concerts and events this weekend, the meaning of life"))
+    [result] = component.process([message])
+    return result
+
+
+@pytest.mark.parametrize("text", ["is it cold outside?", "currency exchange rates today?", "any concerts this weekend?"])
+def test_dont_know_about_nothing_we_cover_is_out_of_scope(text: str) -> None:
+    result = off_topic_check(parsed(text, "what_is_clinical_trial", intent="dont_know"))
+    assert result.get(INTENT) == {"name": "out_of_scope", "confidence": 1.0}
+    assert result.get(INTENT_RANKING_KEY) == [{"name": "out_of_scope", "confidence": 1.0}]
+
+
+@pytest.mark.parametrize("text", [
+    "how much does the new treatment cost?",  # a shared topic word
+    "is there anything for melanoma?",  # a cancer type
+    "can I participate somewhere?",  # taking part
+    "who can I call about my fever?",  # words of our subject
+    "what is a carer?",  # a word never seen in training is no evidence either way
+])
+def test_dont_know_about_our_subject_stays_dont_know(text: str) -> None:
+    assert off_topic_check(parsed(text, "what_is_clinical_trial", intent="dont_know")).get(INTENT)["name"] == "dont_know"
+
+
+def test_an_unsure_readable_off_topic_question_is_out_of_scope_not_left_to_the_fallback() -> None:
+    message = parsed("any events this weekend in pondichery?", "what_is_clinical_trial", intent="greet")
+    message.set(INTENT, {"name": "greet", "confidence": 0.3})
+    assert off_topic_check(message).get(INTENT)["name"] == "out_of_scope"
+    sure = parsed("any events this weekend in pondichery?", "what_is_clinical_trial", intent="greet")
+    assert off_topic_check(sure).get(INTENT)["name"] == "greet"  # 0.9: the classifier decides
+    gibberish = parsed("qsdf", "what_is_clinical_trial", intent="greet")
+    gibberish.set(INTENT, {"name": "greet", "confidence": 0.3})
+    assert off_topic_check(gibberish).get(INTENT)["name"] == "greet"  # not a question: the fallback's
+
+
+def test_what_a_word_means_is_how_a_question_is_asked_and_randomisation_is_about_trials() -> None:
+    # "meaning" is a word of the out-of-scope examples ("what is the meaning of life"):
+    # "What does randomization mean?" got "outside what I can help with"
+    assert content_stems("What does it mean?") == set()
+    assert off_topic_check(parsed("What does randomization mean?", "what_is_clinical_trial", intent="dont_know")
+                           ).get(INTENT)["name"] == "dont_know"
+    assert not not_a_trial_search("what is a placebo?")
+
+
+def test_a_question_about_trials_is_never_out_of_scope() -> None:
+    assert check(parsed("What does randomization mean?", "what_is_clinical_trial", intent="out_of_scope")
+                 ).get(INTENT)["name"] == "dont_know"
+    assert check(parsed("what is the meaning of life?", "what_is_clinical_trial", intent="out_of_scope")
+                 ).get(INTENT)["name"] == "out_of_scope"
+
+
+def test_an_unsure_out_of_scope_guess_without_its_words_is_dont_know() -> None:
+    def guessed(text: str, confidence: float) -> Message:
+        message = parsed(text, "what_is_clinical_trial", intent="out_of_scope")
+        message.set(INTENT, {"name": "out_of_scope", "confidence": confidence})
+        return message
+    component = AnswerabilityCheck({"min_out_of_scope_confidence": 0.7}, elsewhere=stems("weather outside"))
+    [unsure] = component.process([guessed("is there a bicycle rack?", 0.63)])
+    assert unsure.get(INTENT)["name"] == "dont_know"
+    [sure] = component.process([guessed("is there a bicycle rack?", 0.9)])
+    [evidence] = component.process([guessed("is the weather nice outside?", 0.63)])
+    assert sure.get(INTENT)["name"] == evidence.get(INTENT)["name"] == "out_of_scope"
