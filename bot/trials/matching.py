@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 
 def within_distance(a: str, b: str, limit: int) -> bool:
@@ -36,18 +37,30 @@ def typo_budget(word: str) -> int:
     return 0
 
 
-# Real words one typo away from a lexicon word ("breath"/"breast", "George"/"gorge").
+# Real words one typo away from a lexicon word ("breath"/"breast", "George"/"gorge"): names
+# spaCy's tables do not hold, by hand; the language's words, generated (bot/trials/real_words.py).
 NOT_TYPOS = frozenset({"breath", "breathe", "color", "colors", "colour", "george", "seine", "reine"})
+NOT_TYPOS_FILE = Path(__file__).with_name("not_typos.txt")
+
+
+@cache
+def generated_not_typos() -> frozenset[str]:
+    lines = NOT_TYPOS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+_ENDINGS = ("s", "x", "e", "es", "ne", "nes")  # plurals and feminines the matcher accepts
+
+
+def is_inflection(text_word: str, lexicon_word: str) -> bool:
+    return any(text_word == lexicon_word + ending for ending in _ENDINGS)
 
 
 @lru_cache(maxsize=50000)
 def word_matches(text_word: str, lexicon_word: str) -> bool:
-    if text_word == lexicon_word:
+    if text_word == lexicon_word or is_inflection(text_word, lexicon_word):
         return True
-    if text_word in (lexicon_word + "s", lexicon_word + "x", lexicon_word + "e", lexicon_word + "es",
-                     lexicon_word + "ne", lexicon_word + "nes"):
-        return True
-    if text_word in NOT_TYPOS:
+    if text_word in NOT_TYPOS or text_word in generated_not_typos():
         return False
     budget = typo_budget(lexicon_word)
     # Typos rarely touch the first letter; checking it keeps false matches (and work) down.
