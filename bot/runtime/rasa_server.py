@@ -31,6 +31,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bot.runtime.no_tensorflow import model_needs_tensorflow, without_tensorflow
 from bot.settings import load_settings
@@ -129,6 +130,57 @@ def _create_tracker_store(store: Any, domain: Any) -> Any:
     return FailSafeTrackerStore(InMemoryTrackerStore(domain))
 
 
+# RulePolicy featurizes the whole tracker on each prediction (every state since the session
+# began, twice: text, then intent), yet a rule compares only its own last states.
+_RULE_STATES: WeakKeyDictionary[Any, int | None] = WeakKeyDictionary()
+
+
+def _states_rules_compare(policy: Any) -> int | None:
+    """How many of the last states the longest of ``policy``'s rules compares; None when a rule
+    starts the conversation (``conversation_start``: it looks at where the history begins)."""
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+
+    if policy not in _RULE_STATES:
+        keys = [*policy.lookup.get(RULES, {}), *policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+        rules = [policy._rule_key_to_state(key) for key in keys]
+        starts = any(not states[0].get(PREVIOUS_ACTION) for states in rules if states)
+        _RULE_STATES[policy] = None if starts else max(map(len, rules), default=0)
+    return _RULE_STATES[policy]
+
+
+def _whole_history_matters(tracker: Any, domain: Any) -> bool:
+    """A state holds the featurized slots and the active loop: a trimmed tracker starts with the
+    initial slots and no loop, so it holds the same states only when there are neither."""
+    from rasa.shared.core.events import ActiveLoop
+
+    return (
+        any(slot.influence_conversation for slot in domain.slots)
+        or bool(domain.form_names)
+        or tracker.active_loop_name is not None
+        or any(isinstance(event, ActiveLoop) for event in tracker.events)
+    )
+
+
+def rule_tracker(policy: Any, tracker: Any, domain: Any) -> Any:
+    """The tracker RulePolicy predicts from: its last turns (Rasa's own trimming, the
+    MemoizationPolicy's ``_trim_tracker_by_max_history``), or the whole of it when more could
+    matter. The trimmed copy keeps at least one state more than the longest rule compares
+    (``_is_rule_applicable`` accepts a rule once the turn index passes its length), and starts
+    after an ``action_listen`` (a state with a previous action, as in the whole tracker)."""
+    from rasa.core.policies.memoization import _trim_tracker_by_max_history
+
+    states = _states_rules_compare(policy)
+    if states is None or _whole_history_matters(tracker, domain):
+        return tracker
+    return _trim_tracker_by_max_history(tracker, states)
+
+
+def _rule_policy_predict(self: Any, tracker: Any, domain: Any, rule_only_data: Any = None, **kwargs: Any) -> Any:
+    """``RulePolicy.predict_action_probabilities`` from the last turns (see ``rule_tracker``)."""
+    return _STOCK["rule_policy_predict"](self, rule_tracker(self, tracker, domain), domain, rule_only_data, **kwargs)
+
+
 def _model_argument(argv: list[str]) -> Path | None:
     for index, argument in enumerate(argv):
         if argument.startswith("--model="):
@@ -145,16 +197,19 @@ _STOCK: dict[str, Any] = {}
 def apply_fixes() -> None:
     from rasa.core.actions.action import ActionExtractSlots, RemoteAction
     from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RulePolicy
     from rasa.shared.core.events import Event
 
     from bot import http_guard
 
     _STOCK.setdefault("resolve_by_type", Event.resolve_by_type)
     _STOCK.setdefault("run_custom_action", ActionExtractSlots._run_custom_action)
+    _STOCK.setdefault("rule_policy_predict", RulePolicy.predict_action_probabilities)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
     ActionExtractSlots._run_custom_action = _run_custom_action  # type: ignore[method-assign]
+    RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
     http_guard.install()
 
 
