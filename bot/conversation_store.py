@@ -153,6 +153,8 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         # first message after an outage works instead of failing once more.
         rasa_engine = self.engine
         self.engine = sa.create_engine(rasa_engine.url, pool_pre_ping=True, **_engine_kwargs(rasa_engine))
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         rasa_engine.dispose()
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         HEALTH.store = self
@@ -260,8 +262,24 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         for data in written:
             self.event_broker.publish({"sender_id": sender_id, **data})
 
+
 def _engine_kwargs(engine: sa.engine.Engine) -> dict[str, Any]:
-    """Rasa's own engine options (pool size, PostgreSQL schema), kept for our engine."""
+    """Rasa's own engine options (pool size, PostgreSQL schema), kept for our engine; a SQLite
+    file gets a pool too (SQLAlchemy 1.4 opens a new connection for each session otherwise)."""
     from rasa.core.tracker_store import create_engine_kwargs
 
+    if engine.dialect.name == "sqlite" and engine.url.database not in (None, "", ":memory:"):
+        return {"poolclass": sa.pool.QueuePool, "pool_size": 5, "max_overflow": 5,
+                "connect_args": {"check_same_thread": False}}  # the pool hands a connection to one user at a time
     return create_engine_kwargs(engine.url)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    """WAL: a commit appends to the -wal file instead of rewriting pages through a rollback
+    journal; ``synchronous=FULL`` syncs it on every commit, so an answered message survives a
+    crash or a power cut (NORMAL could lose the last commits). The purge checkpoints the -wal
+    file (``bot.inbox.store.purge_before``), so deleted conversations do not stay in it."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
