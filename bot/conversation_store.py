@@ -202,12 +202,11 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         if known is None:
             return None
         table = self.SQLEvent
-        rows = (
-            session.query(table.id, table.type_name, table.data)
-            .filter(table.sender_id == sender_id, table.id >= known.last_id)
+        rows = session.execute(
+            sa.select(table.id, table.type_name, table.data)
+            .where(table.sender_id == sender_id, table.id >= known.last_id)
             .order_by(table.id)
-            .all()
-        )
+        ).all()
         if not rows or rows[0].id != known.last_id:
             return None  # the remembered rows are gone (purged)
         new = rows[1:]
@@ -250,7 +249,7 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         known = self._read.get(sender_id)
         if known is not None:
             table = self.SQLEvent
-            last = session.query(sa.func.max(table.id)).filter(table.sender_id == sender_id).scalar()
+            last = session.execute(sa.select(sa.func.max(table.id)).where(table.sender_id == sender_id)).scalar()
             if last == known.last_id:
                 return known.rows
         return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()

@@ -181,6 +181,19 @@ def _rule_policy_predict(self: Any, tracker: Any, domain: Any, rule_only_data: A
     return _STOCK["rule_policy_predict"](self, rule_tracker(self, tracker, domain), domain, rule_only_data, **kwargs)
 
 
+@lru_cache(maxsize=1)
+def _empty_domain() -> dict[str, Any]:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.empty().as_dict()
+
+
+def _domain_is_empty(self: Any) -> bool:
+    """Rasa's ``Domain.is_empty`` (asked for every message), with the empty domain's dict built
+    once instead of a new empty ``Domain`` each time."""
+    return self.as_dict() == _empty_domain()
+
+
 def _model_argument(argv: list[str]) -> Path | None:
     for index, argument in enumerate(argv):
         if argument.startswith("--model="):
@@ -198,6 +211,7 @@ def apply_fixes() -> None:
     from rasa.core.actions.action import ActionExtractSlots, RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
 
     from bot import http_guard
@@ -205,11 +219,13 @@ def apply_fixes() -> None:
     _STOCK.setdefault("resolve_by_type", Event.resolve_by_type)
     _STOCK.setdefault("run_custom_action", ActionExtractSlots._run_custom_action)
     _STOCK.setdefault("rule_policy_predict", RulePolicy.predict_action_probabilities)
+    _STOCK.setdefault("domain_is_empty", Domain.is_empty)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
     ActionExtractSlots._run_custom_action = _run_custom_action  # type: ignore[method-assign]
     RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
+    Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     http_guard.install()
 
 

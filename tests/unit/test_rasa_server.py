@@ -406,3 +406,15 @@ def test_a_rule_over_several_turns_is_compared_whole(rasa_agent) -> None:  # typ
             ours = RulePolicy.predict_action_probabilities(longer, tracker(events), domain)
             assert domain.action_names_or_texts[stock.max_confidence_index] == expected
             assert _prediction(ours) == _prediction(stock)
+
+
+def test_an_empty_domain_is_told_as_rasa_tells_it() -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bot.runtime.rasa_server import _STOCK
+
+    apply_fixes()
+    assert Domain.is_empty is not _STOCK["domain_is_empty"]
+    tiny = Domain.from_dict({"intents": ["greet"], "responses": {"utter_greet": [{"text": "hi"}]}})
+    for domain, empty in ((Domain.empty(), True), (Domain.from_dict({}), True), (tiny, False), (_project_domain(), False)):
+        assert domain.is_empty() is _STOCK["domain_is_empty"](domain) is empty
