@@ -18,6 +18,16 @@
 - TensorFlow: Rasa imports it with its modules (440 MB of memory, several seconds of start-up)
   although our model runs none of it: when the model to serve has no TensorFlow component,
   ``tensorflow`` and its kin are empty stand-ins (``bot.runtime.no_tensorflow``).
+- Rules: ``RulePolicy`` featurizes the whole conversation on each prediction (its cost grows
+  with the conversation) although a rule compares only its own last states. It is given the
+  last turns instead (Rasa's ``_trim_tracker_by_max_history``, one state more than its longest
+  rule), and the whole tracker whenever more could matter: a slot that influences the
+  conversation or a loop (the trimmed copy starts from the initial slots, with no loop), or a
+  ``conversation_start`` rule (see ``rule_tracker``). Same action, confidence and events.
+- Domain: ``Domain.is_empty`` (asked for every message) builds a new empty ``Domain`` each
+  time to compare with; that empty domain's dict is built once.
+- Graph: ``DaskGraphRunner.run`` (the parse, then a prediction before each action) evaluates the
+  same graph of Rasa's nodes in dependency order without dask's scheduler (see ``_run_graph``).
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -181,6 +191,31 @@ def _rule_policy_predict(self: Any, tracker: Any, domain: Any, rule_only_data: A
     return _STOCK["rule_policy_predict"](self, rule_tracker(self, tracker, domain), domain, rule_only_data, **kwargs)
 
 
+def _run_graph(self: Any, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
+    """``DaskGraphRunner.run`` (three times per message: the parse, then a prediction before
+    each action) with the same graph evaluated in dependency order, each node once, without
+    dask's scheduler (ordering, task states, callbacks: a tenth of a message here). The graph,
+    the nodes and what they return are Rasa's; a node's own error is raised as dask raises it."""
+    from rasa.engine.exceptions import GraphRunError
+
+    run_targets = targets if targets else self._graph_schema.target_names
+    graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(run_targets))
+    if inputs:
+        self._add_inputs_to_graph(inputs, graph)
+    results: dict[str, Any] = {}
+
+    def value(key: str) -> Any:
+        if key not in results:
+            node, *needs = graph[key]
+            results[key] = node(*(value(need) for need in needs)) if callable(node) else graph[key]
+        return results[key]
+
+    try:
+        return dict(value(target) for target in run_targets)
+    except RuntimeError as error:
+        raise GraphRunError("Error running runner.") from error
+
+
 @lru_cache(maxsize=1)
 def _empty_domain() -> dict[str, Any]:
     from rasa.shared.core.domain import Domain
@@ -211,6 +246,7 @@ def apply_fixes() -> None:
     from rasa.core.actions.action import ActionExtractSlots, RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
 
@@ -220,12 +256,14 @@ def apply_fixes() -> None:
     _STOCK.setdefault("run_custom_action", ActionExtractSlots._run_custom_action)
     _STOCK.setdefault("rule_policy_predict", RulePolicy.predict_action_probabilities)
     _STOCK.setdefault("domain_is_empty", Domain.is_empty)
+    _STOCK.setdefault("run_graph", DaskGraphRunner.run)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
     ActionExtractSlots._run_custom_action = _run_custom_action  # type: ignore[method-assign]
     RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
     Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
+    DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
     http_guard.install()
 
 

@@ -418,3 +418,40 @@ def test_an_empty_domain_is_told_as_rasa_tells_it() -> None:
     tiny = Domain.from_dict({"intents": ["greet"], "responses": {"utter_greet": [{"text": "hi"}]}})
     for domain, empty in ((Domain.empty(), True), (Domain.from_dict({}), True), (tiny, False), (_project_domain(), False)):
         assert domain.is_empty() is _STOCK["domain_is_empty"](domain) is empty
+
+
+def test_the_graph_runs_as_dask_runs_it(rasa_agent, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The same parses and the same predictions (the model's two graphs), and the same errors."""
+    import asyncio
+
+    from rasa.engine.exceptions import GraphComponentException
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bench.assistant import MESSAGES
+    from bot.runtime.rasa_server import _STOCK, _run_graph
+
+    assert DaskGraphRunner.run is _run_graph
+    processor, domain = rasa_agent.processor, rasa_agent.domain
+
+    def both(call):  # type: ignore[no-untyped-def]
+        ours = call()
+        with monkeypatch.context() as stock:
+            stock.setattr(DaskGraphRunner, "run", _STOCK["run_graph"])
+            return ours, call()
+
+    events = [ActionExecuted("action_listen")]
+    for text, _ in MESSAGES:
+        ours, dask = both(lambda text=text: asyncio.run(rasa_agent.parse_message(text)))
+        assert ours == dask
+        events += [UserUttered(text, ours["intent"], ours["entities"], ours), ActionExecuted("utter_greet"),
+                   ActionExecuted("action_listen")]
+        for tracker in (DialogueStateTracker.from_events("g", events[:-2], domain.slots),
+                        DialogueStateTracker.from_events("g", events[:-1], domain.slots)):
+            ours, dask = both(lambda tracker=tracker: processor._predict_next_with_tracker(tracker))
+            assert _prediction(ours) == _prediction(dask)
+    broken = DialogueStateTracker.from_events("g", events, domain.slots)
+    broken.events.append("not an event")  # a node fails: the same error either way
+    for run in both(lambda: pytest.raises(GraphComponentException, processor._predict_next_with_tracker, broken)):
+        assert "RulePolicy" in str(run.value)
