@@ -19,6 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 
+from bot.errors import InboxError
 from bot.faq.text import normalize
 from bot.settings import PROJECT_ROOT
 from bot.text import LANGUAGES
@@ -229,7 +230,25 @@ def purge_before(engine: Engine, cutoff: float) -> PurgeResult:
         for start in range(0, len(senders), 500):  # bounded IN lists
             batch = senders[start : start + 500]
             deleted += connection.execute(events_table.delete().where(events_table.c.sender_id.in_(batch))).rowcount or 0
+    if deleted and engine.dialect.name == "sqlite":
+        checkpoint_wal(engine)
     return PurgeResult(int(deleted), len(senders))
+
+
+def checkpoint_wal(engine: Engine) -> None:
+    """Copies a SQLite database's write-ahead log into the database and empties it: the
+    conversation store runs in WAL mode (bot/conversation_store.py), and the pages of deleted
+    conversations, which secure_delete zeroes, would otherwise stay readable in the -wal file
+    until overwritten. A reader in the middle of a read (a Rasa instance) makes it wait (busy
+    timeout), then retry; a log that cannot be emptied raises."""
+    for attempt in range(5):
+        with engine.connect() as connection:
+            busy, _log, _moved = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+        if not busy:
+            return
+        time.sleep(0.1 * (attempt + 1))
+    raise InboxError(f"the conversations were deleted, but the -wal file of {engine.url.database} could not "
+                     "be emptied (a reader kept it busy): run `bot inbox purge` again")
 
 
 # bot/inbox/feedback.py reads the same user events to find the answer a vote is about.

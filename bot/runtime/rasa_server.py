@@ -18,6 +18,16 @@
 - TensorFlow: Rasa imports it with its modules (440 MB of memory, several seconds of start-up)
   although our model runs none of it: when the model to serve has no TensorFlow component,
   ``tensorflow`` and its kin are empty stand-ins (``bot.runtime.no_tensorflow``).
+- Rules: ``RulePolicy`` featurizes the whole conversation on each prediction (its cost grows
+  with the conversation) although a rule compares only its own last states. It is given the
+  last turns instead (Rasa's ``_trim_tracker_by_max_history``, one state more than its longest
+  rule), and the whole tracker whenever more could matter: a slot that influences the
+  conversation or a loop (the trimmed copy starts from the initial slots, with no loop), or a
+  ``conversation_start`` rule (see ``rule_tracker``). Same action, confidence and events.
+- Domain: ``Domain.is_empty`` (asked for every message) builds a new empty ``Domain`` each
+  time to compare with; that empty domain's dict is built once.
+- Graph: ``DaskGraphRunner.run`` (the parse, then a prediction before each action) evaluates the
+  same graph of Rasa's nodes in dependency order without dask's scheduler (see ``_run_graph``).
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -31,6 +41,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from bot.runtime.no_tensorflow import model_needs_tensorflow, without_tensorflow
 from bot.settings import load_settings
@@ -129,6 +140,95 @@ def _create_tracker_store(store: Any, domain: Any) -> Any:
     return FailSafeTrackerStore(InMemoryTrackerStore(domain))
 
 
+# RulePolicy featurizes the whole tracker on each prediction (every state since the session
+# began, twice: text, then intent), yet a rule compares only its own last states.
+_RULE_STATES: WeakKeyDictionary[Any, int | None] = WeakKeyDictionary()
+
+
+def _states_rules_compare(policy: Any) -> int | None:
+    """How many of the last states the longest of ``policy``'s rules compares; None when a rule
+    starts the conversation (``conversation_start``: it looks at where the history begins)."""
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH
+    from rasa.shared.core.constants import PREVIOUS_ACTION
+
+    if policy not in _RULE_STATES:
+        keys = [*policy.lookup.get(RULES, {}), *policy.lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+        rules = [policy._rule_key_to_state(key) for key in keys]
+        starts = any(not states[0].get(PREVIOUS_ACTION) for states in rules if states)
+        _RULE_STATES[policy] = None if starts else max(map(len, rules), default=0)
+    return _RULE_STATES[policy]
+
+
+def _whole_history_matters(tracker: Any, domain: Any) -> bool:
+    """A state holds the featurized slots and the active loop: a trimmed tracker starts with the
+    initial slots and no loop, so it holds the same states only when there are neither."""
+    from rasa.shared.core.events import ActiveLoop
+
+    return (
+        any(slot.influence_conversation for slot in domain.slots)
+        or bool(domain.form_names)
+        or tracker.active_loop_name is not None
+        or any(isinstance(event, ActiveLoop) for event in tracker.events)
+    )
+
+
+def rule_tracker(policy: Any, tracker: Any, domain: Any) -> Any:
+    """The tracker RulePolicy predicts from: its last turns (Rasa's own trimming, the
+    MemoizationPolicy's ``_trim_tracker_by_max_history``), or the whole of it when more could
+    matter. The trimmed copy keeps at least one state more than the longest rule compares
+    (``_is_rule_applicable`` accepts a rule once the turn index passes its length), and starts
+    after an ``action_listen`` (a state with a previous action, as in the whole tracker)."""
+    from rasa.core.policies.memoization import _trim_tracker_by_max_history
+
+    states = _states_rules_compare(policy)
+    if states is None or _whole_history_matters(tracker, domain):
+        return tracker
+    return _trim_tracker_by_max_history(tracker, states)
+
+
+def _rule_policy_predict(self: Any, tracker: Any, domain: Any, rule_only_data: Any = None, **kwargs: Any) -> Any:
+    """``RulePolicy.predict_action_probabilities`` from the last turns (see ``rule_tracker``)."""
+    return _STOCK["rule_policy_predict"](self, rule_tracker(self, tracker, domain), domain, rule_only_data, **kwargs)
+
+
+def _run_graph(self: Any, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
+    """``DaskGraphRunner.run`` (three times per message: the parse, then a prediction before
+    each action) with the same graph evaluated in dependency order, each node once, without
+    dask's scheduler (ordering, task states, callbacks: a tenth of a message here). The graph,
+    the nodes and what they return are Rasa's; a node's own error is raised as dask raises it."""
+    from rasa.engine.exceptions import GraphRunError
+
+    run_targets = targets if targets else self._graph_schema.target_names
+    graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(run_targets))
+    if inputs:
+        self._add_inputs_to_graph(inputs, graph)
+    results: dict[str, Any] = {}
+
+    def value(key: str) -> Any:
+        if key not in results:
+            node, *needs = graph[key]
+            results[key] = node(*(value(need) for need in needs)) if callable(node) else graph[key]
+        return results[key]
+
+    try:
+        return dict(value(target) for target in run_targets)
+    except RuntimeError as error:
+        raise GraphRunError("Error running runner.") from error
+
+
+@lru_cache(maxsize=1)
+def _empty_domain() -> dict[str, Any]:
+    from rasa.shared.core.domain import Domain
+
+    return Domain.empty().as_dict()
+
+
+def _domain_is_empty(self: Any) -> bool:
+    """Rasa's ``Domain.is_empty`` (asked for every message), with the empty domain's dict built
+    once instead of a new empty ``Domain`` each time."""
+    return self.as_dict() == _empty_domain()
+
+
 def _model_argument(argv: list[str]) -> Path | None:
     for index, argument in enumerate(argv):
         if argument.startswith("--model="):
@@ -145,16 +245,25 @@ _STOCK: dict[str, Any] = {}
 def apply_fixes() -> None:
     from rasa.core.actions.action import ActionExtractSlots, RemoteAction
     from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
 
     from bot import http_guard
 
     _STOCK.setdefault("resolve_by_type", Event.resolve_by_type)
     _STOCK.setdefault("run_custom_action", ActionExtractSlots._run_custom_action)
+    _STOCK.setdefault("rule_policy_predict", RulePolicy.predict_action_probabilities)
+    _STOCK.setdefault("domain_is_empty", Domain.is_empty)
+    _STOCK.setdefault("run_graph", DaskGraphRunner.run)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
     ActionExtractSlots._run_custom_action = _run_custom_action  # type: ignore[method-assign]
+    RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
+    Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
+    DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
     http_guard.install()
 
 

@@ -175,6 +175,28 @@ def test_purge_deletes_only_old_conversations(url: str) -> None:
     assert purge_expired_conversations(settings, now=now).events == 0
 
 
+def test_purged_conversations_leave_nothing_in_the_sqlite_files(sqlite_url: str) -> None:
+    """The conversation store is in WAL mode: recent writes live in the -wal file beside the
+    database, which the purge empties once the rows are deleted."""
+    from pathlib import Path
+
+    now = time.time()
+    store_ = tracker_store(sqlite_url)  # Rasa's store, as the assistant runs it (pooled, WAL)
+    tracker = conversation_tracker("old-secret", [Said.missed("la boutique vend des journaux ?")], now - 120 * DAY)
+    run_async(store_.save(tracker))
+    database = Path(sqlite_url.removeprefix("sqlite:///"))
+    wal = database.with_name(database.name + "-wal")
+
+    def stored() -> bytes:
+        return database.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+    assert b"la boutique vend des journaux" in stored() and wal.stat().st_size > 0  # the store keeps its log
+    settings = replace(load_settings(), tracker_store_url=sqlite_url, retention_days=90)
+    assert purge_expired_conversations(settings, now=now).conversations == 1
+    assert b"la boutique vend des journaux" not in stored() and b"old-secret" not in stored()
+    assert run_async(store_.retrieve("old-secret")) is None
+
+
 def test_purge_without_a_database_creates_nothing(tmp_path: object) -> None:
     from pathlib import Path
 

@@ -187,3 +187,48 @@ def test_a_full_disk_fails_the_message_visibly_and_recovers(small_disk: Path) ->
     run_async(store.save(tracker))
     restored = run_async(tracker_store(url).retrieve("patient-disk"))
     assert len([e for e in restored.events if isinstance(e, UserUttered)]) == 4
+
+
+SAVE_THEN_WAIT = """
+import sys, time
+from tests.stores.helpers import run_async, tracker_store
+from tests.stores.test_tracker_store import conversation
+store = tracker_store(sys.argv[1])
+run_async(store.save(conversation("acknowledged")))
+print("saved", flush=True)  # what the REST channel answers only after save() returned
+time.sleep(60)
+"""
+
+
+def test_sqlite_is_pooled_in_wal_mode_and_keeps_what_was_acknowledged(tmp_path: Path) -> None:
+    """One connection kept (not one opened per read and per write), WAL with a sync on every
+    commit; a process killed right after a save (kill -9, its connection still open and the
+    log not yet copied into the database) loses nothing."""
+    import os
+    import signal
+    import sys
+
+    from bot.settings import PROJECT_ROOT
+
+    url = f"sqlite:///{tmp_path / 'conversations.db'}"
+    store = tracker_store(url)
+    assert isinstance(store.engine.pool, sa.pool.QueuePool)
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+    run_async(store.save(conversation("first")))
+    run_async(store.retrieve("first"))
+    assert store.engine.pool.checkedin() == 1  # the same connection served every call
+
+    child = subprocess.Popen([sys.executable, "-c", SAVE_THEN_WAIT, url], cwd=PROJECT_ROOT,
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "saved"
+        assert (tmp_path / "conversations.db-wal").stat().st_size > 0
+        os.kill(child.pid, signal.SIGKILL)
+    finally:
+        child.kill()
+        child.wait()
+    tracker = run_async(tracker_store(url).retrieve("acknowledged"))
+    assert tracker is not None and [e.type_name for e in tracker.events] == [
+        e.type_name for e in conversation("acknowledged").events]

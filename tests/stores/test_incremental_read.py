@@ -102,3 +102,25 @@ def test_a_purged_conversation_is_gone_for_every_instance(tracker_url: str) -> N
     engine.dispose()
     assert run_async(store.retrieve("patient-4")) is None
     assert "patient-4" not in store._read
+
+
+def test_the_rows_written_are_the_rows_rasas_save_writes(tracker_url: str) -> None:
+    """Our save writes its rows with one Core INSERT: the same rows, in the same order, as
+    Rasa's ``SQLTrackerStore.save`` (ORM objects), for a first save and for a later turn."""
+    ours = tracker_store(tracker_url)
+    longer = conversation("x")
+    first = len(longer.events)
+    a_turn(longer, "and the side effects?", "en")
+    events = list(longer.events)
+    for sender, save in (("ours", ours.save), ("stock", lambda t: SQLTrackerStore.save(ours, t))):
+        for count in (first, len(events)):
+            run_async(save(DialogueStateTracker.from_events(sender, events[:count], ours.domain.slots)))
+
+    engine = sa.create_engine(tracker_url)
+    with engine.connect() as connection:
+        def stored(sender: str) -> list:
+            return connection.execute(sa.text(
+                "SELECT type_name, timestamp, intent_name, action_name, data FROM events "
+                "WHERE sender_id = :s ORDER BY id"), {"s": sender}).all()
+        assert stored("ours") == stored("stock") and len(stored("ours")) == len(events) > first
+    engine.dispose()

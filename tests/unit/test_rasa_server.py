@@ -1,6 +1,7 @@
 """The one fix bot.runtime.rasa_server applies to Rasa: same validation of action replies, built once."""
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -235,3 +236,222 @@ def test_the_model_answers_the_same_without_tensorflow(trained_model: Path, tmp_
     assert without["parses"] == stock["parses"]
     assert without["replies"] == stock["replies"] and len(stock["replies"][0]) >= 1
 
+
+
+# --- RulePolicy: predictions from the last turns ----------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def rasa_agent(trained_model: Path):  # type: ignore[no-untyped-def]
+    from rasa.core.agent import Agent
+
+    apply_fixes()
+    return Agent.load(str(trained_model))
+
+
+def _rule_policy(agent):  # type: ignore[no-untyped-def]
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    nodes = agent.processor.graph_runner._instantiated_nodes.values()
+    return next(node._component for node in nodes if isinstance(getattr(node, "_component", None), RulePolicy))
+
+
+def _story_conversation(path: Path, domain) -> list:  # type: ignore[no-untyped-def]
+    """Every story (or rule) of a file, one after the other, as the events of ONE conversation."""
+    from rasa.shared.core.constants import (
+        ACTION_LISTEN_NAME,
+        ACTION_SESSION_START_NAME,
+        RULE_SNIPPET_ACTION_NAME,
+    )
+    from rasa.shared.core.events import ActionExecuted, SessionStarted, UserUttered
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+
+    events = [ActionExecuted(ACTION_SESSION_START_NAME), SessionStarted(), ActionExecuted(ACTION_LISTEN_NAME)]
+    for step in YAMLStoryReader(domain).read_from_file(str(path)):
+        for event in step.explicit_events(domain):
+            if isinstance(event, ActionExecuted) and event.action_name in (RULE_SNIPPET_ACTION_NAME, ACTION_LISTEN_NAME):
+                continue
+            if isinstance(event, UserUttered) and not (isinstance(events[-1], ActionExecuted)
+                                                       and events[-1].action_name == ACTION_LISTEN_NAME):
+                events.append(ActionExecuted(ACTION_LISTEN_NAME))
+            events.append(event)
+    return events + [ActionExecuted(ACTION_LISTEN_NAME)]
+
+
+def _prediction(prediction) -> tuple:  # type: ignore[no-untyped-def]
+    return (prediction.probabilities, prediction.policy_name, prediction.events, prediction.is_end_to_end_prediction,
+            prediction.is_no_user_prediction, prediction.hide_rule_turn, prediction.action_metadata)
+
+
+def _compare_before_each_action(policy, domain, sender: str, events: list) -> tuple[list, int]:  # type: ignore[no-untyped-def]
+    """Rasa's prediction and ours before each action of a conversation; how many were trimmed."""
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime.rasa_server import _STOCK, rule_tracker
+
+    predicted, trimmed = [], 0
+    first_user = next(index for index, event in enumerate(events) if isinstance(event, UserUttered))
+    for index, event in enumerate(events):
+        if not isinstance(event, ActionExecuted) or index < first_user:
+            continue  # the session start and its action_listen are not predicted by a policy
+        tracker = DialogueStateTracker.from_events(sender, events[:index], domain.slots)
+        stock = _STOCK["rule_policy_predict"](policy, tracker, domain)
+        ours = RulePolicy.predict_action_probabilities(policy, tracker, domain)
+        assert _prediction(ours) == _prediction(stock), (sender, index, [e.as_story_string() for e in events[:index][-6:]])
+        trimmed += len(rule_tracker(policy, tracker, domain).events) < len(tracker.events)
+        predicted.append((domain.action_names_or_texts[stock.max_confidence_index], event.action_name, index))
+    return predicted, trimmed
+
+
+def _conversation_events(assistant, sender: str) -> list:  # type: ignore[no-untyped-def]
+    """The events of a conversation as the running assistant stored them (Rasa's HTTP API)."""
+    import json
+    import urllib.request
+
+    from rasa.shared.core.events import deserialise_events
+
+    with urllib.request.urlopen(assistant.settings.rasa_api_url(f"/conversations/{sender}/tracker")) as reply:  # noqa: S310
+        return deserialise_events(json.loads(reply.read())["events"])
+
+
+def test_rules_predict_the_same_from_the_last_turns(rasa_agent, assistant) -> None:  # type: ignore[no-untyped-def]
+    """On real conversations (the running assistant: the model's parses, the action server's
+    events), each tracker given to both Rasa's prediction and ours, so both see the same parse;
+    and on the conversation tests and the rules, each file as one long conversation."""
+    from bench.assistant import MESSAGES
+    from bot.settings import PROJECT_ROOT
+
+    policy, domain = _rule_policy(rasa_agent), rasa_agent.domain
+    turns = [turn for conversation in CONVERSATIONS for turn in conversation if turn[0]]  # no empty message
+    # at most 12 messages each: the assistant's per-conversation rate limit (burst=12)
+    conversations = [MESSAGES[:12], MESSAGES[4:], turns[:12], turns[6:]]
+    total = trimmed = 0
+    for number, messages in enumerate(conversations):
+        sender = f"trim-{number}-{os.getpid()}"
+        for text, lang in messages:
+            assistant.send(text, sender=sender, lang=lang)
+        predicted, count = _compare_before_each_action(policy, domain, sender, _conversation_events(assistant, sender))
+        assert all(rasa == taken for rasa, taken, _ in predicted), [p for p in predicted if p[0] != p[1]]
+        total, trimmed = total + len(predicted), trimmed + count
+    for data in (PROJECT_ROOT / "tests" / "stories" / "test_conversations.yml", PROJECT_ROOT / "dialogue" / "rules.yml"):
+        predicted, count = _compare_before_each_action(policy, domain, data.stem, _story_conversation(data, domain))
+        assert all(rasa == story for rasa, story, _ in predicted), [p for p in predicted if p[0] != p[1]]
+        total, trimmed = total + len(predicted), trimmed + count
+    assert total > 150 and trimmed > total * 3 // 4  # most predictions did come from a shorter tracker
+
+
+def test_the_whole_history_when_it_could_matter(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    """A featurized slot or a loop set before the last turns would be missing from the trimmed
+    copy (it starts from the initial slots, with no loop); a conversation_start rule looks at
+    where the conversation begins."""
+    import copy
+
+    from rasa.core.policies.memoization import _trim_tracker_by_max_history
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime.rasa_server import _states_rules_compare, rule_tracker
+
+    policy, domain = _rule_policy(rasa_agent), rasa_agent.domain
+    events = [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+              SlotSet("language", "en"), ActionExecuted("utter_greet")]
+    for _ in range(8):
+        events += [ActionExecuted("action_listen"), UserUttered("ok", {"name": "affirm", "confidence": 1.0}),
+                   ActionExecuted("utter_affirm")]
+    tracker = DialogueStateTracker.from_events("s", events + [ActionExecuted("action_listen")], domain.slots)
+    assert _states_rules_compare(policy) == 4  # the refusal followed by the general answer: 4 states
+    assert len(rule_tracker(policy, tracker, domain).events) < len(tracker.events)
+    assert _trim_tracker_by_max_history(tracker, 4).get_slot("language") == "fr" != tracker.get_slot("language")
+
+    featurized = copy.deepcopy(domain)
+    next(slot for slot in featurized.slots if slot.name == "language").influence_conversation = True
+    assert rule_tracker(policy, tracker, featurized) is tracker
+    looping = DialogueStateTracker.from_events("s", [*events[:3], ActiveLoop("some_form"), *events[3:]], domain.slots)
+    assert rule_tracker(policy, looping, domain) is looping
+    starting = copy.copy(policy)
+    starting.lookup = {**policy.lookup, "rules": {**policy.lookup["rules"], '[{"user": {"intent": "greet"}}]': "utter_greet"}}
+    assert _states_rules_compare(starting) is None
+    assert rule_tracker(starting, tracker, domain) is tracker
+
+
+def test_a_rule_over_several_turns_is_compared_whole(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    """A rule longer than ours (three user turns, five states) still sees all its states."""
+    import copy
+
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime.rasa_server import _STOCK, _states_rules_compare
+
+    policy, domain = _rule_policy(rasa_agent), rasa_agent.domain
+
+    def turn(intent: str, action: str) -> list:
+        return [ActionExecuted("action_listen"), UserUttered(intent, {"name": intent, "confidence": 1.0}),
+                ActionExecuted(action)]
+
+    def tracker(events: list) -> DialogueStateTracker:
+        return DialogueStateTracker.from_events("s", events, domain.slots)
+
+    rule = [*turn("greet", "utter_greet"), *turn("affirm", "utter_affirm"), *turn("thank", "utter_thank")][:-1]
+    states = policy._prediction_states(tracker(rule), domain)[-5:]
+    longer = copy.copy(policy)
+    longer.lookup = {**policy.lookup, "rules": {**policy.lookup["rules"], policy._create_feature_key(states): "utter_bot_identity"}}
+    assert _states_rules_compare(longer) == 5
+    for before in ([], turn("deny", "utter_deny") * 6):
+        for events, expected in ((before + rule, "utter_bot_identity"), (before + rule[3:], "utter_thank")):
+            stock = _STOCK["rule_policy_predict"](longer, tracker(events), domain)
+            ours = RulePolicy.predict_action_probabilities(longer, tracker(events), domain)
+            assert domain.action_names_or_texts[stock.max_confidence_index] == expected
+            assert _prediction(ours) == _prediction(stock)
+
+
+def test_an_empty_domain_is_told_as_rasa_tells_it() -> None:
+    from rasa.shared.core.domain import Domain
+
+    from bot.runtime.rasa_server import _STOCK
+
+    apply_fixes()
+    assert Domain.is_empty is not _STOCK["domain_is_empty"]
+    tiny = Domain.from_dict({"intents": ["greet"], "responses": {"utter_greet": [{"text": "hi"}]}})
+    for domain, empty in ((Domain.empty(), True), (Domain.from_dict({}), True), (tiny, False), (_project_domain(), False)):
+        assert domain.is_empty() is _STOCK["domain_is_empty"](domain) is empty
+
+
+def test_the_graph_runs_as_dask_runs_it(rasa_agent, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """The same parses and the same predictions (the model's two graphs), and the same errors."""
+    import asyncio
+
+    from rasa.engine.exceptions import GraphComponentException
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bench.assistant import MESSAGES
+    from bot.runtime.rasa_server import _STOCK, _run_graph
+
+    assert DaskGraphRunner.run is _run_graph
+    processor, domain = rasa_agent.processor, rasa_agent.domain
+
+    def both(call):  # type: ignore[no-untyped-def]
+        ours = call()
+        with monkeypatch.context() as stock:
+            stock.setattr(DaskGraphRunner, "run", _STOCK["run_graph"])
+            return ours, call()
+
+    events = [ActionExecuted("action_listen")]
+    for text, _ in MESSAGES:
+        ours, dask = both(lambda text=text: asyncio.run(rasa_agent.parse_message(text)))
+        assert ours == dask
+        events += [UserUttered(text, ours["intent"], ours["entities"], ours), ActionExecuted("utter_greet"),
+                   ActionExecuted("action_listen")]
+        for tracker in (DialogueStateTracker.from_events("g", events[:-2], domain.slots),
+                        DialogueStateTracker.from_events("g", events[:-1], domain.slots)):
+            ours, dask = both(lambda tracker=tracker: processor._predict_next_with_tracker(tracker))
+            assert _prediction(ours) == _prediction(dask)
+    broken = DialogueStateTracker.from_events("g", events, domain.slots)
+    broken.events.append("not an event")  # a node fails: the same error either way
+    for run in both(lambda: pytest.raises(GraphComponentException, processor._predict_next_with_tracker, broken)):
+        assert "RulePolicy" in str(run.value)
