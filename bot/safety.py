@@ -22,7 +22,9 @@ from functools import lru_cache
 
 from bot.language import OTHER, detect
 from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
-from bot.text import fold  # patterns are written folded: lower case, no accents, one apostrophe
+
+# patterns are written folded: lower case, no accents, one apostrophe
+from bot.text import any_of, fold
 
 __all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
@@ -115,7 +117,7 @@ _SEVERE = [
     r"(douleur|mal)\w*\s+(\w+\s+){0,3}?(insupportable|atroce|violente?|intense|terrible|horrible)",
     r"(severe|terrible|unbearable|excruciating|intense|really bad)\s+(\w+\s+)?(pain|headache|stomach ache)",
 ]
-_SEVERE_RE = re.compile("|".join(f"(?:{p})" for p in _SEVERE))
+_SEVERE_RE = any_of(_SEVERE)
 
 # Words for alarming symptoms: two or more of them together describe a worrying state.
 _ALARM_RE = re.compile(
@@ -351,8 +353,8 @@ _ADVICE_SITUATION = [
     r"treat\w*|traitements?|surgery|chirurgie|chemo\w*|chimio\w*)",
     r"\b(suspect\w*|soupconn\w*)\b|\b(think|pensez|croyez) (that )?(i have|que j'ai)\b",
 ]
-_ADVICE_EXPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_EXPLICIT))
-_ADVICE_SITUATION_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_SITUATION))
+_ADVICE_EXPLICIT_RE = any_of(_ADVICE_EXPLICIT)
+_ADVICE_SITUATION_RE = any_of(_ADVICE_SITUATION)
 # The person concerned, for the situation patterns: not "on" ("peut-on avoir...": general).
 _PERSONAL = re.compile(
     r"\b(j'|je|jai|moi|mon|ma|mes|il|elle|lui|mari|femme|epoux|epouse|pere|mere|papa|maman|"
@@ -469,7 +471,7 @@ _ADVICE_IMPLICIT = [
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
     rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
 ]
-_ADVICE_IMPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_IMPLICIT))
+_ADVICE_IMPLICIT_RE = any_of(_ADVICE_IMPLICIT)
 # Whether a trial suits oneself is still a question for one's oncologist (the trial search
 # keeps "what trials are open to me?").
 _ADVICE_OVER_TRIAL_RE = re.compile(
