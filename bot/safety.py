@@ -301,6 +301,8 @@ _ADVICE_SITUATION = [
     r"tsh|crp|transaminases|ldh|cea|psa|platelets|white (blood )?cells|white count|neutrophils|"
     r"ha?emoglobin|liver enzymes|blood count|pd-?l1)\b.{0,40}(\d|trop|bas|basse|haut|haute|"
     r"eleve|low|high|normal|grave|serious|bad|mauvais)",
+    r"\b(marqueurs?|markers?|taux|levels?|counts?)\b.{0,30}\b(augment\w*|baiss\w*|monte\w*|went up|gone up|rose|"
+    r"risen|dropped|fell|increas\w*|decreas\w*|doubl\w*)",
     r"(tumeur|tumor|tumour|scanner|scan|lesions?|ganglions?|metastases?)\W+(\w+\W+){0,4}?"
     r"(a grossi|a diminue|grossit|progresse|progression|stable|shrunk|shrank|grew|grown|growing|bigger|smaller)",
     rf"\b{_CONDITION}\b",
@@ -433,7 +435,7 @@ _MEDICAL = re.compile(
     rf"{_TREATMENT}|{_CONDITION}|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
     r"sante|health|malad\w*|disease|diagnos\w*|stade|stage|grade|metasta\w*|ganglion\w*|lymph\w*|scan\w*|"
     r"irm|mri|biops\w*|examens?|analyses?|tests?|testing|bilan|resultats?|results?|sang|blood|chiffres|numbers|"
-    r"valeurs|values|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
+    r"valeurs|values|marqueurs?|markers?|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
     r"birth control|contracepti\w*|survi\w*|surviv\w*|guer\w*|cure\w*|curable|chances?|soign\w*|opere\w*|"
     r"operated|surgery|chirurg\w*|symptom\w*|side effects?|effets?|fievre|fever|douleur\w*|pain\w*|aches?|aching|"
     r"mal (au|a la|aux|de)|avoir mal|j'ai mal|fait mal|hurts?|fatigu\w*|tired|epuise\w*|exhausted|weak|faible|nause\w*|vomi\w*|diarrh\w*|"
@@ -478,6 +480,8 @@ _ADVICE_IMPLICIT = [
     r"^\W*(est-ce|c'est|is (it|this|that))\s+(grave|serieux|serious|dangerous|dangereux)\s*,?\s*(docteur|doctor)?\W*$",
     r"\b(chances?|probabilit\w*)\b.{0,20}\b(que (ca|cela|le traitement|l'immunotherapie|elle|il) (marche|fonctionne)|"
     r"(it|this|the treatment|immunotherapy) (will )?works?|of (it|this) working)",
+    # "est-ce normal d'avoir mal aux articulations ?": one's own symptom, asked of a cancer center
+    r"\b(est-ce|c'est|est-il|est ce|cest) (bien )?normal (d'|de )|\bis it normal to\b",
     # how we will know that one's treatment works
     r"\b(how (will|would|do|can) (we|i|you) know|comment (saurons-nous|saurai-je|saura-t-on|savoir|va-t-on savoir))\b"
     r".{0,25}\b(working|works?|marche|fonctionne|efficace|effective)\b",
@@ -518,7 +522,9 @@ _ADVICE_OVER_TRIAL_RE = re.compile(
     r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
     r"\b(adapte|indique|une option) pour moi\b|\b(treatment options|treatment choices|options de traitement|"
     r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b|"
-    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b"
+    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b|"
+    r"\b(should|dois-je|devrais-je|doit-il|doit-elle|devrait-il|devrait-elle)( (i|he|she|we|my \w+))?\s+(do|take|faire|"
+    r"accept\w*|choose|choisir|go for|prendre)\b.{0,20}\b(trial|essai|study|etude)\b"
 )
 
 
