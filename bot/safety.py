@@ -447,9 +447,11 @@ _MEDICAL = re.compile(
     r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
     r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
     r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*|"
-    r"operable|inoperable|souffr\w*|suffer\w*|regime|diet\w*|fum\w*|smok\w*|cigaret\w*|tabac|"
+    r"operable|inoperable|souffr\w*|suffer\w*|regime (particulier|alimentaire|special|specifique)|"
+    r"(special|particular) diet|fum\w*|smok\w*|cigaret\w*|tabac|"
     r"cortico\w*|steroid\w*|antibioti\w*|penicill\w*|allerg\w*|heredit\w*|ventre|belly|abdom\w*|"
-    r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb\w*|tingl\w*|wine|vin|beer|biere|"
+    r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb\w*|tingl\w*|(glass|verre) (of |de |d')?(wine|vin|beer|biere)|"
+    r"(boire|drink)\w* (du |de la |some |a )?(vin|wine|beer|biere)|"
     r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?)\b"
 )
 # "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
@@ -520,7 +522,8 @@ _ADVICE_IMPLICIT_RE = any_of(_ADVICE_IMPLICIT)
 # keeps "what trials are open to me?").
 _ADVICE_OVER_TRIAL_RE = re.compile(
     r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
-    r"\b(adapte|indique|une option) pour moi\b|\b(treatment options|treatment choices|options de traitement|"
+    r"\b(adapte|indique|une option) pour moi\b|\b(une|an?)\s+(\w+\s+)?option\s+(pour|for)\b"
+    r".{0,60}\b(moi|me|my|mon|ma|mes|lui|him|her|la personne|the person|someone)\b|\b(treatment options|treatment choices|options de traitement|"
     r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b|"
     r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b|"
     r"\b(should|dois-je|devrais-je|doit-il|doit-elle|devrait-il|devrait-elle)( (i|he|she|we|my \w+))?\s+(do|take|faire|"
