@@ -103,7 +103,7 @@ _SEVERE = [
     r"diarrh\w*\W+(\w+\W+){0,6}?(severe|importante|forte|grave|liquide|sang|plusieurs fois|\d+\s*fois|non[- ]stop|nuit et jour|depuis|toutes les|sans arret|arrete pas|s'arrete pas)",
     r"(severe|bad|terrible|heavy|constant|bloody|importante|forte|grosse|enorme|non[- ]stop)\s+diarrh",
     r"diarrh\w*\W+(\w+\W+){0,6}?(\d+\s*times|many times|every hour|for (two|three|\d+) days|won'?t stop|since|all (day|night))",
-    r"\b(ne\s+)?(tient|tiens|tenir)\s+(plus|pas)\s+debout|(can'?t|cannot|unable to)\s+(stand|get) up|too weak to (stand|walk)",
+    r"\b(ne\s+)?(tient|tiens|tenir)\s+(plus|pas)\s+debout|(can'?t|cannot|unable to)\s+(stand|get) up|(can'?t|cannot|unable to|no longer able to) (walk|stand)\b|\b(n'arrive|ne peu[xt]) (plus|pas) (a )?marcher|too weak to (stand|walk)",
     r"sang dans (les|mes|ses) (selles|urines)|crach\w* du sang|vomi\w* du sang|saign\w* (beaucoup|enormement|abondamment)|hemorragie",
     r"blood in (my|his|her|the) (stool|stools|urine|poo)|coughing up blood|vomiting blood|bleeding (heavily|a lot)|haemorrhage|hemorrhage",
     r"(vomissements|vomis|vomit\w*)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis)",

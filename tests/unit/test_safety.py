@@ -95,11 +95,14 @@ URGENT += [
     "je veux mourir",
     "ma peau part en lambeaux",
     "c'est urjent",
+    "my legs are very weak and I can't walk",
+    "je ne peux plus marcher",
 ]
 NOT_URGENT += [
     "vais-je mourir de ce cancer ?",  # a fear, not an emergency: the advice refusal
     "l'immunothérapie peut-elle provoquer une réaction allergique ?",  # general
     "can i drive to the center?",
+    "can I walk after the infusion?",
 ]
 
 
@@ -220,6 +223,7 @@ def test_advice_requests_are_recognised(text: str) -> None:
         "le marqueur de ma mère a augmenté",
         "Should I take the trial the doctor offered?",
         "Should my mother do the trial or chemo?",
+        "Is immunotherapy an option for my husband?",
     ],
 )
 def test_own_situation_without_the_usual_cues(text: str) -> None:
