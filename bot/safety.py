@@ -22,7 +22,9 @@ from functools import lru_cache
 
 from bot.language import OTHER, detect
 from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules and the widget
-from bot.text import fold  # patterns are written folded: lower case, no accents, one apostrophe
+
+# patterns are written folded: lower case, no accents, one apostrophe
+from bot.text import any_of, fold
 
 __all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
@@ -101,21 +103,32 @@ _SEVERE = [
     r"diarrh\w*\W+(\w+\W+){0,6}?(severe|importante|forte|grave|liquide|sang|plusieurs fois|\d+\s*fois|non[- ]stop|nuit et jour|depuis|toutes les|sans arret|arrete pas|s'arrete pas)",
     r"(severe|bad|terrible|heavy|constant|bloody|importante|forte|grosse|enorme|non[- ]stop)\s+diarrh",
     r"diarrh\w*\W+(\w+\W+){0,6}?(\d+\s*times|many times|every hour|for (two|three|\d+) days|won'?t stop|since|all (day|night))",
-    r"\b(ne\s+)?(tient|tiens|tenir)\s+(plus|pas)\s+debout|(can'?t|cannot|unable to)\s+(stand|get) up|too weak to (stand|walk)",
+    r"\b(ne\s+)?(tient|tiens|tenir)\s+(plus|pas)\s+debout|(can'?t|cannot|unable to)\s+(stand|get) up|(can'?t|cannot|unable to|no longer able to) (walk|stand)\b|\b(n'arrive|ne peu[xt]) (plus|pas) (a )?marcher|too weak to (stand|walk)",
     r"sang dans (les|mes|ses) (selles|urines)|crach\w* du sang|vomi\w* du sang|saign\w* (beaucoup|enormement|abondamment)|hemorragie",
     r"blood in (my|his|her|the) (stool|stools|urine|poo)|coughing up blood|vomiting blood|bleeding (heavily|a lot)|haemorrhage|hemorrhage",
     r"(vomissements|vomis|vomit\w*)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis)",
     r"(peau|yeux)\W+(\w+\W+){0,4}?jaunes|(skin|eyes)\W+(\w+\W+){0,4}?yellow|jaunisse|jaundice",
     # skin: blisters, a rash that spreads; swelling of the face or throat
-    r"\b(cloques?|bulles|blisters?|peau qui (se decolle|part en lambeaux)|skin (is )?peeling)\b",
+    r"\b(cloques?|bulles|blisters?|peau (qui )?(se decolle|part en lambeaux)|skin (is )?peeling)\b",
     r"\b(eruption|boutons|plaques|rash|spots)\b.{0,40}\b(partout|s'etend|s'etendent|se propage|all over|spreading|everywhere)",
     r"(visage|levres|langue|gorge|face|lips|tongue|throat)\W+(\w+\W+){0,3}?(gonfle\w*|swollen|swelling|swell\w*)|(gonflement|swelling) (du visage|des levres|de la gorge|of the (face|lips|throat))",
     # severe pain
     r"(tres|vraiment|terriblement|atrocement|horriblement|super)\s+mal\s+(au|a la|aux)\s+\w+",
     r"(douleur|mal)\w*\s+(\w+\s+){0,3}?(insupportable|atroce|violente?|intense|terrible|horrible)",
     r"(severe|terrible|unbearable|excruciating|intense|really bad)\s+(\w+\s+)?(pain|headache|stomach ache)",
+    # black stools, bleeding that does not stop, no urine, an allergic reaction, not waking up,
+    # signs of a stroke, wanting to die
+    r"\bselles (noires|goudron\w*)|\bblack (\w+ )?(stools?|poo)|\btarry stools?|\bmel(a|e)na\b",
+    r"\b(saign\w*|bleed\w*|nosebleed)\b.{0,25}\b(sans arret|arrete pas|s'arrete pas|won'?t stop|doesn'?t stop|non[- ]stop)",
+    r"\b(n'arrive|n'arrivent) (pas|plus) a uriner|\b(can'?t|cannot|unable to) (pee|urinate)|"
+    r"\bhaven'?t (peed|urinated)|\b(pas|plus) urine depuis",
+    r"\b(reaction|choc) (allergique|anaphylactique)|\ballergic reaction|\banaphyla\w*",
+    r"\bne se reveille (pas|plus)|\b(won'?t|doesn'?t|isn'?t|not) (wake|waking) up|\bcan'?t wake (him|her|them)",
+    r"\bbouche (de travers|deformee)|\bne (peut plus|arrive plus a) parler|\bparalys\w*|\bslurred speech|"
+    r"\bface (is )?drooping|\b(numb\w*|weak\w*|engourdi\w*|paralys\w*)\b.{0,20}\b(one side|un cote)",
+    r"\b(envie de mourir|veux mourir|en finir|me suicider|suicid\w*|me tuer|kill myself|want to die|end my life)\b",
 ]
-_SEVERE_RE = re.compile("|".join(f"(?:{p})" for p in _SEVERE))
+_SEVERE_RE = any_of(_SEVERE)
 
 # Words for alarming symptoms: two or more of them together describe a worrying state.
 _ALARM_RE = re.compile(
@@ -129,7 +142,7 @@ _ALARM_RE = re.compile(
 # Saying it is urgent is enough: the emergency numbers are the right first answer.
 _URGENT_CALL_RE = re.compile(
     r"\b(urgent|urgente|urgence|urgences|emergency|emergencies|au secours|sos|a l'aide|911|999|samu|"
-    r"ambulance|pompiers)\b"
+    r"ambulance|pompiers|urjent\w*|urjence\w*|urgance\w*|emergancy|emergensy|emmergency)\b"
 )
 # Asking when to call the emergency services, or which signs need immediate care: the
 # emergency numbers first are the answer ("when should I call 15?").
@@ -237,7 +250,9 @@ _OWN_SYMPTOM = (
     r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
     r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
     r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
-    r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*)"
+    r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*|fourmis|picote\w*|engourdi\w*|"
+    r"perdu (\w+ )?(kilos?|poids)|lost (\w+ )?(kilos?|pounds|weight)|losing weight|appetit|appetite|"
+    r"nodules?|lumps?|bosses?|grosseur)"
 )
 _OWN_SYMPTOM_RE = re.compile(_OWN_SYMPTOM)
 # Asking for advice in so many words: stopping or changing a treatment, the dose, prognosis,
@@ -248,7 +263,8 @@ _ADVICE_EXPLICIT = [
     r"\b(ma|mon|sa|son|la bonne|my|his|her|the right)\s+(dose|dosage|posologie)\b",
     r"\b(guerir|guerira|survivre|survivra|mourir|esperance de vie|chances? de (survie|guerison))\b",
     r"\b(survive|be cured|life expectancy|chances? of (survival|surviving|cure))\b",
-    r"how long (do|does|have) (i|he|she|we) (have|got) left|combien de temps (il )?(me|lui|nous|leur) reste",
+    r"how long (do|does|have) (i|he|she|we) (have|got) left|how long (will|would|can|could|do) (i|he|she|we) "
+    r"(live|survive)|combien de temps (vais-je|va-t-il|va-t-elle|est-ce que je vais|il va|elle va) vivre|combien de temps (il )?(me|lui|nous|leur) reste",
     r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(scanner|scan|irm|mri|pet|bilan|analyses?|prise de sang|"
     r"blood tests?|biopsie|biopsy|marqueurs?)\b",
     # results: reading them, not getting them (getting_results in the FAQ)
@@ -285,6 +301,8 @@ _ADVICE_SITUATION = [
     r"tsh|crp|transaminases|ldh|cea|psa|platelets|white (blood )?cells|white count|neutrophils|"
     r"ha?emoglobin|liver enzymes|blood count|pd-?l1)\b.{0,40}(\d|trop|bas|basse|haut|haute|"
     r"eleve|low|high|normal|grave|serious|bad|mauvais)",
+    r"\b(marqueurs?|markers?|taux|levels?|counts?)\b.{0,30}\b(augment\w*|baiss\w*|monte\w*|went up|gone up|rose|"
+    r"risen|dropped|fell|increas\w*|decreas\w*|doubl\w*)",
     r"(tumeur|tumor|tumour|scanner|scan|lesions?|ganglions?|metastases?)\W+(\w+\W+){0,4}?"
     r"(a grossi|a diminue|grossit|progresse|progression|stable|shrunk|shrank|grew|grown|growing|bigger|smaller)",
     rf"\b{_CONDITION}\b",
@@ -307,6 +325,8 @@ _ADVICE_SITUATION = [
     r"comme (le mien|la mienne|le sien|la sienne|moi|lui)|like (mine|me|his|hers)|pour moi|for me\b|"
     r"in my case|dans mon cas|in his case|dans son cas|in her case",
     r"(bonne idee|good idea|right choice|bon choix|vous (en )?pensez|you think|votre avis|your opinion)",
+    r"\b(est-ce|c'est|is (that|it|this)|does (that|it|this)|would (that|it|this))\s+(un |une |a |an )?"
+    r"(probleme|problem|genant|gene|souci|issue|matter|contre-indi\w*|contraindicat\w*|compatible|risque|risk)",
     r"(should i|dois-je|est-ce que je dois) (be|etre|m')\s*(worried|inquiet\w*|inquieter)|devrais-je m'inquieter",
     rf"\b(puis-je|je peux|est-ce que je peux|pourrais-je|ai-je droit|suis-je eligible|can i|could i|"
     rf"may i|am i eligible)\s+(avoir|recevoir|faire|suivre|beneficier|get|have|receive|be given|"
@@ -351,8 +371,8 @@ _ADVICE_SITUATION = [
     r"treat\w*|traitements?|surgery|chirurgie|chemo\w*|chimio\w*)",
     r"\b(suspect\w*|soupconn\w*)\b|\b(think|pensez|croyez) (that )?(i have|que j'ai)\b",
 ]
-_ADVICE_EXPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_EXPLICIT))
-_ADVICE_SITUATION_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_SITUATION))
+_ADVICE_EXPLICIT_RE = any_of(_ADVICE_EXPLICIT)
+_ADVICE_SITUATION_RE = any_of(_ADVICE_SITUATION)
 # The person concerned, for the situation patterns: not "on" ("peut-on avoir...": general).
 _PERSONAL = re.compile(
     r"\b(j'|je|jai|moi|mon|ma|mes|il|elle|lui|mari|femme|epoux|epouse|pere|mere|papa|maman|"
@@ -393,6 +413,9 @@ _LOGISTICS = re.compile(
 _ADVICE_STRONG_RE = re.compile(
     r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
     r"\b(can|could) (i|he|she|we) still\b|\bam i still\b|"
+    r"\b(puis-je|pourrai-je|vais-je pouvoir|est-ce que je (peux|pourrai|vais pouvoir)|can i|could i|will i be able to)"
+    r"\s+(continuer a |encore |toujours |keep |still |go on )?(travailler|conduire|working|driving|work|drive)\b(?!\s+(to|jusqu|a|au|there|here|from|de)\b)|"
+    r"\b(someone|a person|a patient|quelqu'un|une personne|un patient) (like|comme) (me|moi|him|her|lui|elle|my|mon|ma)\b|"
     r"\b(will|would|does|is) (it|this|that) (going to )?(work|help)\b.{0,10}\b(for )?(me|him|her)\b|"
     r"(est-ce|est ce|c'est|cest|es ce|est-il|est-elle|serait-il|est-ce bien) normal (que|qu')|"
     r"is it normal (that|for me|for my|to)|"
@@ -412,7 +435,7 @@ _MEDICAL = re.compile(
     rf"{_TREATMENT}|{_CONDITION}|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
     r"sante|health|malad\w*|disease|diagnos\w*|stade|stage|grade|metasta\w*|ganglion\w*|lymph\w*|scan\w*|"
     r"irm|mri|biops\w*|examens?|analyses?|tests?|testing|bilan|resultats?|results?|sang|blood|chiffres|numbers|"
-    r"valeurs|values|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
+    r"valeurs|values|marqueurs?|markers?|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
     r"birth control|contracepti\w*|survi\w*|surviv\w*|guer\w*|cure\w*|curable|chances?|soign\w*|opere\w*|"
     r"operated|surgery|chirurg\w*|symptom\w*|side effects?|effets?|fievre|fever|douleur\w*|pain\w*|aches?|aching|"
     r"mal (au|a la|aux|de)|avoir mal|j'ai mal|fait mal|hurts?|fatigu\w*|tired|epuise\w*|exhausted|weak|faible|nause\w*|vomi\w*|diarrh\w*|"
@@ -423,7 +446,13 @@ _MEDICAL = re.compile(
     r"study|etudes?|melanom\w*|lymphom\w*|leuc\w*|sarcom\w*|carcinom\w*|myelom\w*|enzymes?|liver|foie|"
     r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
     r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
-    r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*)\b"
+    r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*|"
+    r"operable|inoperable|souffr\w*|suffer\w*|regime (particulier|alimentaire|special|specifique)|"
+    r"(special|particular) diet|fum\w*|smok\w*|cigaret\w*|tabac|"
+    r"cortico\w*|steroid\w*|antibioti\w*|penicill\w*|allerg\w*|heredit\w*|ventre|belly|abdom\w*|"
+    r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb\w*|tingl\w*|(glass|verre) (of |de |d')?(wine|vin|beer|biere)|"
+    r"(boire|drink)\w* (du |de la |some |a )?(vin|wine|beer|biere)|"
+    r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?)\b"
 )
 # "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
 # (contact_center, accompany_patient, visits in the FAQ).
@@ -439,6 +468,25 @@ _WHO_TO_TALK_TO = re.compile(
 # Personal by itself, no pronoun needed: "is it OK to be out in the sun?", "which one do you
 # recommend?"
 _ADVICE_IMPLICIT = [
+    # the definite tumour, nodes, metastases of one patient: operable, affected, how big
+    r"\b(la tumeur|le cancer|les ganglions|les lesions|the tumou?r|the cancer|the (lymph )?nodes|the lesions?|"
+    r"the mass|la masse)\b.{0,25}\b(operable|inoperable|touche\w*|atteint\w*|affected|involved|benign\w*|"
+    r"malin\w*|malignant|agressi\w*|aggressive)\b",
+    r"\b(how big|how large|what size)\b.{0,10}\b(the|my|his|her) (tumou?r|mass|cancer|nodule|lesion)",
+    r"\b(y a-t-il|y-a-t-il|il y a|est-ce qu'il y a|are there|is there)\s+(des |any |de )?(metastases|ganglions "
+    r"(touches|atteints)|spread)\b",
+    # the goal of one's treatment: cure or control
+    r"\b(curati\w*|curative) (ou|or) (palliati\w*)|\b(palliati\w*) (ou|or) (curati\w*|curative)|"
+    r"\b(cure|guerir)\b.{0,25}\b(or|ou)\b.{0,10}\b(control\w*|stabilis\w*|ralentir)",
+    # "is it serious, doctor?", "what are the chances it works?"
+    r"^\W*(est-ce|c'est|is (it|this|that))\s+(grave|serieux|serious|dangerous|dangereux)\s*,?\s*(docteur|doctor)?\W*$",
+    r"\b(chances?|probabilit\w*)\b.{0,20}\b(que (ca|cela|le traitement|l'immunotherapie|elle|il) (marche|fonctionne)|"
+    r"(it|this|the treatment|immunotherapy) (will )?works?|of (it|this) working)",
+    # "est-ce normal d'avoir mal aux articulations ?": one's own symptom, asked of a cancer center
+    r"\b(est-ce|c'est|est-il|est ce|cest) (bien )?normal (d'|de )|\bis it normal to\b",
+    # how we will know that one's treatment works
+    r"\b(how (will|would|do|can) (we|i|you) know|comment (saurons-nous|saurai-je|saura-t-on|savoir|va-t-on savoir))\b"
+    r".{0,25}\b(working|works?|marche|fonctionne|efficace|effective)\b",
     r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b",
     # the doctor's choice for this patient: "do you recommend", "me prescrivez-vous", "referring me"
     r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|prescri\w*|recommend\w*|advise|"
@@ -469,14 +517,17 @@ _ADVICE_IMPLICIT = [
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
     rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
 ]
-_ADVICE_IMPLICIT_RE = re.compile("|".join(f"(?:{p})" for p in _ADVICE_IMPLICIT))
+_ADVICE_IMPLICIT_RE = any_of(_ADVICE_IMPLICIT)
 # Whether a trial suits oneself is still a question for one's oncologist (the trial search
 # keeps "what trials are open to me?").
 _ADVICE_OVER_TRIAL_RE = re.compile(
     r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
-    r"\b(adapte|indique|une option) pour moi\b|\b(treatment options|treatment choices|options de traitement|"
+    r"\b(adapte|indique|une option) pour moi\b|\b(une|an?)\s+(\w+\s+)?option\s+(pour|for)\b"
+    r".{0,60}\b(moi|me|my|mon|ma|mes|lui|him|her|la personne|the person|someone)\b|\b(treatment options|treatment choices|options de traitement|"
     r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b|"
-    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b"
+    r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b|"
+    r"\b(should|dois-je|devrais-je|doit-il|doit-elle|devrait-il|devrait-elle)( (i|he|she|we|my \w+))?\s+(do|take|faire|"
+    r"accept\w*|choose|choisir|go for|prendre)\b.{0,20}\b(trial|essai|study|etude)\b"
 )
 
 

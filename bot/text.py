@@ -40,6 +40,12 @@ def words(text: str) -> list[str]:
     return _NOT_WORD.sub(" ", fold(text).replace("_", " ")).split()
 
 
+def any_of(patterns: list[str] | tuple[str, ...]) -> re.Pattern[str]:
+    """One regex matching any of ``patterns``, each kept whole in its own group: ``a|b`` inside
+    a pattern stays that pattern's alternative."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
 def is_language(value: object) -> bool:
     """True for "fr" and "en" (exact codes; see bot.language.normalize_code for "fr-FR")."""
     return value in LANGUAGES

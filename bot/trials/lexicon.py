@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from bot.text import any_of
+
 
 @dataclass(frozen=True)
 class Concept:
@@ -188,7 +190,7 @@ _CANCER_WORD = re.compile(
 @cache
 def _record_regex(key: str) -> re.Pattern[str] | None:
     patterns = CONCEPTS[key].record
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+    return any_of(patterns) if patterns else None
 
 
 @lru_cache(maxsize=20000)

@@ -134,3 +134,16 @@ def test_the_model_fingerprint_covers_the_code_the_pipeline_runs() -> None:
             todo.extend(_bot_imports(path))
     covered = set(model._files(list(model.PIPELINE_CODE)))
     assert {_relative(p) for p in seen - covered if p.name != "__init__.py"} == set()
+
+
+def test_any_of_keeps_each_pattern_whole() -> None:
+    either = text.any_of([r"^a|b$", r"c"])
+    assert either.pattern == "(?:^a|b$)|(?:c)"
+    assert [bool(either.search(s)) for s in ("ax", "xb", "xcx", "xax")] == [True, True, True, False]
+
+
+def test_patterns_are_joined_only_by_any_of() -> None:
+    copy = '"|".join(f"(?:{'
+    copies = [_relative(p) for p in SOURCES if p != KERNEL and copy in p.read_text(encoding="utf-8")]
+    assert copies == []
+    assert copy in KERNEL.read_text(encoding="utf-8")  # the check sees the one

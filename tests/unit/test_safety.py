@@ -81,6 +81,31 @@ NOT_URGENT = [
 ]
 
 
+# Signs added for real wordings nobody had a pattern for (each one failed before).
+URGENT += [
+    "black tarry stools",
+    "j'ai des selles noires",
+    "ma femme saigne du nez sans arrêt",
+    "je n'arrive pas à uriner depuis hier",
+    "je fais une réaction allergique",
+    "il ne se réveille pas",
+    "she won't wake up",
+    "il a la bouche de travers et ne parle plus",
+    "numbness on one side of my face",
+    "je veux mourir",
+    "ma peau part en lambeaux",
+    "c'est urjent",
+    "my legs are very weak and I can't walk",
+    "je ne peux plus marcher",
+]
+NOT_URGENT += [
+    "vais-je mourir de ce cancer ?",  # a fear, not an emergency: the advice refusal
+    "l'immunothérapie peut-elle provoquer une réaction allergique ?",  # general
+    "can i drive to the center?",
+    "can I walk after the infusion?",
+]
+
+
 @pytest.mark.parametrize("text", URGENT)
 def test_urgent_symptoms_are_recognised(text: str) -> None:
     assert is_urgent(text)
@@ -174,6 +199,40 @@ def test_advice_requests_are_recognised(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        # the definite tumour of a "question for my doctor", without a pronoun
+        "La tumeur est-elle opérable ?",
+        "Les ganglions sont-ils touchés ?",
+        "Y a-t-il des métastases ?",
+        "How big is the tumor?",
+        "Is the goal to cure the cancer or to control it?",
+        "Le traitement est-il curatif ou palliatif ?",
+        "Est-ce grave docteur ?",
+        "Quelles sont les chances que ça marche ?",
+        "How will we know if the treatment is working?",
+        # one's habit or other illness, and "is that a problem?"
+        "Je fume encore, est-ce un problème ?",
+        "I take steroids, is that a problem?",
+        "Je suis allergique à la pénicilline, est-ce un souci ?",
+        "I smoke, does it matter?",
+        # one's future, work, lab values, the offered trial
+        "Vais-je pouvoir continuer à travailler ?",
+        "How long will I live?",
+        "Combien de temps vais-je vivre ?",
+        "What is the success rate for someone like my father?",
+        "C'est normal d'avoir mal aux articulations ?",
+        "le marqueur de ma mère a augmenté",
+        "Should I take the trial the doctor offered?",
+        "Should my mother do the trial or chemo?",
+        "Is immunotherapy an option for my husband?",
+    ],
+)
+def test_own_situation_without_the_usual_cues(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "quels sont les effets secondaires",
         "can i take part in this trial",
         "peut-on arrêter un essai en cours de route",  # leaving a trial: the FAQ answers
@@ -202,6 +261,9 @@ def test_advice_requests_are_recognised(text: str) -> None:
         "if I'm anxious about my treatment, who can I talk to?",
         "what are the stages of a clinical trial?",
         "when should I call the doctor?",  # the warning signs: the FAQ
+        "can i drive to the center?",  # getting there, not driving while treated
+        "I am going to keep driving to the center",
+        "What trials can I take part in?",
     ],
 )
 def test_general_questions_are_not_advice_requests(text: str) -> None:
@@ -220,6 +282,10 @@ def test_general_questions_are_not_advice_requests(text: str) -> None:
         ("le cancer est-il contagieux ?", False),  # impersonal "il": nobody's own health
         ("what trials are open to me?", False),  # the trial search answers
         ("how much will my treatment cost?", False),  # money: the FAQ's costs entry
+        ("Je n'ai plus d'appétit", True),  # health words the rules lacked
+        ("I keep losing weight", True),
+        ("My feet are numb", True),
+        ("Dois-je suivre un régime particulier ?", True),
     ],
 )
 def test_questions_about_ones_own_health(text: str, personal: bool) -> None:
