@@ -32,7 +32,11 @@
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
 70 ms of every message here, more than half of the reply time. We build that validator once.
-The schema, the validator class and the errors raised are Rasa's own, unchanged.
+The schema, the validator class and the errors raised are Rasa's own, unchanged. And each event
+of a reply is first checked against the one alternative of the schema's ``oneOf`` that names
+it (``valid_at_once``: each of the others requires another event name, so none can match too)
+instead of all 23 (a trial search reply: 1.1 -> 0.14 ms); a reply that check does not pass goes
+through Rasa's whole check, which decides and raises Rasa's error.
 """
 from __future__ import annotations
 
