@@ -28,6 +28,10 @@
   time to compare with; that empty domain's dict is built once.
 - Graph: ``DaskGraphRunner.run`` (the parse, then a prediction before each action) evaluates the
   same graph of Rasa's nodes in dependency order without dask's scheduler (see ``_run_graph``).
+- Debug lines: Rasa deep-copies the states, events and slots it hands to ``structlogger.debug``
+  (so that the log's anonymizer cannot touch the real ones) even when debug lines are dropped
+  unwritten; in the modules that copy for nothing else (``DEBUG_COPYING_MODULES``, checked by a
+  test), ``copy.deepcopy`` copies only when structlog's configuration writes debug lines.
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -40,6 +44,7 @@ through Rasa's whole check, which decides and raises Rasa's error.
 """
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from functools import lru_cache
@@ -271,6 +276,38 @@ def _run_graph(self: Any, inputs: dict[str, Any] | None = None, targets: list[st
         raise GraphRunError("Error running runner.") from error
 
 
+# Rasa's modules that deep-copy only the values they pass to a debug log line (structlog).
+DEBUG_COPYING_MODULES = ("rasa.core.processor", "rasa.core.policies.rule_policy", "rasa.core.policies.memoization")
+
+
+def structlog_debug_on() -> bool:
+    """Whether a ``structlogger.debug`` line would be written: Rasa's filtering logger below
+    debug level has a no-op ``debug`` (the one every filtering logger above debug has)."""
+    import logging
+
+    import structlog
+
+    nop = structlog.make_filtering_bound_logger(logging.CRITICAL).debug
+    return structlog.get_config()["wrapper_class"].debug is not nop
+
+
+class DebugLogCopies:
+    """The ``copy`` module as ``DEBUG_COPYING_MODULES`` see it: their ``copy.deepcopy`` (the
+    states, events and slots of a debug line, three to six times per message) copies only when
+    the line is written; the line is dropped unread otherwise."""
+
+    @staticmethod
+    def deepcopy(value: Any, memo: Any = None) -> Any:
+        import copy
+
+        return copy.deepcopy(value, memo) if structlog_debug_on() else value
+
+    def __getattr__(self, name: str) -> Any:
+        import copy
+
+        return getattr(copy, name)
+
+
 @lru_cache(maxsize=1)
 def _empty_domain() -> dict[str, Any]:
     from rasa.shared.core.domain import Domain
@@ -319,6 +356,8 @@ def apply_fixes() -> None:
     RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
     Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
+    for module in DEBUG_COPYING_MODULES:
+        importlib.import_module(module).copy = DebugLogCopies()  # type: ignore[attr-defined]
     http_guard.install()
 
 

@@ -514,3 +514,55 @@ def test_the_graph_runs_as_dask_runs_it(rasa_agent, monkeypatch: pytest.MonkeyPa
     broken.events.append("not an event")  # a node fails: the same error either way
     for run in both(lambda: pytest.raises(GraphComponentException, processor._predict_next_with_tracker, broken)):
         assert "RulePolicy" in str(run.value)
+
+
+def test_the_modules_deep_copy_only_for_debug_lines() -> None:
+    """Guards DebugLogCopies: in each module it is given to, every use of ``copy`` is a
+    ``copy.deepcopy(...)`` passed to a ``structlogger.debug(...)`` line (a Rasa upgrade that
+    copies for another reason fails here)."""
+    import ast
+    import importlib
+
+    from bot.runtime.rasa_server import DEBUG_COPYING_MODULES
+
+    for name in DEBUG_COPYING_MODULES:
+        tree = ast.parse(Path(importlib.import_module(name).__file__).read_text())
+        logged = {
+            id(keyword.value.func)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "debug"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == "structlogger"
+            for keyword in call.keywords if isinstance(keyword.value, ast.Call)
+        }
+        uses = [node for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy"]
+        assert uses, name
+        for use in uses:
+            assert use.attr == "deepcopy" and id(use) in logged, f"{name}:{use.lineno}"
+
+
+def test_debug_lines_get_their_copies_only_when_written() -> None:
+    import logging
+
+    import rasa.core.processor
+    import structlog
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot.runtime.rasa_server import structlog_debug_on
+
+    saved, root = structlog.get_config(), logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    apply_fixes()
+    states = [{"user": {"intent": "greet"}}]
+    try:
+        configure_structlog(logging.INFO)
+        assert not structlog_debug_on()
+        assert rasa.core.processor.copy.deepcopy(states) is states
+        configure_structlog(logging.DEBUG)
+        assert structlog_debug_on()
+        copied = rasa.core.processor.copy.deepcopy(states)
+        assert copied == states and copied is not states and copied[0] is not states[0]
+    finally:
+        structlog.configure(**saved)
+        root.setLevel(level)
+        root.handlers[:] = handlers
