@@ -30,8 +30,8 @@
   same graph of Rasa's nodes in dependency order without dask's scheduler (see ``_run_graph``).
 - Debug lines: Rasa deep-copies the states, events and slots it hands to ``structlogger.debug``
   (so that the log's anonymizer cannot touch the real ones) even when debug lines are dropped
-  unwritten; in the modules that copy for nothing else (``DEBUG_COPYING_MODULES``, checked by a
-  test), ``copy.deepcopy`` copies only when structlog's configuration writes debug lines.
+  unwritten; in the modules that copy for nothing else (``debug_copying_modules``, checked by
+  a test), ``copy.deepcopy`` copies only when structlog's configuration writes debug lines.
 
 Rasa 3.6 checks every reply of the action server with ``jsonschema.validate``, which rebuilds
 the validator and re-checks the (constant) schema against its meta-schema on each call: about
@@ -44,7 +44,6 @@ through Rasa's whole check, which decides and raises Rasa's error.
 """
 from __future__ import annotations
 
-import importlib
 import os
 import sys
 from functools import lru_cache
@@ -276,8 +275,13 @@ def _run_graph(self: Any, inputs: dict[str, Any] | None = None, targets: list[st
         raise GraphRunError("Error running runner.") from error
 
 
-# Rasa's modules that deep-copy only the values they pass to a debug log line (structlog).
-DEBUG_COPYING_MODULES = ("rasa.core.processor", "rasa.core.policies.rule_policy", "rasa.core.policies.memoization")
+def debug_copying_modules() -> tuple[Any, ...]:
+    """Rasa's modules that deep-copy only the values they pass to a debug log line (structlog)."""
+    import rasa.core.policies.memoization
+    import rasa.core.policies.rule_policy
+    import rasa.core.processor
+
+    return rasa.core.processor, rasa.core.policies.rule_policy, rasa.core.policies.memoization
 
 
 def structlog_debug_on() -> bool:
@@ -292,7 +296,7 @@ def structlog_debug_on() -> bool:
 
 
 class DebugLogCopies:
-    """The ``copy`` module as ``DEBUG_COPYING_MODULES`` see it: their ``copy.deepcopy`` (the
+    """The ``copy`` module as ``debug_copying_modules`` see it: their ``copy.deepcopy`` (the
     states, events and slots of a debug line, three to six times per message) copies only when
     the line is written; the line is dropped unread otherwise."""
 
@@ -356,8 +360,8 @@ def apply_fixes() -> None:
     RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
     Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
-    for module in DEBUG_COPYING_MODULES:
-        importlib.import_module(module).copy = DebugLogCopies()  # type: ignore[attr-defined]
+    for module in debug_copying_modules():
+        module.copy = DebugLogCopies()
     http_guard.install()
 
 

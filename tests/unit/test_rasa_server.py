@@ -521,12 +521,12 @@ def test_the_modules_deep_copy_only_for_debug_lines() -> None:
     ``copy.deepcopy(...)`` passed to a ``structlogger.debug(...)`` line (a Rasa upgrade that
     copies for another reason fails here)."""
     import ast
-    import importlib
 
-    from bot.runtime.rasa_server import DEBUG_COPYING_MODULES
+    from bot.runtime.rasa_server import debug_copying_modules
 
-    for name in DEBUG_COPYING_MODULES:
-        tree = ast.parse(Path(importlib.import_module(name).__file__).read_text())
+    for module in debug_copying_modules():
+        name = module.__name__
+        tree = ast.parse(Path(module.__file__).read_text())
         logged = {
             id(keyword.value.func)
             for call in ast.walk(tree)
