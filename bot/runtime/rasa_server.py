@@ -284,15 +284,21 @@ def debug_copying_modules() -> tuple[Any, ...]:
     return rasa.core.processor, rasa.core.policies.rule_policy, rasa.core.policies.memoization
 
 
-def structlog_debug_on() -> bool:
-    """Whether a ``structlogger.debug`` line would be written: Rasa's filtering logger below
-    debug level has a no-op ``debug`` (the one every filtering logger above debug has)."""
+@lru_cache(maxsize=1)
+def _dropped_debug() -> Any:
     import logging
 
     import structlog
 
-    nop = structlog.make_filtering_bound_logger(logging.CRITICAL).debug
-    return structlog.get_config()["wrapper_class"].debug is not nop
+    return structlog.make_filtering_bound_logger(logging.CRITICAL).debug
+
+
+def structlog_debug_on() -> bool:
+    """Whether a ``structlogger.debug`` line would be written: Rasa's filtering logger below
+    debug level has a no-op ``debug`` (the one every filtering logger above debug has)."""
+    import structlog
+
+    return structlog.get_config()["wrapper_class"].debug is not _dropped_debug()
 
 
 class DebugLogCopies:
