@@ -8,7 +8,7 @@ Two changes to Rasa's ``SQLTrackerStore``:
   flips). Here a failed read or write raises :class:`ConversationStoreError` (with the
   conversation's language), which the REST channel turns into a 503 and a short message; the
   health check and ``/metrics`` report it; the next message after the database is back works
-  again (``pool_pre_ping`` drops dead connections first). ``bot.runtime.rasa_server`` removes the
+  again (``pool_pre_ping`` drops a server's dead connections first). ``bot.runtime.rasa_server`` removes the
   in-memory fallback for this store.
 - **Mask before writing.** What a patient typed is stored masked (``bot.inbox.privacy.mask``:
   emails, phone numbers, dates, long numbers, names after "je m'appelle", "Mme"...); the raw
@@ -27,15 +27,22 @@ And for the cost of each message: the new rows of a save are written by one Core
 (the same rows, in the same order, as Rasa's ORM objects), and a SQLite file gets a pool of
 connections (SQLAlchemy 1.4 opens one per call otherwise) in WAL mode with ``synchronous=FULL``:
 a commit appends to the -wal file and syncs it, so an answered message survives a crash. The
-retention purge empties the -wal file (``bot.inbox.store.checkpoint_wal``).
+retention purge empties the -wal file (``bot.inbox.store.checkpoint_wal``). A save's write and
+commit run in the store's writer thread (one for SQLite, ``WRITERS`` for a server database): the
+message is answered only once its commit is synced, as before, but the event loop serves the
+other conversations during the sync (about 4 ms per commit here, during which the whole process
+stood still). A SQLite file's connections get no ``pool_pre_ping`` (a file's connection does
+not die with a server; the ping was two ``SELECT 1`` per message).
 """
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -64,6 +71,9 @@ UP.set(1)
 # 16-message visit holds about 330 kB (the NLU's rankings are in every user event), so at most
 # about 65 MB. A conversation pushed out is read whole again, as Rasa does.
 MAX_CACHED_CONVERSATIONS = 200
+# Threads writing conversations to a server database (PostgreSQL): saves of different
+# conversations commit side by side (the pool holds more connections, for the reads).
+WRITERS = 4
 
 
 class ConversationStoreError(BotError):
@@ -157,10 +167,16 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         self._read: OrderedDict[str, _Read] = OrderedDict()
         # A connection that died with the database is tested and replaced before use, so the
         # first message after an outage works instead of failing once more.
+        # (Not for a SQLite file: its connection cannot die, and the ping was two more
+        # statements per message.)
         rasa_engine = self.engine
-        self.engine = sa.create_engine(rasa_engine.url, pool_pre_ping=True, **_engine_kwargs(rasa_engine))
-        if self.engine.dialect.name == "sqlite":
+        sqlite = rasa_engine.dialect.name == "sqlite"
+        self.engine = sa.create_engine(rasa_engine.url, pool_pre_ping=not sqlite, **_engine_kwargs(rasa_engine))
+        if sqlite:
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+        # Saves run here, off the event loop (a commit waits for the disk); one writer for a
+        # SQLite file, which takes one writer at a time anyway.
+        self._writer = ThreadPoolExecutor(max_workers=1 if sqlite else WRITERS, thread_name_prefix="conversation-save")
         rasa_engine.dispose()
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         HEALTH.store = self
@@ -227,27 +243,45 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         """Rasa's ``SQLTrackerStore.save``, with each event masked before it is written, the
         events already stored counted without reading them again, and the new rows (the same
         columns as Rasa's ``SQLEvent`` objects) written by one Core INSERT rather than through
-        the ORM's unit of work."""
+        the ORM's unit of work. The write and its commit run in the store's writer thread: the
+        message waits for the commit (and its sync to disk) before it is answered, as before,
+        while the event loop serves other conversations meanwhile."""
         language = tracker.get_slot("language")
         with self._guard("write", tracker.sender_id, language):
-            with self.session_scope() as session:
-                written, rows = [], []
-                for event in itertools.islice(tracker.events, self._rows_stored(session, tracker.sender_id), None):
-                    data = mask_event(event.as_dict())
-                    written.append(data)
-                    rows.append({
-                        "sender_id": tracker.sender_id,
-                        "type_name": event.type_name,
-                        "timestamp": data.get("timestamp"),
-                        "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        "action_name": data.get("name"),
-                        "data": json.dumps(data),
-                    })
-                if rows:  # one INSERT for all of them, in order (ids grow with the events)
-                    session.execute(self.SQLEvent.__table__.insert(), rows)
-                session.commit()
+            written = await self._written_off_the_loop(tracker)
         HEALTH.remember_language(tracker.sender_id, language)
         await self._stream_masked(tracker.sender_id, written)
+
+    async def _written_off_the_loop(self, tracker: DialogueStateTracker) -> list[dict[str, Any]]:
+        """``_write`` in the writer thread. A message cancelled meanwhile (Rasa's timeout) ends
+        after the commit, not before: as when the save ran in the loop, the next turn of the
+        conversation (once its lock is free) reads what this one wrote."""
+        future = asyncio.get_running_loop().run_in_executor(self._writer, self._write, tracker)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            await asyncio.wait({future})
+            raise
+
+    def _write(self, tracker: DialogueStateTracker) -> list[dict[str, Any]]:
+        """The new events of ``tracker`` written and committed; their stored (masked) dicts."""
+        with self.session_scope() as session:
+            written, rows = [], []
+            for event in itertools.islice(tracker.events, self._rows_stored(session, tracker.sender_id), None):
+                data = mask_event(event.as_dict())
+                written.append(data)
+                rows.append({
+                    "sender_id": tracker.sender_id,
+                    "type_name": event.type_name,
+                    "timestamp": data.get("timestamp"),
+                    "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    "action_name": data.get("name"),
+                    "data": json.dumps(data),
+                })
+            if rows:  # one INSERT for all of them, in order (ids grow with the events)
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
+        return written
 
     def _rows_stored(self, session: Any, sender_id: str) -> int:
         """How many of the session's events the database holds: Rasa counts the session's rows

@@ -5,12 +5,15 @@ full disk (a 1 MiB tmpfs) under SQLite. Before: Rasa answered and stored nothing
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
+import threading
 import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -232,3 +235,55 @@ def test_sqlite_is_pooled_in_wal_mode_and_keeps_what_was_acknowledged(tmp_path: 
     tracker = run_async(tracker_store(url).retrieve("acknowledged"))
     assert tracker is not None and [e.type_name for e in tracker.events] == [
         e.type_name for e in conversation("acknowledged").events]
+
+
+def _held_writes(store: SafeSQLTrackerStore) -> threading.Event:
+    """The store's writes wait (in its writer thread) until the returned event is set."""
+    release = threading.Event()
+    write = store._write
+
+    def held(tracker: Any) -> Any:
+        assert release.wait(5), "nothing set the event: the event loop stood still during the save"
+        return write(tracker)
+
+    store._write = held  # type: ignore[method-assign]
+    return release
+
+
+def test_the_event_loop_serves_others_while_a_save_commits(tmp_path: Path) -> None:
+    """The write and its synced commit run in the writer thread: meanwhile the loop runs other
+    coroutines (here, the one that lets the write go on); the save returns once it is stored."""
+    store = tracker_store(f"sqlite:///{tmp_path / 'conversations.db'}")
+    release = _held_writes(store)
+
+    async def save_and_release() -> None:
+        saving = asyncio.create_task(store.save(conversation("free")))
+        await asyncio.sleep(0.05)
+        assert not saving.done()
+        release.set()  # runs only because the loop is free while the save waits
+        await saving
+
+    run_async(save_and_release())
+    stored = run_async(tracker_store(f"sqlite:///{tmp_path / 'conversations.db'}").retrieve("free"))
+    assert stored is not None and len(stored.events) == len(conversation("free").events)
+
+
+def test_a_message_cancelled_during_its_save_ends_after_the_commit(tmp_path: Path) -> None:
+    """Rasa's timeout cancels the message: it ends once the commit is done (as when the save ran
+    in the loop), so the conversation's next turn, once its lock is free, reads what was saved."""
+    store = tracker_store(f"sqlite:///{tmp_path / 'conversations.db'}")
+    release = _held_writes(store)
+
+    async def cancel_during_the_save() -> None:
+        saving = asyncio.create_task(store.save(conversation("cancelled")))
+        await asyncio.sleep(0.05)
+        saving.cancel()
+        await asyncio.sleep(0.05)
+        assert not saving.done()  # still waiting for its commit
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await saving
+
+    run_async(cancel_during_the_save())
+    stored = run_async(tracker_store(f"sqlite:///{tmp_path / 'conversations.db'}").retrieve("cancelled"))
+    assert stored is not None and len(stored.events) == len(conversation("cancelled").events)

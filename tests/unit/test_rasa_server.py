@@ -50,6 +50,65 @@ def test_rasa_rejects_the_same_replies_without_the_fix() -> None:
     assert action_response_validator() is action_response_validator()
 
 
+def _sdk_replies() -> list[dict]:
+    """Replies as the action server builds them (rasa_sdk's events and dispatcher), like ours."""
+    from rasa_sdk.events import ActionExecuted, FollowupAction, SlotSet, UserUttered
+    from rasa_sdk.executor import CollectingDispatcher
+
+    dispatcher = CollectingDispatcher()
+    dispatcher.utter_message(text="Trials for melanoma", json_message={"trials": [{"id": "NCT04956640"}]})
+    dispatcher.utter_message(response="utter_fallback")
+    dispatcher.utter_message(text="Choose", buttons=[{"title": "more", "payload": "/more_trials"}])
+    events = [
+        SlotSet("trial_search", {"query": {"conditions": ["melanoma"]}, "page": 1}),
+        SlotSet("trial_results", [f"NCT0{i:07d}" for i in range(30)]),
+        SlotSet("phase", None),
+        FollowupAction("action_listen"),
+        ActionExecuted("utter_greet"),
+        UserUttered("hello", {"intent": {"name": "greet", "confidence": 1.0}, "entities": []}),
+    ]
+    return [{"events": events, "responses": dispatcher.messages}, {"events": [], "responses": []}, {}]
+
+
+def _event_cases() -> list[object]:
+    """One event of each name Rasa's schema knows (minimal, then with a wrong field), and odd ones."""
+    from rasa.core.actions.action import RemoteAction
+
+    alternatives = RemoteAction.action_response_format_spec()["properties"]["events"]["items"]["oneOf"]
+    names = [alternative["properties"]["event"]["const"] for alternative in alternatives]
+    cases: list[object] = []
+    for name in names:
+        cases += [{"event": name}, {"event": name, "timestamp": "noon"}, {"event": name, "name": 5, "text": 5,
+                  "parse_data": "x", "entities": "x", "value": 1, "metadata": 3}]
+    return cases + [{"event": "nope"}, {"event": 5}, {"event": ["slot"]}, {"name": "x"}, "slot", None, 3]
+
+
+def test_each_event_checked_alone_never_passes_what_rasa_rejects() -> None:
+    """``valid_at_once`` (each event against its own alternative only) says valid only when
+    Rasa's whole check does; on the action server's real replies they agree."""
+    from jsonschema import validate
+
+    from bot.runtime.rasa_server import event_validators, valid_at_once
+
+    assert event_validators() is not None  # Rasa's schema has the shape the parts rely on
+    schema = RemoteAction.action_response_format_spec()
+    replies = [*_sdk_replies(), *({"events": [event]} for event in _event_cases()),
+               {"events": "not a list"}, {"responses": [42]}, {"responses": "x"}, [], "reply", None]
+    passed = 0
+    for reply in replies:
+        try:
+            validate(reply, schema)
+            rasa_says = True
+        except ValidationError:
+            rasa_says = False
+        assert not valid_at_once(reply) or rasa_says, reply
+        assert valid_at_once(reply) == rasa_says or not isinstance(reply, dict), reply
+        passed += rasa_says
+    assert passed >= 23  # a valid event of each name (and the real replies), not only rejections
+    for reply in _sdk_replies():
+        assert valid_at_once(reply)
+
+
 def test_the_api_token_is_not_on_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The process list is readable by every user; the environment of a process is not."""
     from bot.runtime.launcher import build_services
@@ -455,3 +514,55 @@ def test_the_graph_runs_as_dask_runs_it(rasa_agent, monkeypatch: pytest.MonkeyPa
     broken.events.append("not an event")  # a node fails: the same error either way
     for run in both(lambda: pytest.raises(GraphComponentException, processor._predict_next_with_tracker, broken)):
         assert "RulePolicy" in str(run.value)
+
+
+def test_the_modules_deep_copy_only_for_debug_lines() -> None:
+    """Guards DebugLogCopies: in each module it is given to, every use of ``copy`` is a
+    ``copy.deepcopy(...)`` passed to a ``structlogger.debug(...)`` line (a Rasa upgrade that
+    copies for another reason fails here)."""
+    import ast
+
+    from bot.runtime.rasa_server import debug_copying_modules
+
+    for module in debug_copying_modules():
+        name = module.__name__
+        tree = ast.parse(Path(module.__file__).read_text())
+        logged = {
+            id(keyword.value.func)
+            for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "debug"
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == "structlogger"
+            for keyword in call.keywords if isinstance(keyword.value, ast.Call)
+        }
+        uses = [node for node in ast.walk(tree)
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy"]
+        assert uses, name
+        for use in uses:
+            assert use.attr == "deepcopy" and id(use) in logged, f"{name}:{use.lineno}"
+
+
+def test_debug_lines_get_their_copies_only_when_written() -> None:
+    import logging
+
+    import rasa.core.processor
+    import structlog
+    from rasa.utils.log_utils import configure_structlog
+
+    from bot.runtime.rasa_server import structlog_debug_on
+
+    saved, root = structlog.get_config(), logging.getLogger()
+    level, handlers = root.level, list(root.handlers)
+    apply_fixes()
+    states = [{"user": {"intent": "greet"}}]
+    try:
+        configure_structlog(logging.INFO)
+        assert not structlog_debug_on()
+        assert rasa.core.processor.copy.deepcopy(states) is states
+        configure_structlog(logging.DEBUG)
+        assert structlog_debug_on()
+        copied = rasa.core.processor.copy.deepcopy(states)
+        assert copied == states and copied is not states and copied[0] is not states[0]
+    finally:
+        structlog.configure(**saved)
+        root.setLevel(level)
+        root.handlers[:] = handlers
