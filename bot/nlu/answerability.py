@@ -312,11 +312,7 @@ class AnswerabilityCheck(GraphComponent):
         for message in messages:
             self._check_answer(message)
             if self._off_topic(message):
-                forced = {"name": self._config["out_of_scope_intent"], "confidence": 1.0}
-                message.set(INTENT, forced, add_to_output=True)
-                message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
-                message.set(ANSWERABILITY_KEY, {"off_topic": "no word of the assistant's subject"},
-                            add_to_output=True)
+                _decide(message, self._config["out_of_scope_intent"], {"off_topic": "no word of the assistant's subject"})
         return messages
 
     def _check_answer(self, message: Message) -> None:
@@ -327,13 +323,12 @@ class AnswerabilityCheck(GraphComponent):
                 # trials are our subject: "what does randomization mean?" is not outside it
                 _dont_know(message, {"out_of_scope": "a question about trials"})
             elif (float(intent.get("confidence") or 0.0) < float(self._config["min_out_of_scope_confidence"])
-                  and is_readable_question(text) and not {stem(w) for w in _words(text)} & self.elsewhere):
+                  and is_readable_question(text) and not stems(text) & self.elsewhere):
                 # an unsure guess with no word of the out-of-scope requests: "is there a
                 # bicycle rack?" is a practical question we do not know the answer to
                 _dont_know(message, {"out_of_scope": "an unsure guess"})
             return
-        if ((message.get(INTENT) or {}).get("name") == self._config["trial_search_intent"]
-                and not_a_trial_search(text)):
+        if intent.get("name") == self._config["trial_search_intent"] and not_a_trial_search(text):
             _dont_know(message, {"trial_search": "nothing of a trial in the message"})
             return
         key = self._chosen_entry(message)
@@ -392,9 +387,13 @@ def is_off_topic(text: str, domain: set[str], elsewhere: set[str]) -> bool:
 
 
 def _dont_know(message: Message, why: dict[str, Any]) -> None:
+    _decide(message, DONT_KNOW_INTENT, why)
+
+
+def _decide(message: Message, intent: str, why: dict[str, Any]) -> None:
     # The ranking holds the decision alone, as in RuleOverrides: FallbackClassifier would
     # otherwise read a confident runner-up as ambiguity.
-    forced = {"name": DONT_KNOW_INTENT, "confidence": 1.0}
+    forced = {"name": intent, "confidence": 1.0}
     message.set(INTENT, forced, add_to_output=True)
     message.set(INTENT_RANKING_KEY, [forced], add_to_output=True)
     message.set(ANSWERABILITY_KEY, why, add_to_output=True)
