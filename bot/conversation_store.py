@@ -152,6 +152,25 @@ def mask_event(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A statement compiled once for the engine's dialect and run by the driver as it is:
+    SQLAlchemy would build it, compute its cache key and look its compiled form up again on
+    every call (with the ORM session around it, most of a read's cost here)."""
+
+    sql: str
+    names: tuple[str, ...] | None  # a positional driver (sqlite3's "?") takes the values in this order
+
+    @classmethod
+    def of(cls, statement: Any, dialect: Any) -> _Prepared:
+        compiled = statement.compile(dialect=dialect)
+        return cls(str(compiled), tuple(compiled.positiontup) if compiled.positional else None)
+
+    def run(self, connection: Any, **values: Any) -> Any:
+        params = tuple(values[name] for name in self.names) if self.names is not None else values
+        return connection.exec_driver_sql(self.sql, params)
+
+
 @dataclass
 class _Read:
     """A conversation's latest session as read so far: its events and the id of its last row."""
@@ -179,6 +198,15 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         self._writer = ThreadPoolExecutor(max_workers=1 if sqlite else WRITERS, thread_name_prefix="conversation-save")
         rasa_engine.dispose()
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        table = self.SQLEvent.__table__
+        sender, last = sa.bindparam("sender"), sa.bindparam("last")
+        self._rows_since = _Prepared.of(
+            sa.select(table.c.id, table.c.type_name, table.c.data)
+            .where(table.c.sender_id == sender, table.c.id >= last).order_by(table.c.id),
+            self.engine.dialect,
+        )
+        self._last_row = _Prepared.of(sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender), self.engine.dialect)
+        self._insert = table.insert()
         HEALTH.store = self
 
     @contextmanager
@@ -202,8 +230,11 @@ class SafeSQLTrackerStore(SQLTrackerStore):
 
     def _latest_session(self, sender_id: str) -> DialogueStateTracker | None:
         """Rasa's ``retrieve`` (the latest session's tracker), from the rows not read before."""
-        with self.session_scope() as session:
-            read = self._read_since_last_time(session, sender_id) or self._read_session(session, sender_id)
+        with self.engine.connect() as connection:
+            read = self._read_since_last_time(connection, sender_id)
+        if read is None:
+            with self.session_scope() as session:
+                read = self._read_session(session, sender_id)
         if not read.events or not self.domain:
             self._read.pop(sender_id, None)
             return None
@@ -218,17 +249,12 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         events = deserialise_events([json.loads(row.data) for row in rows])
         return _Read(events, rows[-1].id if rows else 0, len(rows))
 
-    def _read_since_last_time(self, session: Any, sender_id: str) -> _Read | None:
+    def _read_since_last_time(self, connection: Any, sender_id: str) -> _Read | None:
         """The remembered events and the rows written since, or None to read the session again."""
         known = self._read.get(sender_id)
         if known is None:
             return None
-        table = self.SQLEvent
-        rows = session.execute(
-            sa.select(table.id, table.type_name, table.data)
-            .where(table.sender_id == sender_id, table.id >= known.last_id)
-            .order_by(table.id)
-        ).all()
+        rows = self._rows_since.run(connection, sender=sender_id, last=known.last_id).all()
         if not rows or rows[0].id != known.last_id:
             return None  # the remembered rows are gone (purged)
         new = rows[1:]
@@ -265,9 +291,9 @@ class SafeSQLTrackerStore(SQLTrackerStore):
 
     def _write(self, tracker: DialogueStateTracker) -> list[dict[str, Any]]:
         """The new events of ``tracker`` written and committed; their stored (masked) dicts."""
-        with self.session_scope() as session:
+        with self.engine.begin() as connection:  # committed on leaving, rolled back on an error
             written, rows = [], []
-            for event in itertools.islice(tracker.events, self._rows_stored(session, tracker.sender_id), None):
+            for event in itertools.islice(tracker.events, self._rows_stored(connection, tracker.sender_id), None):
                 data = mask_event(event.as_dict())
                 written.append(data)
                 rows.append({
@@ -279,20 +305,18 @@ class SafeSQLTrackerStore(SQLTrackerStore):
                     "data": json.dumps(data),
                 })
             if rows:  # one INSERT for all of them, in order (ids grow with the events)
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-            session.commit()
+                connection.execute(self._insert, rows)
         return written
 
-    def _rows_stored(self, session: Any, sender_id: str) -> int:
+    def _rows_stored(self, connection: Any, sender_id: str) -> int:
         """How many of the session's events the database holds: Rasa counts the session's rows
         (reading each), which is the number read last time when its last row is still the last."""
         known = self._read.get(sender_id)
-        if known is not None:
-            table = self.SQLEvent
-            last = session.execute(sa.select(sa.func.max(table.id)).where(table.sender_id == sender_id)).scalar()
-            if last == known.last_id:
-                return known.rows
-        return self._event_query(session, sender_id, fetch_events_from_all_sessions=False).count()
+        if known is not None and self._last_row.run(connection, sender=sender_id).scalar() == known.last_id:
+            return known.rows
+        # Rasa's count (``Query.count``: the session's query in a subquery), in this transaction.
+        query = self._event_query(sa.orm.Session(), sender_id, fetch_events_from_all_sessions=False)
+        return connection.execute(sa.select(sa.func.count()).select_from(query.statement.subquery())).scalar()
 
     async def _stream_masked(self, sender_id: str, written: list[dict[str, Any]]) -> None:
         """What Rasa's save streams to the event broker (the metrics, bot/runtime/metrics.py),
