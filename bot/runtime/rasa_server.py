@@ -242,7 +242,67 @@ def rule_tracker(policy: Any, tracker: Any, domain: Any) -> Any:
     states = _states_rules_compare(policy)
     if states is None or _whole_history_matters(tracker, domain):
         return tracker
-    return _trim_tracker_by_max_history(tracker, states)
+    return last_turns(tracker, states) or _trim_tracker_by_max_history(tracker, states)
+
+
+def last_turns(tracker: Any, max_history: int) -> Any:
+    """Rasa's ``_trim_tracker_by_max_history`` read from the end of the events: the same trimmed
+    tracker without ``applied_events()`` over the whole history (twice). The last turns of the
+    applied events are the last events when none of those undoes or restarts anything (and no
+    loop ever ran: ``rule_tracker`` checked). None when that cannot be shown: then Rasa's."""
+    from rasa.shared.core.constants import ACTION_LISTEN_NAME
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+    )
+
+    if not max_history:
+        return None
+    kept = actions = 0
+    for event in reversed(tracker.events):
+        if isinstance(event, (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)):
+            return None
+        kept += 1
+        if isinstance(event, ActionExecuted):
+            actions += 1
+            if actions > max_history and event.action_name == ACTION_LISTEN_NAME:
+                trimmed = tracker.init_copy()
+                for kept_event in list(tracker.events)[-kept:]:
+                    trimmed.update(kept_event)
+                return trimmed
+    return None
+
+
+# RulePolicy's ``_get_possible_keys`` (the rules that match the last states) tries every rule
+# against every state, twice per prediction; its answer depends only on the lookup and states.
+_POSSIBLE_KEYS: dict[tuple[int, int, Any], tuple[Any, set[str]]] = {}
+_MAX_POSSIBLE_KEYS = 10_000
+
+
+def _frozen_states(states: list[dict[str, dict[str, Any]]]) -> Any:
+    return tuple(tuple((name, tuple(sorted(sub.items()))) for name, sub in sorted(state.items())) for state in states)
+
+
+def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[dict[str, dict[str, Any]]]) -> set[str]:
+    """Rasa's ``RulePolicy._get_possible_keys``, remembered per lookup and states. The entry
+    holds the lookup itself (its id cannot be reused by another dict meanwhile) and its size
+    (Rasa fills a lookup before it predicts with it; a lookup that grew is asked again)."""
+    try:
+        key = (id(lookup), len(lookup), _frozen_states(states))
+        hash(key)
+    except (AttributeError, TypeError):  # a state of another shape: Rasa's answer, not remembered
+        return _STOCK["rule_possible_keys"](self, lookup, states)
+    known = _POSSIBLE_KEYS.get(key)
+    if known is not None and known[0] is lookup:
+        return set(known[1])
+    if len(_POSSIBLE_KEYS) >= _MAX_POSSIBLE_KEYS:
+        _POSSIBLE_KEYS.clear()
+    keys = _STOCK["rule_possible_keys"](self, lookup, states)
+    _POSSIBLE_KEYS[key] = (lookup, set(keys))
+    return keys
 
 
 def _rule_policy_predict(self: Any, tracker: Any, domain: Any, rule_only_data: Any = None, **kwargs: Any) -> Any:
@@ -357,6 +417,7 @@ def apply_fixes() -> None:
     _STOCK.setdefault("resolve_by_type", Event.resolve_by_type)
     _STOCK.setdefault("run_custom_action", ActionExtractSlots._run_custom_action)
     _STOCK.setdefault("rule_policy_predict", RulePolicy.predict_action_probabilities)
+    _STOCK.setdefault("rule_possible_keys", RulePolicy._get_possible_keys)
     _STOCK.setdefault("domain_is_empty", Domain.is_empty)
     _STOCK.setdefault("run_graph", DaskGraphRunner.run)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
@@ -364,6 +425,7 @@ def apply_fixes() -> None:
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
     ActionExtractSlots._run_custom_action = _run_custom_action  # type: ignore[method-assign]
     RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
+    RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
     Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
     for module in debug_copying_modules():

@@ -360,8 +360,88 @@ def _compare_before_each_action(policy, domain, sender: str, events: list) -> tu
         ours = RulePolicy.predict_action_probabilities(policy, tracker, domain)
         assert _prediction(ours) == _prediction(stock), (sender, index, [e.as_story_string() for e in events[:index][-6:]])
         trimmed += len(rule_tracker(policy, tracker, domain).events) < len(tracker.events)
+        _assert_rasas_trimming_and_rules(policy, domain, tracker)
         predicted.append((domain.action_names_or_texts[stock.max_confidence_index], event.action_name, index))
     return predicted, trimmed
+
+
+def _same_tracker(ours, rasas) -> bool:  # type: ignore[no-untyped-def]
+    return ([event.as_dict() for event in ours.events] == [event.as_dict() for event in rasas.events]
+            and ours.current_slot_values() == rasas.current_slot_values() and ours.sender_id == rasas.sender_id)
+
+
+def _assert_rasas_trimming_and_rules(policy, domain, tracker) -> None:  # type: ignore[no-untyped-def]
+    """``last_turns`` gives Rasa's trimmed tracker (or declines), and the rules found for the
+    tracker's states are the ones Rasa's ``_get_possible_keys`` finds, asked once or twice."""
+    from rasa.core.policies.memoization import _trim_tracker_by_max_history
+
+    from bot.runtime.rasa_server import (
+        _STOCK,
+        _get_possible_keys,
+        _states_rules_compare,
+        last_turns,
+    )
+
+    turns = _states_rules_compare(policy)
+    ours = last_turns(tracker, turns)
+    assert ours is None or _same_tracker(ours, _trim_tracker_by_max_history(tracker, turns))
+    states = policy._prediction_states(tracker, domain)
+    for lookup in (policy.lookup["rules"], policy.lookup["rules_for_loop_unhappy_path"]):
+        rasas = _STOCK["rule_possible_keys"](policy, lookup, states)
+        assert _get_possible_keys(policy, lookup, states) == rasas == _get_possible_keys(policy, lookup, states)
+
+
+def test_the_last_turns_are_read_from_the_end_only_when_nothing_was_undone(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    """An event of the last turns that undoes or restarts something: Rasa's trimming decides;
+    one before them changes nothing in the last turns."""
+    from rasa.core.policies.memoization import _trim_tracker_by_max_history
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        Restarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime.rasa_server import last_turns
+
+    domain = rasa_agent.domain
+
+    def turn(intent: str, action: str) -> list:
+        return [ActionExecuted("action_listen"), UserUttered(intent, {"name": intent, "confidence": 1.0}),
+                ActionExecuted(action)]
+
+    def tracker(events: list) -> DialogueStateTracker:
+        return DialogueStateTracker.from_events("s", [*events, ActionExecuted("action_listen")], domain.slots)
+
+    plain = turn("greet", "utter_greet") * 6
+    for undo in (Restarted(), UserUtteranceReverted(), ActionReverted()):
+        before = tracker([*turn("deny", "utter_deny"), undo, *plain])
+        ours = last_turns(before, 4)
+        assert ours is not None and _same_tracker(ours, _trim_tracker_by_max_history(before, 4))
+        within = tracker([*plain, *turn("deny", "utter_deny"), undo, *turn("affirm", "utter_affirm")])
+        assert last_turns(within, 4) is None  # Rasa's own trimming then: applied_events() undoes it
+    assert last_turns(tracker(turn("greet", "utter_greet")), 4) is None  # too short: Rasa keeps it whole
+    assert last_turns(tracker(plain), 0) is None
+
+
+def test_rules_found_for_a_lookup_that_changed_are_found_again(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime.rasa_server import _STOCK, _get_possible_keys
+
+    policy, domain = _rule_policy(rasa_agent), rasa_agent.domain
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), UserUttered(
+        "hi", {"name": "greet", "confidence": 1.0})], domain.slots)
+    states = policy._prediction_states(tracker, domain)
+    lookup = dict(policy.lookup["rules"])
+    found = _get_possible_keys(policy, lookup, states)
+    assert found and found == _STOCK["rule_possible_keys"](policy, lookup, states)
+    for key in found:
+        del lookup[key]
+    assert _get_possible_keys(policy, lookup, states) == set() == _STOCK["rule_possible_keys"](policy, lookup, states)
 
 
 def _conversation_events(assistant, sender: str) -> list:  # type: ignore[no-untyped-def]
