@@ -646,3 +646,25 @@ def test_debug_lines_get_their_copies_only_when_written() -> None:
         structlog.configure(**saved)
         root.setLevel(level)
         root.handlers[:] = handlers
+
+
+def test_no_action_call_carries_the_domain_and_each_gets_rasas_request(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    """Our endpoints enable Rasa's selective domain: none of our actions reads the domain, so
+    none is declared ``send_domain``; everything else of the request is Rasa's."""
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.runtime.endpoints import action_endpoint_config
+    from bot.settings import load_settings
+
+    domain = rasa_agent.domain
+    config = action_endpoint_config(load_settings())
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), UserUttered(
+        "essais mélanome", {"name": "search_trials", "confidence": 1.0})], domain.slots)
+    assert domain.user_actions  # our custom actions
+    for name in domain.user_actions:
+        selective = RemoteAction(name, EndpointConfig.from_dict(config))._action_call_format(tracker, domain)
+        whole = RemoteAction(name, EndpointConfig.from_dict({**config, "enable_selective_domain": False}))
+        assert selective == {key: value for key, value in whole._action_call_format(tracker, domain).items() if key != "domain"}
+        assert "domain" not in selective and not domain.does_custom_action_explicitly_need_domain(name)
