@@ -184,6 +184,35 @@ async def _run_custom_action(
     return in_process(tracker)
 
 
+# Rasa opens a new TCP connection for each call to the action server (a new aiohttp session,
+# with its own connector, per request). Connections are kept, per event loop, for this long:
+# less than the action server's keep-alive (Sanic's 5 s), so that the client drops an idle
+# connection before the server does and never sends on one the server is closing.
+KEEPALIVE_S = 2.0
+_CONNECTORS: WeakKeyDictionary[Any, Any] = WeakKeyDictionary()
+
+
+def _endpoint_session(self: Any) -> Any:
+    """Rasa's ``EndpointConfig.session`` (same headers, auth and timeout), its connections kept
+    open between calls by one connector per event loop (``connector_owner=False``: closing the
+    session leaves them to the next call). Outside a running loop, Rasa's own."""
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT
+
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        return _STOCK["endpoint_session"](self)
+    connector = _CONNECTORS.get(loop)
+    if connector is None or connector.closed:
+        connector = _CONNECTORS[loop] = aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_S)
+    auth = aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+    return aiohttp.ClientSession(headers=self.headers, auth=auth, timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                                 connector=connector, connector_owner=False)
+
+
 def _create_tracker_store(store: Any, domain: Any) -> Any:
     """Rasa's ``Agent._create_tracker_store``, minus the in-memory fallback for our store."""
     from rasa.core.tracker_store import FailSafeTrackerStore, InMemoryTrackerStore
@@ -411,6 +440,7 @@ def apply_fixes() -> None:
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
+    from rasa.utils.endpoints import EndpointConfig
 
     from bot import http_guard
 
@@ -420,6 +450,7 @@ def apply_fixes() -> None:
     _STOCK.setdefault("rule_possible_keys", RulePolicy._get_possible_keys)
     _STOCK.setdefault("domain_is_empty", Domain.is_empty)
     _STOCK.setdefault("run_graph", DaskGraphRunner.run)
+    _STOCK.setdefault("endpoint_session", EndpointConfig.session)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
@@ -428,6 +459,7 @@ def apply_fixes() -> None:
     RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
     Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
+    EndpointConfig.session = _endpoint_session  # type: ignore[method-assign]
     for module in debug_copying_modules():
         module.copy = DebugLogCopies()
     http_guard.install()

@@ -668,3 +668,43 @@ def test_no_action_call_carries_the_domain_and_each_gets_rasas_request(rasa_agen
         whole = RemoteAction(name, EndpointConfig.from_dict({**config, "enable_selective_domain": False}))
         assert selective == {key: value for key, value in whole._action_call_format(tracker, domain).items() if key != "domain"}
         assert "domain" not in selective and not domain.does_custom_action_explicitly_need_domain(name)
+
+
+def test_calls_to_an_endpoint_reuse_one_connection_and_survive_a_server_restart() -> None:
+    """Rasa's ``EndpointConfig.request`` with our session: one TCP connection for successive
+    calls, and a server that went away and came back (its connections gone) answers the next
+    call at once."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.runtime.launcher import free_port
+
+    apply_fixes()
+    port, peers = free_port(), []
+
+    async def answer(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername"))
+        return web.json_response({"ok": len(peers)})
+
+    async def serve() -> web.AppRunner:
+        app = web.Application()
+        app.router.add_post("/webhook", answer)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        return runner
+
+    async def scenario() -> None:
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
+        runner = await serve()
+        assert [await endpoint.request(json={"n": n}) for n in range(3)] == [{"ok": 1}, {"ok": 2}, {"ok": 3}]
+        assert len(set(peers)) == 1  # one connection kept open for all three
+        await runner.cleanup()  # the server goes away, closing its connections
+        runner = await serve()
+        assert await endpoint.request(json={}) == {"ok": 4}
+        assert len(set(peers)) == 2
+        await runner.cleanup()
+
+    asyncio.run(scenario())
