@@ -335,8 +335,41 @@ def _get_possible_keys(self: Any, lookup: dict[str, str], states: list[dict[str,
 
 
 def _rule_policy_predict(self: Any, tracker: Any, domain: Any, rule_only_data: Any = None, **kwargs: Any) -> Any:
-    """``RulePolicy.predict_action_probabilities`` from the last turns (see ``rule_tracker``)."""
-    return _STOCK["rule_policy_predict"](self, rule_tracker(self, tracker, domain), domain, rule_only_data, **kwargs)
+    """``RulePolicy.predict_action_probabilities`` from the last turns (see ``rule_tracker``),
+    each tracker's states built once in this prediction (see ``_create_states``)."""
+    global _STATES_MEMO
+    _STATES_MEMO = {}
+    try:
+        return _STOCK["rule_policy_predict"](self, rule_tracker(self, tracker, domain), domain, rule_only_data, **kwargs)
+    finally:
+        _STATES_MEMO = None
+
+
+# During one RulePolicy prediction: the states built for each tracker (after a user message,
+# Rasa builds the same states twice, to match the text and then the intent); None otherwise.
+_STATES_MEMO: dict[tuple[Any, ...], tuple[Any, list[dict[str, dict[str, Any]]]]] | None = None
+
+
+def _copied_states(states: list[dict[str, dict[str, Any]]]) -> list[dict[str, dict[str, Any]]]:
+    """A copy whose states and sub-states can change (Rasa removes the last user's text or
+    intent from its sub-state); their values are strings, numbers and tuples."""
+    return [{name: dict(sub) for name, sub in state.items()} for state in states]
+
+
+def _create_states(tracker: Any, domain: Any, omit_unset_slots: bool = False, ignore_rule_only_turns: bool = False,
+                   rule_only_data: Any = None) -> Any:
+    """Rasa's ``TrackerFeaturizer._create_states``; in a RulePolicy prediction, built once per
+    tracker and arguments (the tracker does not change meanwhile), each caller given a copy."""
+    stock = _STOCK["create_states"]
+    if _STATES_MEMO is None:
+        return stock(tracker, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    key = (id(tracker), id(domain), omit_unset_slots, ignore_rule_only_turns, repr(rule_only_data))
+    known = _STATES_MEMO.get(key)
+    if known is not None and known[0] is tracker:
+        return _copied_states(known[1])
+    states = stock(tracker, domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
+    _STATES_MEMO[key] = (tracker, _copied_states(states))
+    return states
 
 
 def _run_graph(self: Any, inputs: dict[str, Any] | None = None, targets: list[str] | None = None) -> dict[str, Any]:
@@ -436,6 +469,7 @@ _STOCK: dict[str, Any] = {}
 def apply_fixes() -> None:
     from rasa.core.actions.action import ActionExtractSlots, RemoteAction
     from rasa.core.agent import Agent
+    from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
     from rasa.core.policies.rule_policy import RulePolicy
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.domain import Domain
@@ -448,6 +482,7 @@ def apply_fixes() -> None:
     _STOCK.setdefault("run_custom_action", ActionExtractSlots._run_custom_action)
     _STOCK.setdefault("rule_policy_predict", RulePolicy.predict_action_probabilities)
     _STOCK.setdefault("rule_possible_keys", RulePolicy._get_possible_keys)
+    _STOCK.setdefault("create_states", TrackerFeaturizer._create_states)
     _STOCK.setdefault("domain_is_empty", Domain.is_empty)
     _STOCK.setdefault("run_graph", DaskGraphRunner.run)
     _STOCK.setdefault("endpoint_session", EndpointConfig.session)
@@ -457,6 +492,7 @@ def apply_fixes() -> None:
     ActionExtractSlots._run_custom_action = _run_custom_action  # type: ignore[method-assign]
     RulePolicy.predict_action_probabilities = _rule_policy_predict  # type: ignore[method-assign]
     RulePolicy._get_possible_keys = _get_possible_keys  # type: ignore[method-assign]
+    TrackerFeaturizer._create_states = staticmethod(_create_states)  # type: ignore[method-assign]
     Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
     EndpointConfig.session = _endpoint_session  # type: ignore[method-assign]

@@ -708,3 +708,26 @@ def test_calls_to_an_endpoint_reuse_one_connection_and_survive_a_server_restart(
         await runner.cleanup()
 
     asyncio.run(scenario())
+
+
+def test_a_prediction_builds_each_trackers_states_once(rasa_agent, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    """After a user message Rasa builds the states twice (text, then intent): once here, with
+    the same prediction as Rasa's (checked on whole conversations above)."""
+    from rasa.core.policies.rule_policy import RulePolicy
+    from rasa.shared.core.events import ActionExecuted, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime import rasa_server
+
+    policy, domain = _rule_policy(rasa_agent), rasa_agent.domain
+    tracker = DialogueStateTracker.from_events("s", [ActionExecuted("action_listen"), UserUttered(
+        "bonjour", {"name": "greet", "confidence": 1.0})], domain.slots)
+    stock, built = rasa_server._STOCK["create_states"], []
+    monkeypatch.setitem(rasa_server._STOCK, "create_states", lambda *args: built.append(args[0]) or stock(*args))
+    rasas = rasa_server._STOCK["rule_policy_predict"](policy, tracker, domain)
+    assert len(built) == 2  # Rasa's own prediction: text, then intent
+    built.clear()
+    ours = RulePolicy.predict_action_probabilities(policy, tracker, domain)
+    assert len(built) == 1 and _prediction(ours) == _prediction(rasas)
+    assert domain.action_names_or_texts[ours.max_confidence_index] == "utter_greet"
+    assert rasa_server._STATES_MEMO is None  # nothing kept after the prediction
