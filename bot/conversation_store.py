@@ -32,7 +32,10 @@ commit run in the store's writer thread (one for SQLite, ``WRITERS`` for a serve
 message is answered only once its commit is synced, as before, but the event loop serves the
 other conversations during the sync (about 4 ms per commit here, during which the whole process
 stood still). A SQLite file's connections get no ``pool_pre_ping`` (a file's connection does
-not die with a server; the ping was two ``SELECT 1`` per message).
+not die with a server; the ping was two ``SELECT 1`` per message). The reads and the save's
+row count are statements compiled once and run by the driver as they are (``_Prepared``), on a
+Core connection: SQLAlchemy's ORM session, statement building and cache-key lookup were most of
+a read's cost. Reading a whole session again (rare) is Rasa's own query.
 """
 from __future__ import annotations
 

@@ -24,6 +24,14 @@
   rule), and the whole tracker whenever more could matter: a slot that influences the
   conversation or a loop (the trimmed copy starts from the initial slots, with no loop), or a
   ``conversation_start`` rule (see ``rule_tracker``). Same action, confidence and events.
+  The last turns are read from the end of the events when none of them undoes or restarts
+  anything (``last_turns``; Rasa's trimming otherwise), each tracker's states are built once
+  per prediction (Rasa builds them twice after a user message), and the rules matching the
+  last states are remembered per lookup and states (``_get_possible_keys``, a pure function).
+- Action calls: Rasa opens a new connection (a new aiohttp session and connector) for each
+  call to the action server; here one connector per event loop keeps them open for 2 s,
+  less than the server's keep-alive (``_endpoint_session``). And the endpoints enable Rasa's
+  selective domain (``bot.runtime.endpoints``): none of our actions reads the domain.
 - Domain: ``Domain.is_empty`` (asked for every message) builds a new empty ``Domain`` each
   time to compare with; that empty domain's dict is built once.
 - Graph: ``DaskGraphRunner.run`` (the parse, then a prediction before each action) evaluates the
