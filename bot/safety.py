@@ -26,7 +26,7 @@ from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules
 # patterns are written folded: lower case, no accents, one apostrophe
 from bot.text import any_of, fold
 
-__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
+__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "may_be_a_symptom", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
 
 
@@ -236,7 +236,7 @@ _CONDITION = (
     r"(lupus|insuffisance (cardiaque|renale|hepatique|respiratoire)|heart (failure|disease|problem)|"
     r"kidney (failure|disease)|liver (disease|failure)|greffe\w*|transplant\w*|maladie auto-?immune|"
     r"auto-?immune|polyarthrite|arthrite|arthritis|crohn|rectocolite|colitis|sclerose en plaques|"
-    r"multiple sclerosis|diabete\w*|diabetes|diabetic|psoriasis|hepatite|hepatitis|vih|hiv|"
+    r"multiple sclerosis|diabete\w*|diabetes|diabetic|psoriasis|hepatite|hepatitis|vih\b|hiv\b|"
     r"enceinte|pregnant|grossesse|pregnancy|allaite\w*|breastfeeding|pacemaker|thyroide|thyroid|"
     r"myasthenie|myasthenia|sarcoidose|sarcoidosis|asthme|asthma|bpco|copd|cardiaque|cardiac|"
     r"infarctus|heart attack|avc|stroke)"
@@ -248,7 +248,7 @@ _OWN_SYMPTOM = (
     r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
     r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
     r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
-    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
+    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb(?!er)\w*|tingl\w*|"
     r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
     r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*|fourmis|picote\w*|engourdi\w*|"
     r"perdu (\w+ )?(kilos?|poids)|lost (\w+ )?(kilos?|pounds|weight)|losing weight|appetit|appetite|"
@@ -432,7 +432,7 @@ _GENERAL_INFO = re.compile(
 # Health in any form: the situation and implicit rules need one such word, so everyday requests
 # ("play some jazz for me", "should I take my raincoat?") are never taken for advice.
 _MEDICAL = re.compile(
-    rf"{_TREATMENT}|{_CONDITION}|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
+    rf"\b({_TREATMENT}|{_CONDITION})|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
     r"sante|health|malad\w*|disease|diagnos\w*|stade|stage|grade|metasta\w*|ganglion\w*|lymph\w*|scan\w*|"
     r"irm|mri|biops\w*|examens?|analyses?|tests?|testing|bilan|resultats?|results?|sang|blood|chiffres|numbers|"
     r"valeurs|values|marqueurs?|markers?|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
@@ -450,9 +450,12 @@ _MEDICAL = re.compile(
     r"operable|inoperable|souffr\w*|suffer\w*|regime (particulier|alimentaire|special|specifique)|"
     r"(special|particular) diet|fum\w*|smok\w*|cigaret\w*|tabac|"
     r"cortico\w*|steroid\w*|antibioti\w*|penicill\w*|allerg\w*|heredit\w*|ventre|belly|abdom\w*|"
-    r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb\w*|tingl\w*|(glass|verre) (of |de |d')?(wine|vin|beer|biere)|"
+    r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb(?!er)\w*|tingl\w*|(glass|verre) (of |de |d')?(wine|vin|beer|biere)|"
     r"(boire|drink)\w* (du |de la |some |a )?(vin|wine|beer|biere)|"
-    r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?)\b"
+    r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?|"
+    # reports, imaging and tests of one's disease, named by patients asking what theirs say
+    r"patholog\w*|anapath\w*|imaging|imagerie|biomarq\w*|biomarkers?|mutations?|genetiq\w*|genetic\w*|"
+    r"radioth\w*|radiation|remission|progression)\b"
 )
 # "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
 # (contact_center, accompany_patient, visits in the FAQ).
@@ -514,6 +517,17 @@ _ADVICE_IMPLICIT = [
     r"dangereu\w*|normal|an emergency|urgent)\b",
     r"\b(what will happen|what happens|que va-t-il se passer|que se passera-t-il|qu'est-ce qui va se passer)\b"
     r".{0,40}\b(my|mon|ma|mes|me|moi)\b",
+    # asked of one's doctor: how sure the diagnosis is, which tests were or must be done
+    r"\b(are|can|could) you (be )?(absolutely |really |completely |totally )?(sure|certain)\b|"
+    r"\b(etes-vous|etes vous|vous etes) (\w+ )?(sur|sure|certain\w*)\b|\ba quel point (etes-vous|vous etes) (sur|certain)",
+    r"\b(tests?|scans?|examens?|analyses?|exams?)\b.{0,20}\b(have you|did you|avez-vous|vous avez) (run|done|did|ordered|fait|"
+    r"prescrit|demande)\b|\b(tests?|examens?|analyses?)\s+(qui\s+)?(doivent|doit|restent|reste|need to be|must be|should be)\b",
+    # the aim of one's treatment named with its alternatives ("curative, ... or palliative?")
+    r"\b(curati\w*|curative)\b.{0,60}\b(palliati\w*)|\b(palliati\w*)\b.{0,60}\b(curati\w*|curative)\b",
+    # what comes next if one's treatment fails
+    r"\b(what happens|what if|what next|que se passe-t-il|que se passera-t-il|et si)\b.{0,20}\b(if|si)?\b.{0,20}"
+    r"\b(treatment|traitement|therapy|therapie|approach|it|ca|il|elle)\b.{0,20}\b(doesn'?t|does not|fails?|stops?|ne "
+    r"(marche|fonctionne|agit) (pas|plus)|echoue)",
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
     rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
 ]
@@ -535,7 +549,7 @@ def asks_medical_advice(text: str) -> bool:
     """True when the message asks for advice about one person's own care."""
     folded = fold(text)
     if (_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
-            or _WHO_TO_TALK_TO.search(folded)):
+            or _WHO_TO_TALK_TO.search(folded) or _COMMAND_RE.search(folded)):
         return False
     if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
         return True
@@ -563,13 +577,60 @@ def describes_own_symptom(text: str) -> bool:
     return bool(_OWN_SYMPTOM_RE.search(fold(text)))
 
 
+# Words of health that everyday requests use too ("save my opinion on this song", "the chance
+# of rain", "scan my social media", "i'm going to sleep now"): alone, they do not make a message
+# about one's health (measured on MASSIVE's everyday requests).
+_EVERYDAY_WORDS = frozenset(
+    "chance chances avis opinion resultat resultats result results taux scan scans numbers chiffres valeurs "
+    "values sun soleil sleep sad triste hair cheveux weight poids kilos kilo cut body corps test tests testing "
+    "scanne level levels health sante cure cycle memory memoire thinking vivre".split()
+)
+# Requests to a voice assistant ("remind me to take my medicine", "play sad songs"): not a question
+# about one's health.
+_COMMAND_RE = re.compile(
+    r"^\W*(\w+ )?(rappelle|remind|set|mets|play|joue|save|sauvegarde|enregistre|add|ajoute|tweet\w*|email|"
+    r"envoie|send|scanne|open|ouvre|turn|allume|eteins|start|lance|show|montre|informez|prevenez|alert)\b"
+)
+
+
+def _health_word(folded: str) -> bool:
+    """A word of health that is not also an everyday one, or two everyday ones together."""
+    found = [m.group(0) for m in _MEDICAL.finditer(folded)]
+    everyday = {w for w in found if w in _EVERYDAY_WORDS}
+    return len(found) > len(everyday) or len(everyday) >= 2
+
+
+def _about_own_health(folded: str) -> bool:
+    return bool(_SOMEONE.search(folded) and _health_word(folded) and not _COMMAND_RE.search(folded))
+
+
+# Parts of the body and signs a symptom is told with, beyond the words of health above.
+_BODY_RE = re.compile(
+    r"\b(tete|head|visage|face|levres?|lips?|bouche|mouth|gorge|throat|yeux|oeil|eyes?|ventre|belly|bras|arms?|"
+    r"jambes?|legs?|mains?|hands?|pieds?|feet|foot|dos|back|bleu\w*|blue|souffle|breath\w*|respir\w*|coeur|"
+    r"heart|pouls|pulse|urin\w*|selles|stools?|tomb\w*|fell|fall\w*|reveill\w*|wake|waking|conscious\w*|"
+    r"sick|malade|mal|hurt\w*|sweat\w*|sueurs?|trembl\w*|shak\w*|froid|cold|chaud|hot|burn\w*|brul\w*|"
+    r"gonfl\w*|swell\w*|swollen|rouge|red|pale|spots?|taches?|fits|gasp\w*|etouff\w*)\b"
+)
+
+
+def may_be_a_symptom(text: str) -> bool:
+    """Whether a message could tell of a symptom: a word of health or of the body, and not a
+    request to a voice assistant. The learned urgency detector alone needs one ("play my jogging
+    playlist", "and the darkness has fallen" are no emergency)."""
+    folded = _prepared(text)
+    if _COMMAND_RE.search(folded):
+        return False
+    return bool(_URGENT_CALL_RE.search(folded) or _ALARM_RE.search(folded) or _SEVERE_RE.search(folded)
+                or _health_word(folded) or _BODY_RE.search(folded))
+
+
 def may_ask_advice(text: str) -> bool:
     """Whether a model's "advice" may stand: someone concerned, a word of health, and neither
     a practical question (money, appointments, getting results, who to talk to) nor a request
     for general information ("my father starts immunotherapy, how does it work?")."""
     folded = fold(text)
-    return (bool(_SOMEONE.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
-            and not _GENERAL_INFO.search(folded))
+    return _about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
 
 
 def is_personal_health_question(text: str) -> bool:
@@ -579,7 +640,7 @@ def is_personal_health_question(text: str) -> bool:
     folded = fold(text)
     if _practical(folded) or _TRIAL.search(folded):
         return False
-    return bool(_SOMEONE.search(folded) and _MEDICAL.search(folded))
+    return _about_own_health(folded)
 
 
 def unusable_input(text: str) -> str | None:
