@@ -526,7 +526,7 @@ _ADVICE_IMPLICIT = [
     r"\b(curati\w*|curative)\b.{0,60}\b(palliati\w*)|\b(palliati\w*)\b.{0,60}\b(curati\w*|curative)\b",
     # what comes next if one's treatment fails
     r"\b(what happens|what if|what next|que se passe-t-il|que se passera-t-il|et si)\b.{0,20}\b(if|si)?\b.{0,20}"
-    r"\b(treatment|traitement|therapy|therapie|approach|it|ca|il|elle)\b.{0,20}\b(doesn'?t|does not|fails?|stops?|ne "
+    r"\b(treatment|traitement|therapy|therapie|immunotherap\w*|immuno|approach|it|ca|il|elle)\b.{0,20}\b(doesn'?t|does not|fails?|stops?|ne "
     r"(marche|fonctionne|agit) (pas|plus)|echoue)",
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
     rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
@@ -582,7 +582,7 @@ def describes_own_symptom(text: str) -> bool:
 # about one's health (measured on MASSIVE's everyday requests).
 _EVERYDAY_WORDS = frozenset(
     "chance chances avis opinion resultat resultats result results taux scan scans numbers chiffres valeurs "
-    "values sun soleil sleep sad triste hair cheveux weight poids kilos kilo cut body corps test tests testing "
+    "values sun soleil sleep sad triste cut test tests testing "
     "scanne level levels health sante cure cycle memory memoire thinking vivre".split()
 )
 # Requests to a voice assistant ("remind me to take my medicine", "play sad songs"): not a question
@@ -610,7 +610,9 @@ _BODY_RE = re.compile(
     r"jambes?|legs?|mains?|hands?|pieds?|feet|foot|dos|back|bleu\w*|blue|souffle|breath\w*|respir\w*|coeur|"
     r"heart|pouls|pulse|urin\w*|selles|stools?|tomb\w*|fell|fall\w*|reveill\w*|wake|waking|conscious\w*|"
     r"sick|malade|mal|hurt\w*|sweat\w*|sueurs?|trembl\w*|shak\w*|froid|cold|chaud|hot|burn\w*|brul\w*|"
-    r"gonfl\w*|swell\w*|swollen|rouge|red|pale|spots?|taches?|fits|gasp\w*|etouff\w*)\b"
+    r"gonfl\w*|swell\w*|swollen|rouge|red|pale|spots?|taches?|fits|gasp\w*|etouff\w*|"
+    # feeling unwell, told without a symptom word ("je me sens partir", "i feel awful")
+    r"feel\w*|felt|sens|sentir|senti\w*|ca (ne )?va pas|unwell|not well)\b"
 )
 
 
