@@ -26,7 +26,7 @@ from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules
 # patterns are written folded: lower case, no accents, one apostrophe
 from bot.text import any_of, fold
 
-__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "may_be_a_symptom", "asks_medical_advice", "fold", "is_personal_health_question",
+__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "is_about_ones_case", "may_ask_advice", "may_be_a_symptom", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
 
 
@@ -455,7 +455,9 @@ _MEDICAL = re.compile(
     r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?|"
     # reports, imaging and tests of one's disease, named by patients asking what theirs say
     r"patholog\w*|anapath\w*|imaging|imagerie|biomarq\w*|biomarkers?|mutations?|genetiq\w*|genetic\w*|"
-    r"radioth\w*|radiation|remission|progression)\b"
+    r"radioth\w*|radiation|remission|progression|prognos\w*|pronostic\w*|diet\w*|regime\w*|alimentaire|"
+    r"nutrition\w*|invasi\w*|in situ|out of the sun|in the sun|au soleil|sunscreen|sunburn\w*|creme solaire|"
+    r"coup de soleil)\b"
 )
 # "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
 # (contact_center, accompany_patient, visits in the FAQ).
@@ -525,7 +527,8 @@ _ADVICE_IMPLICIT = [
     # the aim of one's treatment named with its alternatives ("curative, ... or palliative?")
     r"\b(curati\w*|curative)\b.{0,60}\b(palliati\w*)|\b(palliati\w*)\b.{0,60}\b(curati\w*|curative)\b",
     # what comes next if one's treatment fails
-    r"\b(what happens|what if|what next|que se passe-t-il|que se passera-t-il|et si)\b.{0,20}\b(if|si)?\b.{0,20}"
+    r"\b(what happens|what if|what next|what (will|would|should|do) (we|i) do|que se passe-t-il|"
+    r"que se passera-t-il|que ferons-nous|qu'allons-nous faire|et si)\b.{0,20}\b(if|si)?\b.{0,20}"
     r"\b(treatment|traitement|therapy|therapie|immunotherap\w*|immuno|approach|it|ca|il|elle)\b.{0,20}\b(doesn'?t|does not|fails?|stops?|ne "
     r"(marche|fonctionne|agit) (pas|plus)|echoue)",
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
@@ -582,7 +585,7 @@ def describes_own_symptom(text: str) -> bool:
 # about one's health (measured on MASSIVE's everyday requests).
 _EVERYDAY_WORDS = frozenset(
     "chance chances avis opinion resultat resultats result results taux scan scans numbers chiffres valeurs "
-    "values sun soleil sleep sad triste cut test tests testing "
+    "values sun soleil sleep sad triste cut test tests testing diet regime sunscreen "
     "scanne level levels health sante cure cycle memory memoire thinking vivre".split()
 )
 # Requests to a voice assistant ("remind me to take my medicine", "play sad songs"): not a question
@@ -596,7 +599,7 @@ _COMMAND_RE = re.compile(
 def _health_word(folded: str) -> bool:
     """A word of health that is not also an everyday one, or two everyday ones together."""
     found = [m.group(0) for m in _MEDICAL.finditer(folded)]
-    everyday = {w for w in found if w in _EVERYDAY_WORDS}
+    everyday = {w for w in found if w in _EVERYDAY_WORDS or w == "creme solaire"}
     return len(found) > len(everyday) or len(everyday) >= 2
 
 
@@ -633,6 +636,35 @@ def may_ask_advice(text: str) -> bool:
     for general information ("my father starts immunotherapy, how does it work?")."""
     folded = fold(text)
     return _about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
+
+
+# One's own case named with a definite article, asked of one's cancer center: "has the melanoma
+# spread?", "what are the risks of this treatment plan?", "ce cancer est-il agressif ?". Not the
+# French "le cancer", "la maladie": generic ("le cancer est-il contagieux ?"), nor a definition.
+_THE_CASE_RE = re.compile(
+    r"\b(the|this|ce|cette)\s+(cancer|tumou?r|tumeur|melanom\w*|lymphom\w*|carcinom\w*|sarcom\w*|"
+    r"myelom\w*|leuc\w*|maladie|disease|diagnos\w*|treatment plan|plan de traitement|protocole|biops\w*|"
+    r"pathology report|compte[- ]rendu|scanner|lesion|ganglion|lymph node|metasta\w*|surgery|chirurgie|"
+    r"operation|intervention)\b"
+)
+
+
+# A short definition question ("what is the melanoma?"), general information.
+_DEFINITION_RE = re.compile(
+    r"^\W*(what is|what are|what's|qu'est-ce que?|qu'est-ce qu'|c'est quoi|define|definition)\s*(\S+\s+){0,2}\S+\W*$"
+)
+
+
+def is_about_ones_case(text: str) -> bool:
+    """A question about one's own health (is_personal_health_question), or about one's own
+    disease named with a definite article ("has the melanoma spread?"): where nothing answers
+    it, the refusal with the general information and the care team is the honest reply."""
+    folded = fold(text)
+    if is_personal_health_question(text):
+        return True
+    return bool(_THE_CASE_RE.search(folded) and not _DEFINITION_RE.search(folded) and not _practical(folded)
+                and not _TRIAL.search(folded)
+                and not _GENERAL_INFO.search(folded) and not _COMMAND_RE.search(folded))
 
 
 def is_personal_health_question(text: str) -> bool:

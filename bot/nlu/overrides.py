@@ -41,6 +41,7 @@ from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
     asks_medical_advice,
     describes_own_symptom,
+    is_about_ones_case,
     is_personal_health_question,
     is_readable_question,
     is_urgent,
@@ -184,9 +185,10 @@ class RuleOverrides(GraphComponent):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _personal_non_answer(self, message: Message, text: str) -> bool:
-        """A question about one's own health that would get "I don't know", "please rephrase"
-        or "outside what I can do": the refusal points to the care team instead."""
-        if not self.refuse_personal_non_answers or not is_personal_health_question(text):
+        """A question about one's own health or case ("has the melanoma spread?") that would get
+        "I don't know", "please rephrase" or "outside what I can do": the refusal points to the
+        care team instead."""
+        if not self.refuse_personal_non_answers or not is_about_ones_case(text):
             return False
         intent = message.get(INTENT) or {}
         unsure = float(intent.get("confidence") or 0.0) < self.dont_know_below

@@ -4,6 +4,7 @@ import pytest
 from bot.safety import (
     MAX_MESSAGE_CHARS,
     asks_medical_advice,
+    is_about_ones_case,
     is_personal_health_question,
     is_urgent,
     may_be_a_symptom,
@@ -369,3 +370,23 @@ def test_everyday_words_alone_are_not_health(text: str, personal: bool) -> None:
 )
 def test_what_may_tell_of_a_symptom(text: str, symptom: bool) -> None:
     assert may_be_a_symptom(text) is symptom
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("Has the melanoma spread?", True),
+        ("What are the risks and benefits of this treatment plan?", True),
+        ("Ce cancer est-il agressif ?", True),
+        ("What Is My Prognosis?", True),
+        # French "le cancer" is generic; a short definition is general information
+        ("Le cancer est-il contagieux ?", False),
+        ("Qu'est-ce que le cancer du poumon ?", False),
+        ("What is the melanoma?", False),
+        # a trial or a practical question keeps its own answers
+        ("Is the melanoma trial still open?", False),
+        ("How much does the surgery cost?", False),
+    ],
+)
+def test_ones_case_named_with_a_definite_article(text: str, case: bool) -> None:
+    assert is_about_ones_case(text) is case
