@@ -127,6 +127,29 @@ _SEVERE = [
     r"\bbouche (de travers|deformee)|\bne (peut plus|arrive plus a) parler|\bparalys\w*|\bslurred speech|"
     r"\bface (is )?drooping|\b(numb\w*|weak\w*|engourdi\w*|paralys\w*)\b.{0,20}\b(one side|un cote)",
     r"\b(envie de mourir|veux mourir|en finir|me suicider|suicid\w*|me tuer|kill myself|want to die|end my life)\b",
+    # fever in Fahrenheit (100.4 F and more), "temp 39.5"
+    r"\b(fievre|temperature|temp|fever)\D{0,12}\b(10[1-6]|100[.,][4-9])([.,]\d)?\b|"
+    r"\b(10[1-6]|100[.,][4-9])([.,]\d)?\s*(°|degres|degrees?|f\b|fahrenheit|fever)|\btemp\D{0,6}\b(39|40|41|38[.,][5-9])",
+    # blue lips or face, not breathing, a heart attack or stroke happening now, a racing heart
+    r"(levres|lips|visage|face|doigts|fingers|ongles|nails)\W+(\w+\W+){0,3}?(bleu\w*|blue|violet\w*|purple|grey|gray)",
+    r"\b(not|isn'?t|stopped|no longer|has stopped) breathing\b",
+    r"\b(having|am having|is having|fais|fait|faire|en train de faire) (a |un |une )?(heart attack|stroke|avc|"
+    r"crise cardiaque|infarctus)\b",
+    r"\bcoeur (qui )?(bat|battre|s'emballe)\w* (\w+ )?(vite|fort|n'importe comment)|\bheart (is )?(racing|pounding)|"
+    r"\btachycard\w*",
+    # not making sense, not keeping anything down, not feeling one's legs
+    r"\b(not making sense|makes no sense|talking nonsense|dit n'importe quoi|propos incoherents?)\b",
+    r"\b(can'?t|cannot|unable to|couldn'?t) keep (anything|any food|food|water|liquids?|fluids?) down\b|"
+    r"\bne (garde|peu[xt] (rien )?garder|garde plus) (rien|aucun\w*)|\b(vomi\w*) tout ce qu",
+    r"\b(threw|throw\w*|thrown) up blood\b",
+    r"\b(ne sens plus|ne sent plus|can'?t feel) (mes|ses|les|my|his|her) (jambes|bras|pieds|legs|arms|feet)\b",
+    r"\b(urine|urines|pee|pipi) (is |are |est |sont )?(toute? )?(rouges?|red|bloody|pleine de sang|marron|brown)\b",
+    # pain that is "so bad", vomiting for days, shaking or bleeding that will not stop
+    r"\b(hurts?|hurting|pains?|aches?)\s+(so|really|very|extremely|terribly)\s+(bad|badly|much)\b",
+    r"\b(vomi\w*|throwing up|threw up)\b.{0,20}\b(for|depuis)\s+(\d+|two|three|four|deux|trois|quatre)\s+"
+    r"(days|jours|hours|heures)\b",
+    r"\b(can'?t|cannot) stop (shaking|shivering|trembling|vomiting|throwing up|bleeding)|"
+    r"\bn'arrete (pas|plus) de (trembler|vomir|saigner)",
 ]
 _SEVERE_RE = any_of(_SEVERE)
 

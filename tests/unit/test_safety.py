@@ -390,3 +390,41 @@ def test_what_may_tell_of_a_symptom(text: str, symptom: bool) -> None:
 )
 def test_ones_case_named_with_a_definite_article(text: str, case: bool) -> None:
     assert is_about_ones_case(text) is case
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il a les lèvres bleues",
+        "she is not breathing",
+        "I think I am having a heart attack",
+        "je crois que je fais un AVC",
+        "mon coeur bat très vite",
+        "my husband is not making sense",
+        "she can't keep anything down",
+        "i threw up blood",
+        "temp 39.5",
+        "i have a 102 fever",  # Fahrenheit
+        "fever 103F",
+        "je ne sens plus mes jambes",
+        "pee is red",
+        "my stomach hurts so bad",
+        "vomiting for 2 days",
+        "can't stop shaking",
+    ],
+)
+def test_more_urgent_wordings(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai eu un AVC il y a 3 ans, puis-je avoir une immunothérapie ?",  # a past illness: advice
+        "can immunotherapy cause a fever of 102?",  # a general question
+        "heart attack symptoms in women",
+        "play the song 101",
+    ],
+)
+def test_not_urgent_wordings(text: str) -> None:
+    assert not is_urgent(text)
