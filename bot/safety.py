@@ -26,7 +26,7 @@ from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules
 # patterns are written folded: lower case, no accents, one apostrophe
 from bot.text import any_of, fold
 
-__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "may_ask_advice", "asks_medical_advice", "fold", "is_personal_health_question",
+__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "is_about_ones_case", "may_ask_advice", "may_be_a_symptom", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
 
 
@@ -127,6 +127,29 @@ _SEVERE = [
     r"\bbouche (de travers|deformee)|\bne (peut plus|arrive plus a) parler|\bparalys\w*|\bslurred speech|"
     r"\bface (is )?drooping|\b(numb\w*|weak\w*|engourdi\w*|paralys\w*)\b.{0,20}\b(one side|un cote)",
     r"\b(envie de mourir|veux mourir|en finir|me suicider|suicid\w*|me tuer|kill myself|want to die|end my life)\b",
+    # fever in Fahrenheit (100.4 F and more), "temp 39.5"
+    r"\b(fievre|temperature|temp|fever)\D{0,12}\b(10[1-6]|100[.,][4-9])([.,]\d)?\b|"
+    r"\b(10[1-6]|100[.,][4-9])([.,]\d)?\s*(°|degres|degrees?|f\b|fahrenheit|fever)|\btemp\D{0,6}\b(39|40|41|38[.,][5-9])",
+    # blue lips or face, not breathing, a heart attack or stroke happening now, a racing heart
+    r"(levres|lips|visage|face|doigts|fingers|ongles|nails)\W+(\w+\W+){0,3}?(bleu\w*|blue|violet\w*|purple|grey|gray)",
+    r"\b(not|isn'?t|stopped|no longer|has stopped) breathing\b",
+    r"\b(having|am having|is having|fais|fait|faire|en train de faire) (a |un |une )?(heart attack|stroke|avc|"
+    r"crise cardiaque|infarctus)\b",
+    r"\bcoeur (qui )?(bat|battre|s'emballe)\w* (\w+ )?(vite|fort|n'importe comment)|\bheart (is )?(racing|pounding)|"
+    r"\btachycard\w*",
+    # not making sense, not keeping anything down, not feeling one's legs
+    r"\b(not making sense|makes no sense|talking nonsense|dit n'importe quoi|propos incoherents?)\b",
+    r"\b(can'?t|cannot|unable to|couldn'?t) keep (anything|any food|food|water|liquids?|fluids?) down\b|"
+    r"\bne (garde|peu[xt] (rien )?garder|garde plus) (rien|aucun\w*)|\b(vomi\w*) tout ce qu",
+    r"\b(threw|throw\w*|thrown) up blood\b",
+    r"\b(ne sens plus|ne sent plus|can'?t feel) (mes|ses|les|my|his|her) (jambes|bras|pieds|legs|arms|feet)\b",
+    r"\b(urine|urines|pee|pipi) (is |are |est |sont )?(toute? )?(rouges?|red|bloody|pleine de sang|marron|brown)\b",
+    # pain that is "so bad", vomiting for days, shaking or bleeding that will not stop
+    r"\b(hurts?|hurting|pains?|aches?)\s+(so|really|very|extremely|terribly)\s+(bad|badly|much)\b",
+    r"\b(vomi\w*|throwing up|threw up)\b.{0,20}\b(for|depuis)\s+(\d+|two|three|four|deux|trois|quatre)\s+"
+    r"(days|jours|hours|heures)\b",
+    r"\b(can'?t|cannot) stop (shaking|shivering|trembling|vomiting|throwing up|bleeding)|"
+    r"\bn'arrete (pas|plus) de (trembler|vomir|saigner)",
 ]
 _SEVERE_RE = any_of(_SEVERE)
 
@@ -236,7 +259,7 @@ _CONDITION = (
     r"(lupus|insuffisance (cardiaque|renale|hepatique|respiratoire)|heart (failure|disease|problem)|"
     r"kidney (failure|disease)|liver (disease|failure)|greffe\w*|transplant\w*|maladie auto-?immune|"
     r"auto-?immune|polyarthrite|arthrite|arthritis|crohn|rectocolite|colitis|sclerose en plaques|"
-    r"multiple sclerosis|diabete\w*|diabetes|diabetic|psoriasis|hepatite|hepatitis|vih|hiv|"
+    r"multiple sclerosis|diabete\w*|diabetes|diabetic|psoriasis|hepatite|hepatitis|vih\b|hiv\b|"
     r"enceinte|pregnant|grossesse|pregnancy|allaite\w*|breastfeeding|pacemaker|thyroide|thyroid|"
     r"myasthenie|myasthenia|sarcoidose|sarcoidosis|asthme|asthma|bpco|copd|cardiaque|cardiac|"
     r"infarctus|heart attack|avc|stroke)"
@@ -248,7 +271,7 @@ _OWN_SYMPTOM = (
     r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
     r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
     r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
-    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb\w*|tingl\w*|"
+    r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb(?!er)\w*|tingl\w*|"
     r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
     r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*|fourmis|picote\w*|engourdi\w*|"
     r"perdu (\w+ )?(kilos?|poids)|lost (\w+ )?(kilos?|pounds|weight)|losing weight|appetit|appetite|"
@@ -432,7 +455,7 @@ _GENERAL_INFO = re.compile(
 # Health in any form: the situation and implicit rules need one such word, so everyday requests
 # ("play some jazz for me", "should I take my raincoat?") are never taken for advice.
 _MEDICAL = re.compile(
-    rf"{_TREATMENT}|{_CONDITION}|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
+    rf"\b({_TREATMENT}|{_CONDITION})|\b(cancer\w*|tumeur\w*|tumou?r\w*|oncolog\w*|medecin\w*|doctor\w*|docteur|"
     r"sante|health|malad\w*|disease|diagnos\w*|stade|stage|grade|metasta\w*|ganglion\w*|lymph\w*|scan\w*|"
     r"irm|mri|biops\w*|examens?|analyses?|tests?|testing|bilan|resultats?|results?|sang|blood|chiffres|numbers|"
     r"valeurs|values|marqueurs?|markers?|dose\w*|pills?|vaccin\w*|vaccine\w*|flu|grippe|infect\w*|enceinte|pregnan\w*|fertil\w*|"
@@ -450,9 +473,14 @@ _MEDICAL = re.compile(
     r"operable|inoperable|souffr\w*|suffer\w*|regime (particulier|alimentaire|special|specifique)|"
     r"(special|particular) diet|fum\w*|smok\w*|cigaret\w*|tabac|"
     r"cortico\w*|steroid\w*|antibioti\w*|penicill\w*|allerg\w*|heredit\w*|ventre|belly|abdom\w*|"
-    r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb\w*|tingl\w*|(glass|verre) (of |de |d')?(wine|vin|beer|biere)|"
+    r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb(?!er)\w*|tingl\w*|(glass|verre) (of |de |d')?(wine|vin|beer|biere)|"
     r"(boire|drink)\w* (du |de la |some |a )?(vin|wine|beer|biere)|"
-    r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?)\b"
+    r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?|"
+    # reports, imaging and tests of one's disease, named by patients asking what theirs say
+    r"patholog\w*|anapath\w*|imaging|imagerie|biomarq\w*|biomarkers?|mutations?|genetiq\w*|genetic\w*|"
+    r"radioth\w*|radiation|remission|progression|prognos\w*|pronostic\w*|diet\w*|regime\w*|alimentaire|"
+    r"nutrition\w*|invasi\w*|in situ|out of the sun|in the sun|au soleil|sunscreen|sunburn\w*|creme solaire|"
+    r"coup de soleil)\b"
 )
 # "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
 # (contact_center, accompany_patient, visits in the FAQ).
@@ -514,6 +542,18 @@ _ADVICE_IMPLICIT = [
     r"dangereu\w*|normal|an emergency|urgent)\b",
     r"\b(what will happen|what happens|que va-t-il se passer|que se passera-t-il|qu'est-ce qui va se passer)\b"
     r".{0,40}\b(my|mon|ma|mes|me|moi)\b",
+    # asked of one's doctor: how sure the diagnosis is, which tests were or must be done
+    r"\b(are|can|could) you (be )?(absolutely |really |completely |totally )?(sure|certain)\b|"
+    r"\b(etes-vous|etes vous|vous etes) (\w+ )?(sur|sure|certain\w*)\b|\ba quel point (etes-vous|vous etes) (sur|certain)",
+    r"\b(tests?|scans?|examens?|analyses?|exams?)\b.{0,20}\b(have you|did you|avez-vous|vous avez) (run|done|did|ordered|fait|"
+    r"prescrit|demande)\b|\b(tests?|examens?|analyses?)\s+(qui\s+)?(doivent|doit|restent|reste|need to be|must be|should be)\b",
+    # the aim of one's treatment named with its alternatives ("curative, ... or palliative?")
+    r"\b(curati\w*|curative)\b.{0,60}\b(palliati\w*)|\b(palliati\w*)\b.{0,60}\b(curati\w*|curative)\b",
+    # what comes next if one's treatment fails
+    r"\b(what happens|what if|what next|what (will|would|should|do) (we|i) do|que se passe-t-il|"
+    r"que se passera-t-il|que ferons-nous|qu'allons-nous faire|et si)\b.{0,20}\b(if|si)?\b.{0,20}"
+    r"\b(treatment|traitement|therapy|therapie|immunotherap\w*|immuno|approach|it|ca|il|elle)\b.{0,20}\b(doesn'?t|does not|fails?|stops?|ne "
+    r"(marche|fonctionne|agit) (pas|plus)|echoue)",
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
     rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
 ]
@@ -535,7 +575,7 @@ def asks_medical_advice(text: str) -> bool:
     """True when the message asks for advice about one person's own care."""
     folded = fold(text)
     if (_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
-            or _WHO_TO_TALK_TO.search(folded)):
+            or _WHO_TO_TALK_TO.search(folded) or _COMMAND_RE.search(folded)):
         return False
     if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
         return True
@@ -563,13 +603,91 @@ def describes_own_symptom(text: str) -> bool:
     return bool(_OWN_SYMPTOM_RE.search(fold(text)))
 
 
+# Words of health that everyday requests use too ("save my opinion on this song", "the chance
+# of rain", "scan my social media", "i'm going to sleep now"): alone, they do not make a message
+# about one's health (measured on MASSIVE's everyday requests).
+_EVERYDAY_WORDS = frozenset(
+    "chance chances avis opinion resultat resultats result results taux scan scans numbers chiffres valeurs "
+    "values sun soleil sleep sad triste cut test tests testing diet regime sunscreen "
+    "scanne level levels health sante cure cycle memory memoire thinking vivre".split()
+)
+# Requests to a voice assistant ("remind me to take my medicine", "play sad songs"): not a question
+# about one's health.
+_COMMAND_RE = re.compile(
+    r"^\W*(\w+ )?(rappelle|remind|set|mets|play|joue|save|sauvegarde|enregistre|add|ajoute|tweet\w*|email|"
+    r"envoie|send|scanne|open|ouvre|turn|allume|eteins|start|lance|show|montre|informez|prevenez|alert)\b"
+)
+
+
+def _health_word(folded: str) -> bool:
+    """A word of health that is not also an everyday one, or two everyday ones together."""
+    found = [m.group(0) for m in _MEDICAL.finditer(folded)]
+    everyday = {w for w in found if w in _EVERYDAY_WORDS or w == "creme solaire"}
+    return len(found) > len(everyday) or len(everyday) >= 2
+
+
+def _about_own_health(folded: str) -> bool:
+    return bool(_SOMEONE.search(folded) and _health_word(folded) and not _COMMAND_RE.search(folded))
+
+
+# Parts of the body and signs a symptom is told with, beyond the words of health above.
+_BODY_RE = re.compile(
+    r"\b(tete|head|visage|face|levres?|lips?|bouche|mouth|gorge|throat|yeux|oeil|eyes?|ventre|belly|bras|arms?|"
+    r"jambes?|legs?|mains?|hands?|pieds?|feet|foot|dos|back|bleu\w*|blue|souffle|breath\w*|respir\w*|coeur|"
+    r"heart|pouls|pulse|urin\w*|selles|stools?|tomb\w*|fell|fall\w*|reveill\w*|wake|waking|conscious\w*|"
+    r"sick|malade|mal|hurt\w*|sweat\w*|sueurs?|trembl\w*|shak\w*|froid|cold|chaud|hot|burn\w*|brul\w*|"
+    r"gonfl\w*|swell\w*|swollen|rouge|red|pale|spots?|taches?|fits|gasp\w*|etouff\w*|"
+    # feeling unwell, told without a symptom word ("je me sens partir", "i feel awful")
+    r"feel\w*|felt|sens|sentir|senti\w*|ca (ne )?va pas|unwell|not well)\b"
+)
+
+
+def may_be_a_symptom(text: str) -> bool:
+    """Whether a message could tell of a symptom: a word of health or of the body, and not a
+    request to a voice assistant. The learned urgency detector alone needs one ("play my jogging
+    playlist", "and the darkness has fallen" are no emergency)."""
+    folded = _prepared(text)
+    if _COMMAND_RE.search(folded):
+        return False
+    return bool(_URGENT_CALL_RE.search(folded) or _ALARM_RE.search(folded) or _SEVERE_RE.search(folded)
+                or _health_word(folded) or _BODY_RE.search(folded))
+
+
 def may_ask_advice(text: str) -> bool:
     """Whether a model's "advice" may stand: someone concerned, a word of health, and neither
     a practical question (money, appointments, getting results, who to talk to) nor a request
     for general information ("my father starts immunotherapy, how does it work?")."""
     folded = fold(text)
-    return (bool(_SOMEONE.search(folded) and _MEDICAL.search(folded)) and not _practical(folded)
-            and not _GENERAL_INFO.search(folded))
+    return _about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
+
+
+# One's own case named with a definite article, asked of one's cancer center: "has the melanoma
+# spread?", "what are the risks of this treatment plan?", "ce cancer est-il agressif ?". Not the
+# French "le cancer", "la maladie": generic ("le cancer est-il contagieux ?"), nor a definition.
+_THE_CASE_RE = re.compile(
+    r"\b(the|this|ce|cette)\s+(cancer|tumou?r|tumeur|melanom\w*|lymphom\w*|carcinom\w*|sarcom\w*|"
+    r"myelom\w*|leuc\w*|maladie|disease|diagnos\w*|treatment plan|plan de traitement|protocole|biops\w*|"
+    r"pathology report|compte[- ]rendu|scanner|lesion|ganglion|lymph node|metasta\w*|surgery|chirurgie|"
+    r"operation|intervention)\b"
+)
+
+
+# A short definition question ("what is the melanoma?"), general information.
+_DEFINITION_RE = re.compile(
+    r"^\W*(what is|what are|what's|qu'est-ce que?|qu'est-ce qu'|c'est quoi|define|definition)\s*(\S+\s+){0,2}\S+\W*$"
+)
+
+
+def is_about_ones_case(text: str) -> bool:
+    """A question about one's own health (is_personal_health_question), or about one's own
+    disease named with a definite article ("has the melanoma spread?"): where nothing answers
+    it, the refusal with the general information and the care team is the honest reply."""
+    folded = fold(text)
+    if is_personal_health_question(text):
+        return True
+    return bool(_THE_CASE_RE.search(folded) and not _DEFINITION_RE.search(folded) and not _practical(folded)
+                and not _TRIAL.search(folded)
+                and not _GENERAL_INFO.search(folded) and not _COMMAND_RE.search(folded))
 
 
 def is_personal_health_question(text: str) -> bool:
@@ -579,7 +697,7 @@ def is_personal_health_question(text: str) -> bool:
     folded = fold(text)
     if _practical(folded) or _TRIAL.search(folded):
         return False
-    return bool(_SOMEONE.search(folded) and _MEDICAL.search(folded))
+    return _about_own_health(folded)
 
 
 def unusable_input(text: str) -> str | None:

@@ -41,10 +41,12 @@ from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
     asks_medical_advice,
     describes_own_symptom,
+    is_about_ones_case,
     is_personal_health_question,
     is_readable_question,
     is_urgent,
     may_ask_advice,
+    may_be_a_symptom,
     mentions_serious_symptom,
     unusable_input,
 )
@@ -151,14 +153,14 @@ class RuleOverrides(GraphComponent):
                 and (selected.get(SIMILARITY_KEY) or 0.0) >= self.min_faq_similarity)
 
     def urgent(self, message: Message) -> bool:
-        """The rules, or the detector; one's own milder symptom ("my skin is itching") needs a
+        """The rules, or the detector on a message that could tell of a symptom; one's own milder symptom ("my skin is itching") needs a
         surer detector (the refusal still says when to call 15). Other advice requests do not:
         urgency is recall first."""
         text = message.get(TEXT) or ""
         if is_urgent(text):
             return True
         urgency = message.get(URGENCY_KEY) or {}
-        if not self.use_urgency_detector or not urgency.get("urgent"):
+        if not self.use_urgency_detector or not urgency.get("urgent") or not may_be_a_symptom(text):
             return False
         mild = describes_own_symptom(text)
         return not mild or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
@@ -173,18 +175,20 @@ class RuleOverrides(GraphComponent):
                     and may_ask_advice(text))
 
     @staticmethod
-    def _drop_advice_guess(message: Message) -> None:
-        # The classifier took a message without a word of health for advice: its runner-up
-        # decides ("send a giggle my way" is out of scope).
-        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != ADVICE_INTENT]
+    def _drop_guess(message: Message, intent: str) -> None:
+        # The classifier took a message without a word of health for advice, or one that tells
+        # of no symptom for an emergency: its runner-up decides ("send a giggle my way" is out of
+        # scope, "play my jogging playlist" no emergency).
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
         if ranking:
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
 
     def _personal_non_answer(self, message: Message, text: str) -> bool:
-        """A question about one's own health that would get "I don't know", "please rephrase"
-        or "outside what I can do": the refusal points to the care team instead."""
-        if not self.refuse_personal_non_answers or not is_personal_health_question(text):
+        """A question about one's own health or case ("has the melanoma spread?") that would get
+        "I don't know", "please rephrase" or "outside what I can do": the refusal points to the
+        care team instead."""
+        if not self.refuse_personal_non_answers or not is_about_ones_case(text):
             return False
         intent = message.get(INTENT) or {}
         unsure = float(intent.get("confidence") or 0.0) < self.dont_know_below
@@ -199,7 +203,9 @@ class RuleOverrides(GraphComponent):
             advice = asks_medical_advice(text)
             refuse = advice or self._advice_detected(message, text)
             if self._predicted(message) == ADVICE_INTENT and not refuse:
-                self._drop_advice_guess(message)
+                self._drop_guess(message, ADVICE_INTENT)
+            if self._predicted(message) == URGENT_INTENT and not may_be_a_symptom(text):
+                self._drop_guess(message, URGENT_INTENT)
             unusable = unusable_input(text)
             if self.urgent(message):
                 _force_intent(message, URGENT_INTENT)

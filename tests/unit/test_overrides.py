@@ -133,3 +133,19 @@ def test_the_detector_can_be_switched_off() -> None:
 def test_the_forced_intent_stands_alone_in_the_ranking() -> None:
     [result] = RuleOverrides(CONFIG).process([parsed("x", similarity=0.1)])
     assert result.get(INTENT_RANKING_KEY) == [{"name": "dont_know", "confidence": 1.0}]
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # the detector or the classifier alone on a message that tells of no symptom: no emergency
+        (parsed("aujourd'hui j'ai vu un bouledogue", intent="out_of_scope", urgency=0.9), "out_of_scope"),
+        (parsed("open and play music from my jogging playlist", intent="urgent_symptoms",
+                ranking=["out_of_scope"]), "out_of_scope"),
+        # ...but on one that does, they still decide
+        (parsed("my lips are turning blue", intent="out_of_scope", urgency=0.9), "urgent_symptoms"),
+        (parsed("je me sens partir", intent="urgent_symptoms", ranking=["out_of_scope"]), "urgent_symptoms"),
+    ],
+)
+def test_urgency_needs_a_word_of_health_or_the_body(message: Message, intent: str) -> None:
+    assert decided(message) == intent

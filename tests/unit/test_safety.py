@@ -4,8 +4,10 @@ import pytest
 from bot.safety import (
     MAX_MESSAGE_CHARS,
     asks_medical_advice,
+    is_about_ones_case,
     is_personal_health_question,
     is_urgent,
+    may_be_a_symptom,
     mentions_serious_symptom,
     unusable_input,
 )
@@ -308,3 +310,121 @@ def test_questions_about_ones_own_health(text: str, personal: bool) -> None:
 )
 def test_unusable_input(text: str, reason: str | None) -> None:
     assert unusable_input(text) == reason
+
+
+@pytest.mark.parametrize(
+    ("text", "advice"),
+    [
+        # asked of one's doctor about one's own diagnosis, tests and treatment
+        ("Are you really sure it is a melanoma?", True),
+        ("Êtes-vous vraiment sûr du diagnostic ?", True),
+        ("Which scans have you ordered for me?", True),
+        ("Quels examens restent à faire avant de commencer ?", True),
+        ("Des analyses doivent-elles encore être faites ?", True),
+        ("Les examens qui doivent être faits avant la perfusion, lesquels ?", True),
+        ("Is the aim curative, or is it palliative now?", True),
+        ("What happens if the immunotherapy doesn't work?", True),
+        ("Et si le traitement ne marche pas ?", True),
+        # a voice-assistant request is no question about one's health
+        ("remind me to take my medicine at nine am", False),
+        ("rappelle-moi de prendre mes médicaments ce soir", False),
+    ],
+)
+def test_advice_cues_put_to_the_doctor(text: str, advice: bool) -> None:
+    assert asks_medical_advice(text) is advice
+
+
+@pytest.mark.parametrize(
+    ("text", "personal"),
+    [
+        ("What does my pathology report say?", True),
+        ("mes biomarqueurs, ça donne quoi ?", True),
+        # everyday words alone: not one's health
+        ("save my opinion on this song", False),
+        ("tell me my chances of rain today", False),
+        ("please scan my social media", False),
+        ("i'm going to sleep now", False),
+        ("merci d'archiver mes messages lus", False),  # "hiv" inside "archiver"
+        ("j'aurai besoin de chaussettes chaudes cet hiver", False),
+        # two of them together, or with a word of health, still are
+        ("my test results and my chances, what do they say?", True),
+        ("I keep losing weight", True),
+    ],
+)
+def test_everyday_words_alone_are_not_health(text: str, personal: bool) -> None:
+    assert is_personal_health_question(text) is personal
+
+
+@pytest.mark.parametrize(
+    ("text", "symptom"),
+    [
+        ("ça ne va pas du tout, je me sens partir", True),
+        ("his lips are turning blue", True),
+        ("c'est urgent", True),
+        ("he is having fits", True),
+        ("silence", False),
+        ("play my jogging playlist", False),
+        ("olly play i can't feel my face", False),  # a song title in a request
+        ("aujourd'hui j'ai vu un bouledogue", False),
+    ],
+)
+def test_what_may_tell_of_a_symptom(text: str, symptom: bool) -> None:
+    assert may_be_a_symptom(text) is symptom
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("Has the melanoma spread?", True),
+        ("What are the risks and benefits of this treatment plan?", True),
+        ("Ce cancer est-il agressif ?", True),
+        ("What Is My Prognosis?", True),
+        # French "le cancer" is generic; a short definition is general information
+        ("Le cancer est-il contagieux ?", False),
+        ("Qu'est-ce que le cancer du poumon ?", False),
+        ("What is the melanoma?", False),
+        # a trial or a practical question keeps its own answers
+        ("Is the melanoma trial still open?", False),
+        ("How much does the surgery cost?", False),
+    ],
+)
+def test_ones_case_named_with_a_definite_article(text: str, case: bool) -> None:
+    assert is_about_ones_case(text) is case
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il a les lèvres bleues",
+        "she is not breathing",
+        "I think I am having a heart attack",
+        "je crois que je fais un AVC",
+        "mon coeur bat très vite",
+        "my husband is not making sense",
+        "she can't keep anything down",
+        "i threw up blood",
+        "temp 39.5",
+        "i have a 102 fever",  # Fahrenheit
+        "fever 103F",
+        "je ne sens plus mes jambes",
+        "pee is red",
+        "my stomach hurts so bad",
+        "vomiting for 2 days",
+        "can't stop shaking",
+    ],
+)
+def test_more_urgent_wordings(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai eu un AVC il y a 3 ans, puis-je avoir une immunothérapie ?",  # a past illness: advice
+        "can immunotherapy cause a fever of 102?",  # a general question
+        "heart attack symptoms in women",
+        "play the song 101",
+    ],
+)
+def test_not_urgent_wordings(text: str) -> None:
+    assert not is_urgent(text)
