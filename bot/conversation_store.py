@@ -35,7 +35,8 @@ stood still). A SQLite file's connections get no ``pool_pre_ping`` (a file's con
 not die with a server; the ping was two ``SELECT 1`` per message). The reads and the save's
 row count are statements compiled once and run by the driver as they are (``_Prepared``), on a
 Core connection: SQLAlchemy's ORM session, statement building and cache-key lookup were most of
-a read's cost. Reading a whole session again (rare) is Rasa's own query.
+a read's cost. Reading a whole session (a new conversation, or after a purge) is Rasa's own
+query, compiled once the same way.
 """
 from __future__ import annotations
 
@@ -155,6 +156,10 @@ def mask_event(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# Stands for the sender while Rasa's session query is compiled, once: each call gives the real one.
+_SENDER_PLACEHOLDER = "\x00sender\x00"
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """A statement compiled once for the engine's dialect and run by the driver as it is:
@@ -163,15 +168,24 @@ class _Prepared:
 
     sql: str
     names: tuple[str, ...] | None  # a positional driver (sqlite3's "?") takes the values in this order
+    fixed: dict[str, Any]  # the values compiled in
+    given: dict[str, str]  # parameter -> the keyword of ``run`` that gives its value
 
     @classmethod
-    def of(cls, statement: Any, dialect: Any) -> _Prepared:
+    def of(cls, statement: Any, dialect: Any, placeholders: dict[str, str] | None = None) -> _Prepared:
+        """``statement``'s parameters without a value (``bindparam("x")``) are given to ``run``
+        by their name; those whose value is a key of ``placeholders`` by the keyword it names."""
         compiled = statement.compile(dialect=dialect)
-        return cls(str(compiled), tuple(compiled.positiontup) if compiled.positional else None)
+        placeholders = placeholders or {}
+        given = {name: name for name, value in compiled.params.items() if value is None}
+        given |= {name: placeholders[value] for name, value in compiled.params.items()
+                  if isinstance(value, str) and value in placeholders}
+        fixed = {name: value for name, value in compiled.params.items() if name not in given}
+        return cls(str(compiled), tuple(compiled.positiontup) if compiled.positional else None, fixed, given)
 
     def run(self, connection: Any, **values: Any) -> Any:
-        params = tuple(values[name] for name in self.names) if self.names is not None else values
-        return connection.exec_driver_sql(self.sql, params)
+        params = {**self.fixed, **{name: values[keyword] for name, keyword in self.given.items()}}
+        return connection.exec_driver_sql(self.sql, tuple(params[name] for name in self.names) if self.names is not None else params)
 
 
 @dataclass
@@ -209,6 +223,9 @@ class SafeSQLTrackerStore(SQLTrackerStore):
             self.engine.dialect,
         )
         self._last_row = _Prepared.of(sa.select(sa.func.max(table.c.id)).where(table.c.sender_id == sender), self.engine.dialect)
+        # Rasa's own query of a conversation's latest session, its sender given at each call.
+        query = self._event_query(sa.orm.Session(), _SENDER_PLACEHOLDER, fetch_events_from_all_sessions=False)
+        self._session_rows = _Prepared.of(query.statement, self.engine.dialect, {_SENDER_PLACEHOLDER: "sender"})
         self._insert = table.insert()
         HEALTH.store = self
 
@@ -234,10 +251,7 @@ class SafeSQLTrackerStore(SQLTrackerStore):
     def _latest_session(self, sender_id: str) -> DialogueStateTracker | None:
         """Rasa's ``retrieve`` (the latest session's tracker), from the rows not read before."""
         with self.engine.connect() as connection:
-            read = self._read_since_last_time(connection, sender_id)
-        if read is None:
-            with self.session_scope() as session:
-                read = self._read_session(session, sender_id)
+            read = self._read_since_last_time(connection, sender_id) or self._read_session(connection, sender_id)
         if not read.events or not self.domain:
             self._read.pop(sender_id, None)
             return None
@@ -247,8 +261,8 @@ class SafeSQLTrackerStore(SQLTrackerStore):
             self._read.popitem(last=False)
         return DialogueStateTracker.from_events(sender_id, read.events, self.domain.slots)
 
-    def _read_session(self, session: Any, sender_id: str) -> _Read:
-        rows = self._event_query(session, sender_id, fetch_events_from_all_sessions=False).all()
+    def _read_session(self, connection: Any, sender_id: str) -> _Read:
+        rows = self._session_rows.run(connection, sender=sender_id).all()
         events = deserialise_events([json.loads(row.data) for row in rows])
         return _Read(events, rows[-1].id if rows else 0, len(rows))
 

@@ -731,3 +731,25 @@ def test_a_prediction_builds_each_trackers_states_once(rasa_agent, monkeypatch: 
     assert len(built) == 1 and _prediction(ours) == _prediction(rasas)
     assert domain.action_names_or_texts[ours.max_confidence_index] == "utter_greet"
     assert rasa_server._STATES_MEMO is None  # nothing kept after the prediction
+
+
+def test_an_action_calls_body_is_the_json_rasa_would_send(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    import numpy as np
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.runtime.rasa_server import request_json
+
+    domain = rasa_agent.domain
+    parse = {"name": "search_trials", "confidence": 0.8765432101234567}
+    tracker = DialogueStateTracker.from_events("s/é", [
+        ActionExecuted("action_listen"), UserUttered("essais « mélanome » </script> \u2028 1e-7", parse, metadata={"lang": "fr"}),
+        SlotSet("language", "fr"), BotUttered("Voici 3 essais", {"elements": [1.5, None, True]}), ActionExecuted("action_listen"),
+    ], domain.slots)
+    body = RemoteAction("action_search_trials", EndpointConfig("http://x"))._action_call_format(tracker, domain)
+    assert json.loads(request_json(body)) == json.loads(json.dumps(body)) and "\\u00e9" in request_json(body)
+    with pytest.raises(TypeError):  # what json cannot write fails as in Rasa
+        request_json({"score": np.float32(0.5)})
