@@ -141,6 +141,13 @@ class SyncBusy(SyncError):
     """Another sync is running on this store."""
 
 
+# -- the real-questions corpus (bot/evaluation/) ---------------------------------------------
+
+
+class CorpusError(BotError):
+    """New corpus items that cannot be added (a schema problem, a duplicate): lists them all."""
+
+
 # -- benchmarks (bench/) ---------------------------------------------------------------------
 
 

@@ -6,15 +6,19 @@ import json
 import os
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import yaml
 
 from bot.errors import CliError
 from bot.evaluation import corpus, report
 from bot.evaluation.judge import Answer, Reply, judge
 from bot.evaluation.runner import Assistant, Result, run, trial_topics
 from bot.faq import service as faq_service
+from bot.faq.model import all_entries, load_topics
 from bot.runtime import launcher
 from bot.settings import Settings
 
@@ -57,8 +61,28 @@ def rejudge(path: str, items: list[corpus.Item], required: bool = True) -> list[
     return results
 
 
+def add(path: str, root: Path = corpus.CORPUS_DIR) -> int:
+    """``--add FILE.yml``: new items (a list, or ``items:``) added to the parts by the split rule."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CliError(f"cannot read {path}: {exc}") from None
+    raws = data.get("items") if isinstance(data, dict) else data
+    if not isinstance(raws, list) or not all(isinstance(raw, dict) for raw in raws):
+        raise CliError(f"{path} must hold a list of items (text, lang, category, expect, source)")
+    faq_ids = {entry.id for entry in all_entries(load_topics())}
+    added = corpus.add_items(raws, faq_ids, set(corpus.training_texts()), root)
+    for item in added:
+        print(f"{item.part:<4} {item.id}  {item.category}/{item.lang}  {item.text}")
+    counts = Counter(item.part for item in added)
+    print(f"\nAdded {len(added)} items: " + ", ".join(f"{counts[part]} to {part}" for part in corpus.PARTS))
+    return 0
+
+
 def evaluate(args: argparse.Namespace) -> int:
     os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+    if args.add:
+        return add(args.add)
     try:
         items = corpus.load_part(args.part)
     except (OSError, ValueError) as exc:
@@ -110,4 +134,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--verbose", action="store_true", help="print every answer that is not right")
     parser.add_argument("--rejudge", metavar="JSON", help="judge again the answers stored by an earlier --json (no assistant)")
     parser.add_argument("--resume", metavar="JSON", help="reuse the answers stored by an earlier --json; ask only the others")
+    parser.add_argument("--add", metavar="FILE.yml", help="add the new real questions of FILE.yml to dev and test by the split rule (no assistant)")
     parser.set_defaults(handler=evaluate)

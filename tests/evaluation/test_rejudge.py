@@ -35,7 +35,7 @@ def test_resume_asks_nothing_when_every_answer_is_stored(tmp_path: Path, capsys)
     path = tmp_path / "answers.json"
     path.write_text(json.dumps(stored), encoding="utf-8")
     out = tmp_path / "out.json"
-    args = argparse.Namespace(part="dev", limit=1, rejudge=None, resume=str(path), start=False,
+    args = argparse.Namespace(part="dev", limit=1, rejudge=None, resume=str(path), start=False, add=None,
                               url="http://127.0.0.1:9", verbose=False, json=str(out),
                               settings=load_settings())
     assert evaluate(args) == 0
