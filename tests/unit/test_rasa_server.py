@@ -679,6 +679,7 @@ def test_calls_to_an_endpoint_reuse_one_connection_and_survive_a_server_restart(
     from aiohttp import web
     from rasa.utils.endpoints import EndpointConfig
 
+    from bot.runtime import rasa_server
     from bot.runtime.launcher import free_port
 
     apply_fixes()
@@ -706,6 +707,7 @@ def test_calls_to_an_endpoint_reuse_one_connection_and_survive_a_server_restart(
         assert await endpoint.request(json={}) == {"ok": 4}
         assert len(set(peers)) == 2
         await runner.cleanup()
+        await rasa_server._CONNECTORS[asyncio.get_running_loop()].close()  # nothing left open at exit
 
     asyncio.run(scenario())
 
