@@ -226,6 +226,9 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         # Rasa's own query of a conversation's latest session, its sender given at each call.
         query = self._event_query(sa.orm.Session(), _SENDER_PLACEHOLDER, fetch_events_from_all_sessions=False)
         self._session_rows = _Prepared.of(query.statement, self.engine.dialect, {_SENDER_PLACEHOLDER: "sender"})
+        # and Rasa's count of those rows (``Query.count``: the query in a subquery)
+        self._session_count = _Prepared.of(sa.select(sa.func.count()).select_from(query.statement.subquery()),
+                                           self.engine.dialect, {_SENDER_PLACEHOLDER: "sender"})
         self._insert = table.insert()
         HEALTH.store = self
 
@@ -331,9 +334,8 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         known = self._read.get(sender_id)
         if known is not None and self._last_row.run(connection, sender=sender_id).scalar() == known.last_id:
             return known.rows
-        # Rasa's count (``Query.count``: the session's query in a subquery), in this transaction.
-        query = self._event_query(sa.orm.Session(), sender_id, fetch_events_from_all_sessions=False)
-        return connection.execute(sa.select(sa.func.count()).select_from(query.statement.subquery())).scalar()
+        # Rasa's count (the session's rows, prepared once), in this transaction.
+        return self._session_count.run(connection, sender=sender_id).scalar()
 
     async def _stream_masked(self, sender_id: str, written: list[dict[str, Any]]) -> None:
         """What Rasa's save streams to the event broker (the metrics, bot/runtime/metrics.py),
