@@ -32,6 +32,13 @@
   call to the action server; here one connector per event loop keeps them open for 2 s,
   less than the server's keep-alive (``_endpoint_session``). And the endpoints enable Rasa's
   selective domain (``bot.runtime.endpoints``): none of our actions reads the domain.
+- Tracker copies: Rasa copies a tracker by replaying every event onto a new one (before each
+  action, and for each read of the conversation store): a cost that grows with the
+  conversation. The state the events set is copied instead (``_tracker_copy``), Rasa's replay
+  wherever the state might not be the events' alone. Same fields, events and slots.
+- Actions: Rasa makes each action anew from its name several times per message (its 12
+  default actions each time); the actions that keep nothing of a run are made once per domain,
+  endpoint and name (``_action_for_name_or_text``).
 - Domain: ``Domain.is_empty`` (asked for every message) builds a new empty ``Domain`` each
   time to compare with; that empty domain's dict is built once.
 - Graph: ``DaskGraphRunner.run`` (the parse, then a prediction before each action) evaluates the
@@ -52,6 +59,7 @@ through Rasa's whole check, which decides and raises Rasa's error.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from functools import lru_cache
@@ -394,6 +402,92 @@ def _create_states(tracker: Any, domain: Any, omit_unset_slots: bool = False, ig
     return states
 
 
+# Rasa makes each action anew from its name (building its 12 default actions and scanning the
+# domain's action names each time), several times per message. The actions of these types keep
+# nothing of a run (their attributes are set once, at construction): one instance per domain,
+# endpoint and name serves every conversation. Other types (a retrieval response, which notes
+# its response during a run; a form) are made anew, as in Rasa.
+_ACTIONS: dict[tuple[int, int, str], tuple[Any, Any, Any]] = {}
+_MAX_ACTIONS = 10_000
+
+
+@lru_cache(maxsize=1)
+def reusable_action_types() -> frozenset[type]:
+    from rasa.core.actions.action import ActionBotResponse, RemoteAction, default_actions
+
+    return frozenset({type(action) for action in default_actions(None)} | {ActionBotResponse, RemoteAction})
+
+
+def _action_for_name_or_text(name: str, domain: Any, action_endpoint: Any) -> Any:
+    """Rasa's ``action_for_name_or_text``, its reusable actions made once (see above). The entry
+    holds the domain and endpoint themselves: their ids cannot be reused meanwhile."""
+    key = (id(domain), id(action_endpoint), name)
+    known = _ACTIONS.get(key)
+    if known is not None and known[0] is domain and known[1] is action_endpoint:
+        return known[2]
+    action = _STOCK["action_for_name_or_text"](name, domain, action_endpoint)
+    if type(action) in reusable_action_types():
+        if len(_ACTIONS) >= _MAX_ACTIONS:
+            _ACTIONS.clear()
+        _ACTIONS[key] = (domain, action_endpoint, action)
+    return action
+
+
+# The attributes of a tracker that its events set (``apply_to``) or its constructor does.
+_TRACKER_FIELDS = frozenset({
+    "_max_event_history", "events", "sender_id", "slots", "sender_source", "is_rule_tracker", "_paused",
+    "followup_action", "latest_action", "latest_message", "latest_bot_utterance", "active_loop", "model_id",
+    "assistant_id",
+})
+
+
+def _tracker_copy(self: Any) -> Any:
+    """Rasa's ``DialogueStateTracker.copy`` makes a new tracker and replays every event onto it
+    (three times per message: a cost that grows with the conversation). Each field of its
+    result is what the events set, which is the tracker's own state: copied here instead, with
+    Rasa's differences (no sender source, model or assistant id; its own slot objects, loop
+    and latest action). Rasa's replay where the state might not be the events' alone: a
+    tracker subclass, a bounded event history (the replay starts later), slots made on
+    demand, or an attribute set outside the events."""
+    from collections import deque
+
+    from rasa.shared.constants import DEFAULT_SENDER_ID
+    from rasa.shared.core.events import BotUttered, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    if (type(self) is not DialogueStateTracker or self._max_event_history is not None
+            or type(self.slots) is not dict or vars(self).keys() != _TRACKER_FIELDS):
+        return _STOCK["tracker_copy"](self)
+    copy = object.__new__(DialogueStateTracker)
+    vars(copy).update(vars(self))  # then what Rasa's new tracker and its replay make anew:
+    copy.events = deque(self.events)
+    copy.slots = {slot.name: _copied(slot) for slot in self.slots.values()}  # as copy.copy does
+    copy.sender_id = self.sender_id or DEFAULT_SENDER_ID
+    copy.sender_source = copy.model_id = copy.assistant_id = None
+    copy.latest_action = None if self.latest_action is None else dict(self.latest_action)
+    copy.active_loop = None if self.active_loop is None else dataclasses.replace(self.active_loop)
+    # The events' own objects, as the replay sets them; a new empty one where no event set it.
+    if self.latest_message == UserUttered.empty():
+        copy.latest_message = UserUttered.empty()
+    if _empty_bot_utterance(self.latest_bot_utterance):
+        copy.latest_bot_utterance = BotUttered.empty()
+    return copy
+
+
+def _copied(slot: Any) -> Any:
+    """``copy.copy(slot)`` (a slot has no ``__copy__``, ``__slots__`` or ``__getstate__``)."""
+    new = object.__new__(type(slot))
+    vars(new).update(vars(slot))
+    return new
+
+
+def _empty_bot_utterance(utterance: Any) -> bool:
+    """``utterance == BotUttered.empty()`` as Rasa compares (None values ignored), without its
+    JSON encoding of both (70 µs)."""
+    return utterance.text is None and all(value is None for value in (*utterance.data.values(),
+                                                                      *utterance.metadata.values()))
+
+
 # Per graph runner and targets: Rasa's graph of the nodes those targets need (the schema and
 # the instantiated nodes of a runner do not change once it is built).
 _GRAPHS: WeakKeyDictionary[Any, dict[tuple[str, ...], dict[str, Any]]] = WeakKeyDictionary()
@@ -501,6 +595,7 @@ _STOCK: dict[str, Any] = {}
 
 
 def apply_fixes() -> None:
+    from rasa.core.actions import action as action_module
     from rasa.core.actions.action import ActionExtractSlots, RemoteAction
     from rasa.core.agent import Agent
     from rasa.core.featurizers.tracker_featurizers import TrackerFeaturizer
@@ -508,6 +603,7 @@ def apply_fixes() -> None:
     from rasa.engine.runner.dask import DaskGraphRunner
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Event
+    from rasa.shared.core.trackers import DialogueStateTracker
     from rasa.utils.endpoints import EndpointConfig
 
     from bot import http_guard
@@ -520,6 +616,8 @@ def apply_fixes() -> None:
     _STOCK.setdefault("domain_is_empty", Domain.is_empty)
     _STOCK.setdefault("run_graph", DaskGraphRunner.run)
     _STOCK.setdefault("endpoint_session", EndpointConfig.session)
+    _STOCK.setdefault("action_for_name_or_text", action_module.action_for_name_or_text)
+    _STOCK.setdefault("tracker_copy", DialogueStateTracker.copy)
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
     Agent._create_tracker_store = staticmethod(_create_tracker_store)  # type: ignore[assignment]
     Event.resolve_by_type = staticmethod(_resolve_by_type)  # type: ignore[method-assign]
@@ -530,6 +628,8 @@ def apply_fixes() -> None:
     Domain.is_empty = _domain_is_empty  # type: ignore[method-assign]
     DaskGraphRunner.run = _run_graph  # type: ignore[method-assign]
     EndpointConfig.session = _endpoint_session  # type: ignore[method-assign]
+    action_module.action_for_name_or_text = _action_for_name_or_text
+    DialogueStateTracker.copy = _tracker_copy  # type: ignore[method-assign]
     for module in debug_copying_modules():
         module.copy = DebugLogCopies()
     http_guard.install()

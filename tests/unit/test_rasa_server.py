@@ -755,3 +755,138 @@ def test_an_action_calls_body_is_the_json_rasa_would_send(rasa_agent) -> None:  
     assert json.loads(request_json(body)) == json.loads(json.dumps(body)) and "\\u00e9" in request_json(body)
     with pytest.raises(TypeError):  # what json cannot write fails as in Rasa
         request_json({"score": np.float32(0.5)})
+
+
+# --- Trackers copied, actions made once -------------------------------------------------------
+
+
+def _tracker_state(tracker) -> tuple:  # type: ignore[no-untyped-def]
+    """Everything a tracker holds: its fields, its events (the same objects), its slots."""
+    from rasa.shared.core.trackers import EventVerbosity
+
+    fields = {name: value for name, value in vars(tracker).items() if name not in ("events", "slots")}
+    for name in ("latest_message", "latest_bot_utterance"):  # an empty one is new: its own time
+        fields[name] = None if fields[name] is None else {**fields[name].as_dict(), "timestamp": None}
+    slots = {name: (type(slot), slot.value, slot.has_been_set) for name, slot in tracker.slots.items()}
+    return type(tracker), fields, [id(event) for event in tracker.events], slots, tracker.current_state(EventVerbosity.ALL)
+
+
+def _undoing_events(domain) -> list:  # type: ignore[no-untyped-def]
+    """A conversation with every kind of event that sets a tracker's state."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionExecutionRejected,
+        ActionReverted,
+        ActiveLoop,
+        AllSlotsReset,
+        BotUttered,
+        ConversationPaused,
+        ConversationResumed,
+        FollowupAction,
+        LoopInterrupted,
+        Restarted,
+        SessionStarted,
+        SlotSet,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+
+    def said(text: str, intent: str) -> list:
+        return [ActionExecuted("action_listen"), UserUttered(text, {"name": intent, "confidence": 0.9})]
+
+    return [
+        ActionExecuted("action_session_start"), SessionStarted(), *said("bonjour", "greet"), SlotSet("language", "fr"),
+        BotUttered("Bonjour", {"elements": None}), ActionExecuted("utter_greet"), ActiveLoop("some_form"),
+        LoopInterrupted(True), ActionExecutionRejected("some_form"), *said("non", "deny"), FollowupAction("utter_deny"),
+        ConversationPaused(), ConversationResumed(), UserUtteranceReverted(), *said("hello", "greet"),
+        SlotSet("language", "en"), ActionReverted(), AllSlotsReset(), SlotSet("language", "en"), ActiveLoop(None),
+        ActionExecuted("utter_greet"), Restarted(), *said("merci", "thank"), BotUttered("De rien"),
+        ActionExecuted("utter_thank"),
+    ]
+
+
+def test_a_trackers_copy_is_rasas_replay(rasa_agent, assistant) -> None:  # type: ignore[no-untyped-def]
+    """Rasa's copy replays the events onto a new tracker; ours copies the state: the same
+    fields, events and slots after each event of real conversations, of the conversation
+    tests and of one with every kind of event (undone, reverted, restarted, paused, loops);
+    and a copy changed afterwards leaves its original as it was."""
+    from rasa.shared.core.events import LoopInterrupted, SlotSet
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bench.assistant import MESSAGES
+    from bot.runtime.rasa_server import _STOCK
+    from bot.settings import PROJECT_ROOT
+
+    domain = rasa_agent.domain
+    sender = f"copy-{os.getpid()}"
+    for text, lang in MESSAGES[:12]:
+        assistant.send(text, sender=sender, lang=lang)
+    conversations = [_conversation_events(assistant, sender), _undoing_events(domain),
+                     _story_conversation(PROJECT_ROOT / "tests" / "stories" / "test_conversations.yml", domain)]
+    compared = 0
+    for events in conversations:
+        for end in range(len(events) + 1):
+            tracker = DialogueStateTracker.from_events("s", events[:end], domain.slots)
+            tracker.model_id, tracker.assistant_id = "model", "assistant"  # as the processor sets them
+            ours, rasas = tracker.copy(), _STOCK["tracker_copy"](tracker)
+            assert _tracker_state(ours) == _tracker_state(rasas), (end, events[end - 1] if end else None)
+            compared += 1
+    assert compared > 150
+    original = DialogueStateTracker.from_events("s", _undoing_events(domain)[:12], domain.slots)
+    before = _tracker_state(original)
+    changed = original.copy()
+    assert changed.active_loop is not None  # the loop of the events: interrupted, rejected
+    changed.update_with_events([SlotSet("language", "de"), LoopInterrupted(False)], domain)
+    changed.latest_action["action_name"] = "changed"
+    assert _tracker_state(original) == before
+
+
+def test_trackers_the_events_alone_may_not_explain_are_replayed_as_rasa_does(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime.rasa_server import _STOCK
+
+    domain = rasa_agent.domain
+    events = [ActionExecuted("action_listen"), UserUttered("hi", {"name": "greet", "confidence": 1.0}),
+              SlotSet("language", "en"), ActionExecuted("utter_greet")]
+    bounded = DialogueStateTracker.from_events("s", events, domain.slots, max_event_history=2)
+    on_demand = DialogueStateTracker.from_events("s", events)  # no slots given: made on demand
+    extra = DialogueStateTracker.from_events("s", events, domain.slots)
+    extra.note = "set outside the events"
+    for tracker in (bounded, on_demand, extra):
+        assert _tracker_state(tracker.copy()) == _tracker_state(_STOCK["tracker_copy"](tracker))
+    assert bounded.latest_message.text == "hi" and bounded.copy().latest_message.text is None  # fell off the history
+
+
+def test_actions_made_once_are_rasas_and_keep_nothing_of_a_run(rasa_agent) -> None:  # type: ignore[no-untyped-def]
+    """Each name of the domain gets an action of Rasa's type and name; the reusable ones (no
+    attribute set by a run) are the same instance each time, the others are made anew; and
+    after whole conversations the kept actions hold what they held when made."""
+    import asyncio
+
+    from rasa.core.actions import action as action_module
+    from rasa.core.actions.action import ActionRetrieveResponse
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.runtime import rasa_server
+
+    domain, endpoint = rasa_agent.domain, EndpointConfig("http://localhost:1")
+    reusable = 0
+    for name in domain.action_names_or_texts:
+        ours = action_module.action_for_name_or_text(name, domain, endpoint)
+        rasas = rasa_server._STOCK["action_for_name_or_text"](name, domain, endpoint)
+        assert (type(ours), ours.name()) == (type(rasas), rasas.name())
+        again = action_module.action_for_name_or_text(name, domain, endpoint)
+        assert (again is ours) == (type(ours) in rasa_server.reusable_action_types())
+        reusable += again is ours
+    assert reusable > 20 and ActionRetrieveResponse not in rasa_server.reusable_action_types()
+    other = EndpointConfig("http://localhost:2")
+    assert action_module.action_for_name_or_text("action_search_trials", domain, other).action_endpoint is other
+
+    kept = {key: dict(vars(entry[2])) for key, entry in rasa_server._ACTIONS.items()}
+    for number, text in enumerate(["bonjour", "c'est quoi l'immunothérapie ?", "hello", "merci", "au revoir"]):
+        asyncio.run(rasa_agent.handle_text(text, sender_id=f"kept-{number}"))
+    for key, held in kept.items():
+        assert vars(rasa_server._ACTIONS[key][2]) == held
+    assert len(rasa_server._ACTIONS) > len(kept)  # the conversations' own actions were kept too
