@@ -18,10 +18,12 @@ And one for speed: **read only the new rows.** Rasa rebuilds the tracker from ev
 of the session at each message (JSON, then one ``Event`` per row: a third of a message, more as
 the conversation grows). The events already read are kept per conversation (those read back
 from the database, so masked), with the id of their last row; the next read asks for the rows
-from that id on and deserialises only the new ones. The database stays the truth for several
-Rasa instances: rows another instance wrote are read the same way, and when the remembered last
-row is gone (the conversation was purged) or a new session started, the whole session is read
-again as Rasa does.
+from that id on and deserialises only the new ones; the tracker they make is kept too, and
+each read gets a copy of it with the new events replayed (``DialogueStateTracker.copy``, which
+``bot.runtime.rasa_server`` makes copy the state rather than replay every event). The database
+stays the truth for several Rasa instances: rows another instance wrote are read the same way,
+and when the remembered last row is gone (the conversation was purged) or a new session
+started, the whole session is read again as Rasa does.
 
 And for the cost of each message: the new rows of a save are written by one Core ``INSERT``
 (the same rows, in the same order, as Rasa's ORM objects), and a SQLite file gets a pool of
@@ -48,7 +50,7 @@ import time
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -195,6 +197,9 @@ class _Read:
     events: list[Event]
     last_id: int
     rows: int  # rows of the session read (an event that failed to deserialise is still a row)
+    # The tracker of those events, with the slots of ``domain``: never handed out (copies are).
+    tracker: DialogueStateTracker | None = None
+    domain: Any = None
 
 
 class SafeSQLTrackerStore(SQLTrackerStore):
@@ -258,11 +263,14 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         if not read.events or not self.domain:
             self._read.pop(sender_id, None)
             return None
+        if read.tracker is None or read.domain is not self.domain:
+            read = replace(read, tracker=DialogueStateTracker.from_events(sender_id, read.events, self.domain.slots),
+                           domain=self.domain)
         self._read[sender_id] = read
         self._read.move_to_end(sender_id)
         while len(self._read) > MAX_CACHED_CONVERSATIONS:
             self._read.popitem(last=False)
-        return DialogueStateTracker.from_events(sender_id, read.events, self.domain.slots)
+        return read.tracker.copy()
 
     def _read_session(self, connection: Any, sender_id: str) -> _Read:
         rows = self._session_rows.run(connection, sender=sender_id).all()
@@ -282,8 +290,10 @@ class SafeSQLTrackerStore(SQLTrackerStore):
             return None  # a new session: Rasa's tracker holds only the latest one
         if not new:
             return known
-        events = known.events + deserialise_events([json.loads(row.data) for row in new])
-        return _Read(events, new[-1].id, known.rows + len(new))
+        added = deserialise_events([json.loads(row.data) for row in new])
+        for event in added if known.tracker is not None else ():  # (``known`` is replaced by what this returns)
+            known.tracker.update(event)  # as Rasa's ``from_events`` replays each event after the others
+        return _Read(known.events + added, new[-1].id, known.rows + len(new), known.tracker, known.domain)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Rasa's ``SQLTrackerStore.save``, with each event masked before it is written, the

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
@@ -15,6 +16,21 @@ from tests.stores.helpers import run_async, tracker_store
 from tests.stores.test_tracker_store import conversation
 
 PERSONAL = "je m'appelle Jean Dupont, jean.dupont@example.org"
+
+
+def _rasas_copy(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    return tracker.travel_back_in_time(float("inf"))  # the body of Rasa's DialogueStateTracker.copy
+
+
+@pytest.fixture(autouse=True, params=["rasa's copy", "state copy"])
+def tracker_copy(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each read hands out a copy of the tracker kept: with Rasa's copy (a replay), and with
+    the one the Rasa process uses (bot.runtime.rasa_server: the state copied)."""
+    from bot.runtime import rasa_server
+
+    monkeypatch.setitem(rasa_server._STOCK, "tracker_copy", _rasas_copy)
+    chosen = _rasas_copy if request.param == "rasa's copy" else rasa_server._tracker_copy
+    monkeypatch.setattr(DialogueStateTracker, "copy", chosen)
 
 
 def state(tracker: DialogueStateTracker | None) -> Any:
