@@ -830,6 +830,7 @@ def test_a_trackers_copy_is_rasas_replay(rasa_agent, assistant) -> None:  # type
             tracker.model_id, tracker.assistant_id = "model", "assistant"  # as the processor sets them
             ours, rasas = tracker.copy(), _STOCK["tracker_copy"](tracker)
             assert _tracker_state(ours) == _tracker_state(rasas), (end, events[end - 1] if end else None)
+            assert _tracker_state(tracker.init_copy()) == _tracker_state(_STOCK["tracker_init_copy"](tracker))
             compared += 1
     assert compared > 150
     original = DialogueStateTracker.from_events("s", _undoing_events(domain)[:12], domain.slots)
@@ -838,7 +839,9 @@ def test_a_trackers_copy_is_rasas_replay(rasa_agent, assistant) -> None:  # type
     assert changed.active_loop is not None  # the loop of the events: interrupted, rejected
     changed.update_with_events([SlotSet("language", "de"), LoopInterrupted(False)], domain)
     changed.latest_action["action_name"] = "changed"
-    assert _tracker_state(original) == before
+    fresh = original.init_copy()
+    fresh.update_with_events([SlotSet("language", "de")], domain)
+    assert _tracker_state(original) == before and not fresh.is_rule_tracker
 
 
 def test_trackers_the_events_alone_may_not_explain_are_replayed_as_rasa_does(rasa_agent) -> None:  # type: ignore[no-untyped-def]
@@ -856,6 +859,7 @@ def test_trackers_the_events_alone_may_not_explain_are_replayed_as_rasa_does(ras
     extra.note = "set outside the events"
     for tracker in (bounded, on_demand, extra):
         assert _tracker_state(tracker.copy()) == _tracker_state(_STOCK["tracker_copy"](tracker))
+        assert _tracker_state(tracker.init_copy()) == _tracker_state(_STOCK["tracker_init_copy"](tracker))
     assert bounded.latest_message.text == "hi" and bounded.copy().latest_message.text is None  # fell off the history
 
 
