@@ -61,6 +61,7 @@ through Rasa's whole check, which decides and raises Rasa's error.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import sys
 from functools import lru_cache
@@ -179,9 +180,10 @@ def _language_events(tracker: Any) -> list[Any]:
 
     from bot.language import slot_update
 
-    users = [event for event in tracker.events if event.type_name == "user"]
-    latest = users[-1].metadata if users else None
-    previous = users[-2].metadata if len(users) > 1 else None
+    # the last two user messages, read from the end (not the whole conversation each time)
+    users = list(itertools.islice((event for event in reversed(tracker.events) if event.type_name == "user"), 2))
+    latest = users[0].metadata if users else None
+    previous = users[1].metadata if len(users) > 1 else None
     text = str((tracker.latest_message.parse_data if tracker.latest_message else {}).get("text") or "")
     language = slot_update(text, tracker.get_slot("language"), latest, previous)
     return [] if language is None else [SlotSet("language", language)]
