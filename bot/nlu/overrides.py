@@ -40,6 +40,7 @@ from bot.nlu.response_selector import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
     asks_medical_advice,
+    calls_it_mild,
     describes_own_symptom,
     is_about_ones_case,
     is_personal_health_question,
@@ -162,8 +163,14 @@ class RuleOverrides(GraphComponent):
         urgency = message.get(URGENCY_KEY) or {}
         if not self.use_urgency_detector or not urgency.get("urgent") or not may_be_a_symptom(text):
             return False
-        mild = describes_own_symptom(text)
+        mild = describes_own_symptom(text) or calls_it_mild(text)
         return not mild or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
+
+    def _unsure_of_mild(self, message: Message, text: str) -> bool:
+        """A symptom called mild that the detector is not sure is an emergency: the classifier's
+        guess of urgency does not stand either ("how to manage mild diarrhea?")."""
+        score = float((message.get(URGENCY_KEY) or {}).get("score", 0.0))
+        return calls_it_mild(text) and score < self.min_urgency_over_advice
 
     def _advice_detected(self, message: Message, text: str) -> bool:
         """The classifier on a message about health, or the detector on a question about one's
@@ -204,7 +211,7 @@ class RuleOverrides(GraphComponent):
             refuse = advice or self._advice_detected(message, text)
             if self._predicted(message) == ADVICE_INTENT and not refuse:
                 self._drop_guess(message, ADVICE_INTENT)
-            if self._predicted(message) == URGENT_INTENT and not may_be_a_symptom(text):
+            if self._predicted(message) == URGENT_INTENT and (not may_be_a_symptom(text) or self._unsure_of_mild(message, text)):
                 self._drop_guess(message, URGENT_INTENT)
             unusable = unusable_input(text)
             if self.urgent(message):
