@@ -149,3 +149,19 @@ def test_the_forced_intent_stands_alone_in_the_ranking() -> None:
 )
 def test_urgency_needs_a_word_of_health_or_the_body(message: Message, intent: str) -> None:
     assert decided(message) == intent
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # a symptom called mild: neither the classifier's guess nor an unsure detector make it urgent
+        (parsed("How to manage mild diarrhea?", intent="urgent_symptoms", urgency=0.37,
+                ranking=["faq"], entry="side_effects"), "faq_serious_symptom"),
+        (parsed("une légère fièvre depuis hier", intent="out_of_scope", urgency=0.8), "out_of_scope"),
+        # a sure detector still decides, and so do the rules
+        (parsed("une légère fièvre depuis hier", intent="out_of_scope", urgency=0.97), "urgent_symptoms"),
+        (parsed("mild fever of 39.5", intent="faq", urgency=0.1), "urgent_symptoms"),
+    ],
+)
+def test_a_symptom_called_mild_needs_a_surer_detector(message: Message, intent: str) -> None:
+    assert decided(message) == intent
