@@ -504,3 +504,9 @@ def test_near_misses_are_not_advice(text: str) -> None:
 )
 def test_symptoms_called_mild(text: str, mild: bool) -> None:
     assert calls_it_mild(text) is mild
+
+
+def test_an_alarm_clock_is_no_symptom() -> None:
+    assert not may_be_a_symptom("wake me up at five am")
+    assert not may_be_a_symptom("réveille-moi à 7h")
+    assert is_urgent("wake me up, my husband is not breathing")  # the rules still decide
