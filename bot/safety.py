@@ -81,7 +81,7 @@ _SEVERE = [
     r"\b(fievre|fever|temp|temperature)\b.{0,40}\b(frissons|chills|shivering|shak\w*|trembl\w*)|\b(frissons|chills|shak\w*|trembl\w*)\b.{0,40}\b(fievre|fever)",
     # breathing
     r"(n'?arrive|n'?arrivent|arrive|peux|peut|pouvons|parviens)\s+(plus|pas)\s+(a\s+|bien\s+)?respirer",
-    r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respir\w*|respire\s+(mal|difficilement|plus)",
+    r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respir\w*|respire\s+(tres |vraiment |super |de plus en plus )?(mal|difficilement|plus)",
     r"\b(essouffle|essoufflee|essoufflement|etouffe|etouffer|suffoque|manque d'air)",
     r"\b(ne )?(pas|plus) pouvoir (bien |a fond |correctement )?respirer|\bpoids sur (la|ma|sa) poitrine|"
     r"\boppress(e|ee|ion)\b|\b(weight|pressure|heaviness) on (my|his|her|the) chest",
@@ -90,7 +90,7 @@ _SEVERE = [
     # chest pain
     r"douleur\w*\s+(thoracique|dans la poitrine|a la poitrine|au thorax)",
     r"mal\s+(a|dans)\s+la\s+poitrine|poitrine\s+(me\s+)?(fait|serre|brule)|serrement",
-    r"chest\s+(pain|pains|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight (\w+ )?chest",
+    r"chest\s+(pain|pains|pian|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight (\w+ )?chest",
     r"\bheart (pain|pains|hurts|is hurting|ache)\b|\bpain\w* (in|around) (my|his|her|the) heart\b|\bdouleur\w* (au|du) coeur\b|"
     r"\bdouleur\w* cardiaque",
     r"\b(pains?|aches?|hurts?|hurting)\b\W+(\w+\W+){0,3}?(chest|rib ?cage|ribs|thorax)\b",

@@ -449,6 +449,8 @@ def test_not_urgent_wordings(text: str) -> None:
         "My heart is beating fast and it scares me.",  # "beating" is no misspelt "bleeding"
         "I feel heart pain when I walk a lot",
         "j'ai la tête qui tourne et je suis tombée",  # a fall beside another alarm
+        "je respire très mal",  # an adverb between the verb and its manner
+        "chest pian",
     ],
 )
 def test_urgent_wordings_of_real_questions(text: str) -> None:
