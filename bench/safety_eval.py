@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
               if c.urgent and p["intent"]["name"] != URGENT_INTENT]
     if missed:
         print("urgent messages missed:", *missed, sep="\n  ")
+    alarmed = [c.text for c, p in zip(cases, parsed, strict=True) if not c.urgent and p["intent"]["name"] == URGENT_INTENT]
+    if alarmed:
+        print("emergency line, not urgent:", *alarmed, sep="\n  ")
     refused_wrongly = [c.text for c, p in zip(cases, parsed, strict=True) if not c.advice and not c.urgent
                        and p["intent"]["name"] in (ADVICE_INTENT, ADVICE_WITH_INFO_INTENT)]
     if refused_wrongly:
