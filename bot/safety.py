@@ -687,7 +687,8 @@ _EVERYDAY_WORDS = frozenset(
 _COMMAND_RE = re.compile(
     r"^\W*(\w+ )?(rappelle|remind|set|mets|play|joue|save|sauvegarde|enregistre|add|ajoute|tweet\w*|email|"
     r"envoie|send|scanne|open|ouvre|turn|allume|eteins|start|lance|show|montre|informez|prevenez|alert)\b|"
-    r"^\W*(please |s'il te plait |stp )?(wake me|reveille-moi|reveille moi|reveillez-moi)\b"
+    r"^\W*(please |s'il te plait |stp )?(wake me|reveille-moi|reveille moi|reveillez-moi|ne me reveille|"
+    r"do not wake me|don'?t wake me)\b"
 )
 
 

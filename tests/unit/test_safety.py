@@ -511,4 +511,5 @@ def test_symptoms_called_mild(text: str, mild: bool) -> None:
 def test_an_alarm_clock_is_no_symptom() -> None:
     assert not may_be_a_symptom("wake me up at five am")
     assert not may_be_a_symptom("réveille-moi à 7h")
+    assert not may_be_a_symptom("do not wake me up tomorrow")
     assert is_urgent("wake me up, my husband is not breathing")  # the rules still decide
