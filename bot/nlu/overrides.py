@@ -101,6 +101,9 @@ class RuleOverrides(GraphComponent):
             # threshold), or whose FAQ entry is unsure (min_faq_confidence), gets "I don't know"
             # with the contact, not "please rephrase"; 0 = off
             "dont_know_below": 0.0,
+            # ...and so does one whose two best intents are this close (the FallbackClassifier's
+            # ambiguity_threshold, which would otherwise say "please rephrase"); 0 = off
+            "dont_know_within": 0.0,
             # the learned advice detector (bot/nlu/advice.py) refuses too, for a message about health
             "use_advice_detector": True,
             # a question about one's own health that nothing answers gets the refusal (with the
@@ -118,6 +121,7 @@ class RuleOverrides(GraphComponent):
         self.advice_general_info = set(config["advice_general_info"])
         self.min_advice_info_confidence = float(config["min_advice_info_confidence"])
         self.dont_know_below = float(config["dont_know_below"])
+        self.dont_know_within = float(config["dont_know_within"])
         self.use_advice_detector = bool(config["use_advice_detector"])
         self.refuse_personal_non_answers = bool(config["refuse_personal_non_answers"])
 
@@ -143,8 +147,9 @@ class RuleOverrides(GraphComponent):
 
     def _unplaced_question(self, message: Message, text: str) -> bool:
         confidence = (message.get(INTENT) or {}).get("confidence")
-        return (confidence is not None and confidence < self.dont_know_below
-                and is_readable_question(text))
+        ranking = [float(r.get("confidence") or 0.0) for r in message.get(INTENT_RANKING_KEY) or []]
+        ambiguous = len(ranking) >= 2 and ranking[0] - ranking[1] < self.dont_know_within
+        return ((confidence is not None and confidence < self.dont_know_below) or ambiguous) and is_readable_question(text)
 
     def _general_info_applies(self, message: Message) -> bool:
         selected = self._selected(message)
