@@ -2,6 +2,7 @@
 
     python -m bench.crossval                 # 5 folds over the dev part, plus the model as trained
     python -m bench.crossval --folds 3 --verbose
+    python -m bench.crossval --by-category   # a row per category and language too
     python -m bench.crossval --near 0.5     # near paraphrases of the fold's items left out too
     python -m bench.crossval --data-from /path/to/other/checkout   # its data, this code (before/after)
 
@@ -137,13 +138,19 @@ def ask(model: Path, items: list[Item], rules: dict[str, str]) -> list[tuple[Ite
     return rows
 
 
-def table(title: str, rows: list[tuple[Item, str, str]]) -> None:
+def table(title: str, rows: list[tuple[Item, str, str]], by_category: bool = False) -> None:
     print(f"\n{title}")
     print(f"{'lang':<6}{'n':>5}" + "".join(f"{v:>16}" for v in VERDICTS[:4]))
-    for lang in (*LANGUAGES, "all"):
-        sel = [v for i, v, _ in rows if lang in ("all", i.lang)]
+    groups = [(lang, lambda i, lang=lang: lang in ("all", i.lang)) for lang in (*LANGUAGES, "all")]
+    if by_category:
+        groups += [(f"{c} {lang}", lambda i, c=c, lang=lang: i.category == c and i.lang == lang)
+                   for c in sorted({i.category for i, _, _ in rows}) for lang in LANGUAGES]
+    for name, keep in groups:
+        sel = [v for i, v, _ in rows if keep(i)]
+        if not sel:
+            continue
         counts = Counter(sel)
-        print(f"{lang:<6}{len(sel):>5}" + "".join(
+        print(f"{name:<6}{len(sel):>5}" + "".join(
             f"{counts[v]:>7} ({counts[v] / max(len(sel), 1):>4.0%})  " for v in VERDICTS[:4]))
 
 
@@ -152,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--verbose", action="store_true", help="print every item not right")
     parser.add_argument("--no-full", action="store_true", help="skip the 'as trained' row")
+    parser.add_argument("--by-category", action="store_true", help="a row per category and language too")
     parser.add_argument("--near", type=float, default=1.0,
                         help="also leave out training examples sharing this share of words with a fold item (e.g. 0.5)")
     parser.add_argument("--data-from", type=Path, default=PROJECT_ROOT,
@@ -166,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
             root.mkdir()
             copy_project(root, args.data_from)
             full = ask(train(root, Path(tmp) / "full-model"), items, rules)
-            table(f"as trained ({len(items)} dev items, their wordings kept in training)", full)
+            table(f"as trained ({len(items)} dev items, their wordings kept in training)", full, args.by_category)
         for k in range(args.folds):
             part = [i for i in items if fold_of(i, args.folds) == k]
             root = Path(tmp) / f"fold{k}"
@@ -176,7 +184,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"fold {k + 1}/{args.folds}: {len(part)} items, {removed} training examples left out",
                   file=sys.stderr)
             results += ask(train(root, Path(tmp) / f"model{k}"), part, rules)
-    table(f"{args.folds}-fold cross-validation (each item's wording left out of training)", results)
+    table(f"{args.folds}-fold cross-validation (each item's wording left out of training)", results,
+          args.by_category)
     if args.verbose:
         for item, verdict, got in results:
             if verdict != "right":

@@ -2,6 +2,7 @@
 
     python -m bench.safety_eval                       # the held-out sets (tests/nlu)
     python -m bench.safety_eval eval/real_questions/dev.yml   # a corpus part (items + expect)
+    python -m bench.safety_eval --massive             # false alarms on MASSIVE's test utterances
 
 For each language: precision and recall of urgency by the rules alone (bot.safety.is_urgent),
 by the learned detector alone (bot/nlu/urgency.py, at its configured threshold), by both,
@@ -12,7 +13,10 @@ threshold), both (the detector counted on a question about one's own health, as 
 the whole NLU pipeline (urgent messages left out of the advice figures: urgency comes first).
 A message is urgent when its held-out intent is urgent_symptoms, or when its
 corpus item expects "emergency"; an advice request when the intent is medical_advice, or
-the corpus item's category is "advice". Uses the current trained model.
+the corpus item's category is "advice". ``--massive`` counts the false alarms on MASSIVE 1.1's
+fr-FR / en-US test utterances (requests to a voice assistant, none urgent nor a request for
+medical advice): emergency lines and refusals of the whole pipeline, and of the rules alone.
+Uses the current trained model.
 """
 from __future__ import annotations
 
@@ -62,6 +66,12 @@ def corpus_cases(path: Path) -> list[Case]:
                  i.get("category") == "advice") for i in items if i.get("lang") in LANGUAGES]
 
 
+def massive_cases() -> list[Case]:
+    from bench.matching import massive_items
+
+    return [Case(i.text, i.lang, False, False) for i in massive_items()]
+
+
 def _scores(flags: list[tuple[bool, bool]]) -> str:
     tp = sum(p and t for p, t in flags)
     fp = sum(p and not t for p, t in flags)
@@ -74,16 +84,18 @@ def _scores(flags: list[tuple[bool, bool]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", type=Path, help="a corpus part (YAML with items)")
+    parser.add_argument("--massive", action="store_true", help="false alarms on MASSIVE's test utterances")
     args = parser.parse_args(argv)
     from rasa.core.agent import Agent
 
     from bot.faq.service import train as ensure_model  # the FAQ files built, then trained if needed
 
-    cases = corpus_cases(args.corpus) if args.corpus else heldout_cases()
+    cases = massive_cases() if args.massive else corpus_cases(args.corpus) if args.corpus else heldout_cases()
     agent = Agent.load(str(ensure_model()))
     loop = asyncio.new_event_loop()
     parsed = [loop.run_until_complete(agent.parse_message(c.text)) for c in cases]
-    print(f"{len(cases)} messages from {args.corpus or 'tests/nlu/heldout_*.yml'}\n")
+    origin = "MASSIVE fr-FR/en-US test" if args.massive else args.corpus or "tests/nlu/heldout_*.yml"
+    print(f"{len(cases)} messages from {origin}\n")
     for lang in LANGUAGES:
         rows = [(c, p) for c, p in zip(cases, parsed, strict=True) if c.lang == lang]
         rules = [is_urgent(c.text) for c, _ in rows]
@@ -112,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
               if c.urgent and p["intent"]["name"] != URGENT_INTENT]
     if missed:
         print("urgent messages missed:", *missed, sep="\n  ")
+    alarmed = [c.text for c, p in zip(cases, parsed, strict=True) if not c.urgent and p["intent"]["name"] == URGENT_INTENT]
+    if alarmed:
+        print("emergency line, not urgent:", *alarmed, sep="\n  ")
     refused_wrongly = [c.text for c, p in zip(cases, parsed, strict=True) if not c.advice and not c.urgent
                        and p["intent"]["name"] in (ADVICE_INTENT, ADVICE_WITH_INFO_INTENT)]
     if refused_wrongly:

@@ -26,7 +26,7 @@ from bot.limits import MAX_MESSAGE_CHARS  # one limit for the channel, the rules
 # patterns are written folded: lower case, no accents, one apostrophe
 from bot.text import any_of, fold
 
-__all__ = ["MAX_MESSAGE_CHARS", "describes_own_symptom", "is_about_ones_case", "may_ask_advice", "may_be_a_symptom", "asks_medical_advice", "fold", "is_personal_health_question",
+__all__ = ["MAX_MESSAGE_CHARS", "calls_it_mild", "describes_own_symptom", "is_about_ones_case", "may_ask_advice", "may_be_a_symptom", "asks_medical_advice", "fold", "is_personal_health_question",
            "is_urgent", "unusable_input"]
 
 
@@ -49,7 +49,7 @@ _TOKEN = re.compile(r"[a-z]+")
 # malaise", "voting" is not "vomiting"). Found by correcting every word of our training data,
 # the dev questions and MASSIVE.
 _REAL_WORDS = frozenset(
-    "maladie maladies coque coques reparation reparations selling spelling voting sells connaissances".split()
+    "maladie maladies coque coques reparation reparations selling spelling voting sells connaissances beating".split()
 )
 
 
@@ -74,21 +74,25 @@ def _fix_typos(folded: str) -> str:
 # Each pattern names a symptom with a severity that makes it urgent (on folded text).
 _SEVERE = [
     # fever: a high one, or a temperature of 38.5+
-    r"(forte|grosse|grande|haute|tres forte|high|very high|bad|severe|big)\s+(fievre|temperature|fever)",
+    r"(forte|grosse|grande|haute|tres forte|high|very high|bad|severe|big)\s+(fievre|temperature|temp|fever)\b",
     r"(fievre|temperature|fever)\s+(tres\s+|tellement\s+|super\s+)?(forte|elevee|importante|high|de cheval)",
     r"(fievre|temperature|fever|thermometre)\D{0,12}\b(39|40|41|42|38[.,][5-9])([.,]\d)?\b",
     r"\b(39|40|41|38[.,][5-9])([.,]\d)?\s*(°|degres|degre|degrees|degree|de fievre|of fever|c\b)",
-    r"\b(fievre|fever)\b.{0,40}\b(frissons|chills|shivering|tremble)|\b(frissons|chills)\b.{0,40}\b(fievre|fever)",
+    r"\b(fievre|fever|temp|temperature)\b.{0,40}\b(frissons|chills|shivering|shak\w*|trembl\w*)|\b(frissons|chills|shak\w*|trembl\w*)\b.{0,40}\b(fievre|fever)",
     # breathing
     r"(n'?arrive|n'?arrivent|arrive|peux|peut|pouvons|parviens)\s+(plus|pas)\s+(a\s+|bien\s+)?respirer",
-    r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respir\w*|respire\s+(mal|difficilement|plus)",
+    r"(du mal|difficulte|difficultes|peine|mal)\s+a\s+respir\w*|respire\s+(tres |vraiment |super |de plus en plus )?(mal|difficilement|plus)",
     r"\b(essouffle|essoufflee|essoufflement|etouffe|etouffer|suffoque|manque d'air)",
+    r"\b(ne )?(pas|plus) pouvoir (bien |a fond |correctement )?respirer|\bpoids sur (la|ma|sa) poitrine|"
+    r"\boppress(e|ee|ion)\b|\b(weight|pressure|heaviness) on (my|his|her|the) chest",
     r"(can'?t|cannot|can not|unable to|struggl\w* to|hard to|trouble|difficulty|barely)\s+(breath\w*)",
     r"short(ness)?\s+of\s+breath|breathless|out of breath|gasping for (air|breath)|choking",
     # chest pain
     r"douleur\w*\s+(thoracique|dans la poitrine|a la poitrine|au thorax)",
     r"mal\s+(a|dans)\s+la\s+poitrine|poitrine\s+(me\s+)?(fait|serre|brule)|serrement",
-    r"chest\s+(pain|pains|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight (\w+ )?chest",
+    r"chest\s+(pain|pains|pian|hurts|is hurting|tightness)|pain\s+in\s+(my|his|her|the)\s+chest|tight (\w+ )?chest",
+    r"\bheart (pain|pains|hurts|is hurting|ache)\b|\bpain\w* (in|around) (my|his|her|the) heart\b|\bdouleur\w* (au|du) coeur\b|"
+    r"\bdouleur\w* cardiaque",
     r"\b(pains?|aches?|hurts?|hurting)\b\W+(\w+\W+){0,3}?(chest|rib ?cage|ribs|thorax)\b",
     r"\b(douleur\w*|mal)\W+(\w+\W+){0,3}?(poitrine|thorax|cage thoracique)\b",
     r"\b(mal|douleur\w*|pains?|hurts?)\W+(\w+\W+){0,5}?(quand|lorsque|when|while)\s+(je |j'|i )?(respire|breathe|inspire)",
@@ -96,7 +100,7 @@ _SEVERE = [
     # fainting, loss of consciousness, confusion, seizure
     r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
     r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
-    r"\b(convulsion\w*|crise d'epilepsie|seizure\w*)",
+    r"\b(convuls\w*|crise d'epilepsie|seizure\w*|seizing|having (a )?fits?)\b",
     r"\b(confus|confuse|desoriente\w*|incoherent\w*|delire\w*|delirious|ne (me |nous )?reconnait plus|confused|disoriented)\b",
     r"(doesn'?t|does not|no longer) recogni[sz]e",
     # severe diarrhoea, vomiting, bleeding
@@ -107,7 +111,8 @@ _SEVERE = [
     r"sang dans (les|mes|ses) (selles|urines)|crach\w* du sang|vomi\w* du sang|saign\w* (beaucoup|enormement|abondamment)|hemorragie",
     r"blood in (my|his|her|the) (stool|stools|urine|poo)|coughing up blood|vomiting blood|bleeding (heavily|a lot)|haemorrhage|hemorrhage",
     r"(vomissements|vomis|vomit\w*)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis)",
-    r"(peau|yeux)\W+(\w+\W+){0,4}?jaunes|(skin|eyes)\W+(\w+\W+){0,4}?yellow|jaunisse|jaundice",
+    r"(peau|yeux)\W+(\w+\W+){0,4}?jaunes|(skin|eyes)\W+(\w+\W+){0,4}?yellow|jaunisse|jaundice|"
+    r"\b(est|suis|es|devenu\w*|devient) (tout |toute |completement |tres )?jaunes?\b|\b(turned|turning|gone|going) yellow\b",
     # skin: blisters, a rash that spreads; swelling of the face or throat
     r"\b(cloques?|bulles|blisters?|peau (qui )?(se decolle|part en lambeaux)|skin (is )?peeling)\b",
     r"\b(eruption|boutons|plaques|rash|spots)\b.{0,40}\b(partout|s'etend|s'etendent|se propage|all over|spreading|everywhere)",
@@ -121,9 +126,12 @@ _SEVERE = [
     r"\bselles (noires|goudron\w*)|\bblack (\w+ )?(stools?|poo)|\btarry stools?|\bmel(a|e)na\b",
     r"\b(saign\w*|bleed\w*|nosebleed)\b.{0,25}\b(sans arret|arrete pas|s'arrete pas|won'?t stop|doesn'?t stop|non[- ]stop)",
     r"\b(n'arrive|n'arrivent) (pas|plus) a uriner|\b(can'?t|cannot|unable to) (pee|urinate)|"
-    r"\bhaven'?t (peed|urinated)|\b(pas|plus) urine depuis",
+    r"\bhaven'?t (peed|urinated)|\b(pas|plus) urine depuis|\bn'?urine (plus|pas)\b|\bne (fait|fais) plus pipi\b|"
+    r"\b(hasn'?t|has not|have not) (peed|urinated|passed urine)",
     r"\b(reaction|choc) (allergique|anaphylactique)|\ballergic reaction|\banaphyla\w*",
-    r"\bne se reveille (pas|plus)|\b(won'?t|doesn'?t|isn'?t|not) (wake|waking) up|\bcan'?t wake (him|her|them)",
+    r"\bne se reveille (pas|plus)|\b(won'?t|doesn'?t|isn'?t|not) (wake|waking) up|\bcan'?t wake (him|her|them)|"
+    r"\b(n'arrive|n'arrivons|arrive|arrivons) (pas|plus) a (la|le|les|l') ?reveiller|\bimpossible de (la|le|les|l') ?reveiller|"
+    r"\b(can'?t|cannot|unable to|couldn'?t) (wake|rouse) (him|her|them|my \w+)",
     r"\bbouche (de travers|deformee)|\bne (peut plus|arrive plus a) parler|\bparalys\w*|\bslurred speech|"
     r"\bface (is )?drooping|\b(numb\w*|weak\w*|engourdi\w*|paralys\w*)\b.{0,20}\b(one side|un cote)",
     r"\b(envie de mourir|veux mourir|en finir|me suicider|suicid\w*|me tuer|kill myself|want to die|end my life)\b",
@@ -136,6 +144,7 @@ _SEVERE = [
     r"\b(having|am having|is having|fais|fait|faire|en train de faire) (a |un |une )?(heart attack|stroke|avc|"
     r"crise cardiaque|infarctus)\b",
     r"\bcoeur (qui )?(bat|battre|s'emballe)\w* (\w+ )?(vite|fort|n'importe comment)|\bheart (is )?(racing|pounding)|"
+    r"\bheart (is )?(beating|beats|going) (so |very |really |too )?(fast|hard|quickly)|"
     r"\btachycard\w*",
     # not making sense, not keeping anything down, not feeling one's legs
     r"\b(not making sense|makes no sense|talking nonsense|dit n'importe quoi|propos incoherents?)\b",
@@ -159,7 +168,8 @@ _ALARM_RE = re.compile(
     r"breath\w*|toux|tousse|cough\w*|poitrine|chest|eruption|boutons|rash|cloques?|blisters?|"
     r"saign\w*|bleed\w*|(?<!prise de )sang|blood(?! tests?| counts?| cells)|vertiges?|dizzy|dizziness|tete qui tourne|malaise|douleurs?|"
     r"pains?|mal au ventre|stomach ache|maux de tete|headache|confus\w*|jaune\w*|yellow|"
-    r"gonfl\w*|swollen|tres faible|very weak|epuise\w*|exhausted|nausees?|nausea)\b"
+    r"gonfl\w*|swollen|tres faible|very weak|epuise\w*|exhausted|nausees?|nausea|suis tombee?|est tombee?|"
+    r"i fell|(he|she) fell|fell (down|over))\b"
 )
 
 # Saying it is urgent is enough: the emergency numbers are the right first answer.
@@ -176,6 +186,12 @@ _WHEN_TO_CALL_RE = re.compile(
     r"tout de suite|en urgence|sans attendre)\b"
 )
 _NOT_URGENT_CALL_RE = re.compile(r"non[- ]urgent|not (an )?(urgent|emergency)|pas (tres |si )?urgent")
+# Asking what to do about an urgent symptom ("que faire si j'ai une forte fièvre ?", "what to do
+# if you have chest pain"): the emergency numbers are the answer, even when it is not happening yet.
+_WHAT_TO_DO_RE = re.compile(
+    r"\b(que faire|quoi faire|que (dois|devons|doit|faut)[- ](je|nous|on|il) faire|comment reagir|"
+    r"what (should|do|can|must) (i|we|you|one|he|she) do|what to do|how (should|do) (i|we|you) (react|respond))\b"
+)
 
 # Someone concerned: "j'ai", "mon mari", "I have", "my wife", "le mien", or a generic "you"
 # ("can you drink alcohol during immunotherapy?" is still about one's own treatment).
@@ -237,7 +253,7 @@ def is_urgent(text: str) -> bool:
     general = bool(_GENERAL.search(folded))
     now = _happening_now(folded)
     if _positive(_SEVERE_RE, folded):
-        return now or not general
+        return now or not general or bool(_WHAT_TO_DO_RE.search(folded))
     # A list of symptoms ("fièvre, diarrhée, vomissements"), described rather than asked about.
     alarms = {m.group(0)[:5] for m in _positive(_ALARM_RE, folded)}
     return len(alarms) >= 2 and (now or not general)
@@ -334,7 +350,7 @@ _ADVICE_SITUATION = [
     r"(est-ce|est ce|c'est|cest|es ce) normal (que|qu'|d'|de)|is it normal (that|to|for)|is this normal|"
     r"c'est normal \?|is (it|that) (ok|okay|safe|fine) (for|to|if)",
     r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
-    r"\b(can|could) (i|he|she|we) still\b|am i still",
+    r"\b(can|could) (i|he|she|we|my \w+|your \w+) still\b|am i still",
     r"(dangereu\w*|risque\w*|sans danger|grave|mauvais\w*|bon|bonne|adapte\w*|indique\w*|dangerous|"
     r"risky|safe|bad|good|right|suitable)\s+(pour|for)\s+(moi|lui|elle|me|him|her|mon|ma|my|his|someone like)",
     r"\b(lequel|laquelle|lesquels|which (one|drug|treatment|medicine|is better|works better)|"
@@ -357,7 +373,7 @@ _ADVICE_SITUATION = [
     rf"\b(me faire|se faire|get|have)\s+(vacciner|vaccinated|a (flu )?(shot|jab|vaccine)|the (flu )?(shot|jab|vaccine))"
     rf".{{0,40}}\b{_TREATMENT}",
     rf"(?<!what )\b(dois-je|est-ce que je dois|faut-il que je|faut il que je|devrais-je|je devrais|"
-    rf"should (i|he|she)(?! ask)|do i need to|do i have to)\b.{{0,25}}\b(prendre|arreter|consulter|faire|passer|"
+    rf"should (i|he|she|we|my \w+)(?! ask)|do i need to|do i have to|(mon|ma) \w+ (doit|devrait)-(il|elle))\b.{{0,25}}\b(prendre|arreter|consulter|faire|passer|"
     rf"commencer|eviter|utiliser|take|stop|keep|get|have|start|begin|see|use|avoid|{_TREATMENT})",
     # one's own diagnosis: its type, stage, spread, seriousness; how sure it is
     r"\b(what|which|quel\w*)\s+(\w+\s+){0,3}?(type|kind|sort|stage|grade|stade|sorte|forme)\b.{0,50}"
@@ -393,6 +409,14 @@ _ADVICE_SITUATION = [
     r"\b(do i need|will i need|ai-je besoin|me faut-il)\b.{0,30}\b(tests?|scans?|examens?|analyses?|biops\w*|"
     r"treat\w*|traitements?|surgery|chirurgie|chemo\w*|chimio\w*)",
     r"\b(suspect\w*|soupconn\w*)\b|\b(think|pensez|croyez) (that )?(i have|que j'ai)\b",
+    # other medicines one takes beside the treatment ("je prends des corticoïdes, est-ce que ça...")
+    r"\b(je prends|j'ai pris|je suis sous|i take|i'm taking|im taking|i am taking|i'm on|im on|i am on|il prend|elle prend|"
+    r"he takes|she takes|he's on|she's on|he is on|she is on)\b.{0,30}\b(medic\w*|cortico\w*|steroid\w*|prednis\w*|"
+    r"antibio\w*|anticoag\w*|pills?|comprim\w*|pilule|hormon\w*|insulin\w*|paracetamol|doliprane|ibuprof\w*|aspirin\w*|"
+    r"supplements?|complements?|vitamin\w*|plantes|herbs?|herbal|cbd|cannabis|antidepress\w*|anxiolyti\w*|somnifer\w*)",
+    r"\b(immunotherap\w*|immuno|chimio\w*|chemo\w*|radioth\w*|radiation|chirurgie|surgery|keytruda|opdivo|yervoy|"
+    r"nivolumab|pembrolizumab|ipilimumab)\b\s+(ou|or)\s+(\w+\s+)?(immunotherap\w*|immuno|chimio\w*|chemo\w*|radioth\w*|"
+    r"radiation|chirurgie|surgery|soins palliatifs|palliative|keytruda|opdivo|yervoy|nivolumab|pembrolizumab|ipilimumab)\b",
 ]
 _ADVICE_EXPLICIT_RE = any_of(_ADVICE_EXPLICIT)
 _ADVICE_SITUATION_RE = any_of(_ADVICE_SITUATION)
@@ -431,6 +455,15 @@ _LOGISTICS = re.compile(
     r"\b(appointment|rendez-vous|rdv|insurance|assurance|mutuelle|rembours\w*|pay|payer|paie|cost\w*|cout\w*|"
     r"price|prix|frais|fees|parking|local|near me|pres de chez moi|available (at|in)|disponible (a|au|dans))\b"
 )
+# How, where and by whom one's treatment is given is its organisation (treatment_organisation in
+# the FAQ), not advice: "how will my treatment be administered?", "où vais-je faire mon traitement ?".
+_ORGANISATION = re.compile(
+    rf"\b(how|where|who|comment|ou|qui|par qui)\b.{{0,40}}\b(administer\w*|given|receive|delivered|administr\w*|"
+    rf"donne\w*|recevoir|recevrai|faire|fera|se deroul\w*|effectue\w*|lieu)\b.{{0,20}}\b{_TREATMENT}|"
+    rf"\b(how|where|who|comment|ou|qui|par qui)\b.{{0,30}}\b{_TREATMENT}\b.{{0,20}}\b(administer\w*|given|delivered|"
+    rf"administr\w*|donne\w*|se deroul\w*|effectue\w*|lieu)\b"
+)
+
 # Asked of a cancer center's assistant, these are about one's situation even without a word
 # of health: "can I still drive?", "will it work for me?", "est-ce normal que je...".
 _ADVICE_STRONG_RE = re.compile(
@@ -480,7 +513,7 @@ _MEDICAL = re.compile(
     r"patholog\w*|anapath\w*|imaging|imagerie|biomarq\w*|biomarkers?|mutations?|genetiq\w*|genetic\w*|"
     r"radioth\w*|radiation|remission|progression|prognos\w*|pronostic\w*|diet\w*|regime\w*|alimentaire|"
     r"nutrition\w*|invasi\w*|in situ|out of the sun|in the sun|au soleil|sunscreen|sunburn\w*|creme solaire|"
-    r"coup de soleil)\b"
+    r"coup de soleil|therapeuti\w*|gravite)\b"
 )
 # "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
 # (contact_center, accompany_patient, visits in the FAQ).
@@ -554,8 +587,20 @@ _ADVICE_IMPLICIT = [
     r"que se passera-t-il|que ferons-nous|qu'allons-nous faire|et si)\b.{0,20}\b(if|si)?\b.{0,20}"
     r"\b(treatment|traitement|therapy|therapie|immunotherap\w*|immuno|approach|it|ca|il|elle)\b.{0,20}\b(doesn'?t|does not|fails?|stops?|ne "
     r"(marche|fonctionne|agit) (pas|plus)|echoue)",
-    rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising)\s+"
-    rf"(pendant|durant|during|while on|sous)\s+.{{0,20}}{_TREATMENT}",
+    rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising|"
+    rf"partir en vacances|vacances|holidays?|vacation|fly|flying|prendre l'avion|swim\w*|piscine|me baigner|se baigner)\W+"
+    rf"(\w+\W+){{0,3}}?(pendant|durant|during|while on|sous|entre|between|after|apres)\s+.{{0,20}}{_TREATMENT}",
+    # one's age with what one can still have ("à 75 ans on peut encore faire une immunothérapie ?")
+    r"\b(a|at|aged?|age de|agee? de)\s+\d{2,3}\s*(ans|years?( old)?)?\b.{0,50}\b(peut|peux|puis|pourr\w*|can|could|"
+    r"encore|still|trop|too|possible|risque\w*|risk\w*|safe|dangereu\w*)\b",
+    r"\b(peut-on|peut on|on peut|can (you|one|people|a person))\s+(encore|toujours|still)\b",
+    # a vaccine while on treatment ("peut-on se faire vacciner contre la grippe sous keytruda ?")
+    rf"\b(vaccin\w*|vaccine\w*|flu (shot|jab)|vaccinated)\b.{{0,40}}\b(pendant|durant|during|while on|sous|avec|with)\s+.{{0,20}}{_TREATMENT}",
+    # the dose for oneself ("quelle dose pour mon poids ?", "je pèse 50 kilos, la dose est-elle adaptée ?")
+    r"\b(quelle|what|which|la|the|ma|my)\s+(dose|dosage|posologie)\b.{0,40}\b(pour|for|adapt\w*|right|bonne|correct\w*|"
+    r"enough|suffisante|trop|too|poids|weight)\b|\b(je pese|i weigh)\b",
+    # how serious it is, asked alone
+    r"^\W*(quelle est (sa|la) gravite|how serious is it|how bad is it)\W*$",
 ]
 _ADVICE_IMPLICIT_RE = any_of(_ADVICE_IMPLICIT)
 # Whether a trial suits oneself is still a question for one's oncologist (the trial search
@@ -564,10 +609,18 @@ _ADVICE_OVER_TRIAL_RE = re.compile(
     r"\b(right|good|suitable|an option|a good option|appropriate) for me\b|\bgood candidate\b|\bbon candidat\b|"
     r"\b(adapte|indique|une option) pour moi\b|\b(une|an?)\s+(\w+\s+)?option\s+(pour|for)\b"
     r".{0,60}\b(moi|me|my|mon|ma|mes|lui|him|her|la personne|the person|someone)\b|\b(treatment options|treatment choices|options de traitement|"
-    r"choix de traitement)\b|\b(my eligibility|disqualify me|do i meet)\b|"
+    r"choix de traitement|options therapeutiques|therapeutic options)\b|\b(my eligibility|disqualify me|do i meet)\b|"
     r"\b(dois-je|devrais-je|should i|est-ce que je dois)\s+(participer|take part|participate|join|accepter|entrer|enter)\b|"
     r"\b(should|dois-je|devrais-je|doit-il|doit-elle|devrait-il|devrait-elle)( (i|he|she|we|my \w+))?\s+(do|take|faire|"
     r"accept\w*|choose|choisir|go for|prendre)\b.{0,20}\b(trial|essai|study|etude)\b"
+)
+
+
+_CONDITION_RE = re.compile(rf"\b{_CONDITION}\b")
+# Someone with another illness, named without a pronoun: an individual case all the same.
+_CONDITION_HOLDER = re.compile(
+    r"\b(quelqu'un|une personne|un patient|une patiente|les patients|les personnes|someone|somebody|a person|"
+    r"a patient|patients|people|anyone|si on|quand on|lorsqu'on|if you|when you|if one)\b"
 )
 
 
@@ -579,7 +632,7 @@ def asks_medical_advice(text: str) -> bool:
         return False
     if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
         return True
-    if _LOGISTICS.search(folded):
+    if _LOGISTICS.search(folded) or _ORGANISATION.search(folded):
         return False
     if _PERSONAL.search(folded) and _ADVICE_STRONG_RE.search(folded) and not _TRIAL.search(folded):
         return True
@@ -589,18 +642,36 @@ def asks_medical_advice(text: str) -> bool:
         return True
     if _ADVICE_OVER_TRIAL_RE.search(folded):
         return True
+    if _CONDITION_RE.search(folded) and _CONDITION_HOLDER.search(folded) and not _TRIAL.search(folded):
+        return True
     return bool(_PERSONAL.search(folded) and not _TRIAL.search(folded)
                 and _ADVICE_SITUATION_RE.search(folded))
 
 
 def _practical(folded: str) -> bool:
     return bool(_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
-                or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded))
+                or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded) or _ORGANISATION.search(folded))
 
 
 def describes_own_symptom(text: str) -> bool:
     """True when the message tells of one's own (milder) symptom: "my skin is itching"."""
     return bool(_OWN_SYMPTOM_RE.search(fold(text)))
+
+
+# A symptom its writer calls mild ("how to manage mild diarrhea?", "une légère fièvre"): the
+# rules still decide what is severe; the learned guesses must be surer to call it an emergency.
+_MILD_RE = re.compile(
+    r"\b(mild|mildly|slight|slightly|minor|a little|a bit of|faint|leger|legere|legers|legeres|legerement|"
+    r"petite?s?|un peu de|peu de)\b\W+(\w+\W+){0,2}?(fievre|fever|temperature|diarrh\w*|nausee\w*|nausea|rash|"
+    r"eruption|boutons|toux|cough\w*|douleur\w*|pain\w*|mal|ache\w*|headache|fatigue|tired\w*|itch\w*|"
+    r"demangeaisons|vomi\w*|vertiges?|dizz\w*|essoufflement|breathless\w*|frissons|chills)"
+)
+
+
+def calls_it_mild(text: str) -> bool:
+    """True when the message calls its symptom mild ("a mild rash", "une légère fièvre")."""
+    folded = fold(text)
+    return bool(_MILD_RE.search(folded)) and not _positive(_SEVERE_RE, _fix_typos(folded))
 
 
 # Words of health that everyday requests use too ("save my opinion on this song", "the chance
@@ -615,7 +686,9 @@ _EVERYDAY_WORDS = frozenset(
 # about one's health.
 _COMMAND_RE = re.compile(
     r"^\W*(\w+ )?(rappelle|remind|set|mets|play|joue|save|sauvegarde|enregistre|add|ajoute|tweet\w*|email|"
-    r"envoie|send|scanne|open|ouvre|turn|allume|eteins|start|lance|show|montre|informez|prevenez|alert)\b"
+    r"envoie|send|scanne|open|ouvre|turn|allume|eteins|start|lance|show|montre|informez|prevenez|alert)\b|"
+    r"^\W*(please |s'il te plait |stp )?(wake me|reveille-moi|reveille moi|reveillez-moi|ne me reveille|"
+    r"do not wake me|don'?t wake me)\b"
 )
 
 

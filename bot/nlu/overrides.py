@@ -40,6 +40,7 @@ from bot.nlu.response_selector import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
     asks_medical_advice,
+    calls_it_mild,
     describes_own_symptom,
     is_about_ones_case,
     is_personal_health_question,
@@ -100,6 +101,9 @@ class RuleOverrides(GraphComponent):
             # threshold), or whose FAQ entry is unsure (min_faq_confidence), gets "I don't know"
             # with the contact, not "please rephrase"; 0 = off
             "dont_know_below": 0.0,
+            # ...and so does one whose two best intents are this close (the FallbackClassifier's
+            # ambiguity_threshold, which would otherwise say "please rephrase"); 0 = off
+            "dont_know_within": 0.0,
             # the learned advice detector (bot/nlu/advice.py) refuses too, for a message about health
             "use_advice_detector": True,
             # a question about one's own health that nothing answers gets the refusal (with the
@@ -117,6 +121,7 @@ class RuleOverrides(GraphComponent):
         self.advice_general_info = set(config["advice_general_info"])
         self.min_advice_info_confidence = float(config["min_advice_info_confidence"])
         self.dont_know_below = float(config["dont_know_below"])
+        self.dont_know_within = float(config["dont_know_within"])
         self.use_advice_detector = bool(config["use_advice_detector"])
         self.refuse_personal_non_answers = bool(config["refuse_personal_non_answers"])
 
@@ -142,8 +147,9 @@ class RuleOverrides(GraphComponent):
 
     def _unplaced_question(self, message: Message, text: str) -> bool:
         confidence = (message.get(INTENT) or {}).get("confidence")
-        return (confidence is not None and confidence < self.dont_know_below
-                and is_readable_question(text))
+        ranking = [float(r.get("confidence") or 0.0) for r in message.get(INTENT_RANKING_KEY) or []]
+        ambiguous = len(ranking) >= 2 and ranking[0] - ranking[1] < self.dont_know_within
+        return ((confidence is not None and confidence < self.dont_know_below) or ambiguous) and is_readable_question(text)
 
     def _general_info_applies(self, message: Message) -> bool:
         selected = self._selected(message)
@@ -162,8 +168,14 @@ class RuleOverrides(GraphComponent):
         urgency = message.get(URGENCY_KEY) or {}
         if not self.use_urgency_detector or not urgency.get("urgent") or not may_be_a_symptom(text):
             return False
-        mild = describes_own_symptom(text)
+        mild = describes_own_symptom(text) or calls_it_mild(text)
         return not mild or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
+
+    def _unsure_of_mild(self, message: Message, text: str) -> bool:
+        """A symptom called mild that the detector is not sure is an emergency: the classifier's
+        guess of urgency does not stand either ("how to manage mild diarrhea?")."""
+        score = float((message.get(URGENCY_KEY) or {}).get("score", 0.0))
+        return calls_it_mild(text) and score < self.min_urgency_over_advice
 
     def _advice_detected(self, message: Message, text: str) -> bool:
         """The classifier on a message about health, or the detector on a question about one's
@@ -204,7 +216,7 @@ class RuleOverrides(GraphComponent):
             refuse = advice or self._advice_detected(message, text)
             if self._predicted(message) == ADVICE_INTENT and not refuse:
                 self._drop_guess(message, ADVICE_INTENT)
-            if self._predicted(message) == URGENT_INTENT and not may_be_a_symptom(text):
+            if self._predicted(message) == URGENT_INTENT and (not may_be_a_symptom(text) or self._unsure_of_mild(message, text)):
                 self._drop_guess(message, URGENT_INTENT)
             unusable = unusable_input(text)
             if self.urgent(message):

@@ -149,3 +149,35 @@ def test_the_forced_intent_stands_alone_in_the_ranking() -> None:
 )
 def test_urgency_needs_a_word_of_health_or_the_body(message: Message, intent: str) -> None:
     assert decided(message) == intent
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # a symptom called mild: neither the classifier's guess nor an unsure detector make it urgent
+        (parsed("How to manage mild diarrhea?", intent="urgent_symptoms", urgency=0.37,
+                ranking=["faq"], entry="side_effects"), "faq_serious_symptom"),
+        (parsed("une légère fièvre depuis hier", intent="out_of_scope", urgency=0.8), "out_of_scope"),
+        # a sure detector still decides, and so do the rules
+        (parsed("une légère fièvre depuis hier", intent="out_of_scope", urgency=0.97), "urgent_symptoms"),
+        (parsed("mild fever of 39.5", intent="faq", urgency=0.1), "urgent_symptoms"),
+    ],
+)
+def test_a_symptom_called_mild_needs_a_surer_detector(message: Message, intent: str) -> None:
+    assert decided(message) == intent
+
+
+def _between(text: str, first: float, second: float) -> Message:
+    message = parsed(text, intent="faq", entry="treatment_organisation")
+    message.set(INTENT_RANKING_KEY, [{"name": "faq", "confidence": first},
+                                     {"name": "medical_advice", "confidence": second}])
+    return message
+
+
+def test_a_readable_question_between_two_intents_gets_i_dont_know() -> None:
+    # the FallbackClassifier would say "please rephrase" to a question it cannot place
+    assert decided(_between("What is a standard treatment?", 0.54, 0.45), dont_know_within=0.1) == "dont_know"
+    assert decided(_between("What is a standard treatment?", 0.54, 0.45)) == "faq"  # off by default
+    assert decided(_between("What is a standard treatment?", 0.8, 0.1), dont_know_within=0.1) == "faq"
+    # not a readable question: the FallbackClassifier's "please rephrase" stands
+    assert decided(_between("standard?", 0.54, 0.45), dont_know_within=0.1) == "faq"

@@ -4,6 +4,7 @@ import pytest
 from bot.safety import (
     MAX_MESSAGE_CHARS,
     asks_medical_advice,
+    calls_it_mild,
     is_about_ones_case,
     is_personal_health_question,
     is_urgent,
@@ -70,7 +71,6 @@ NOT_URGENT = [
     "my father has lung cancer, is there a trial",
     "can immunotherapy give you bad diarrhoea?",  # general: answered, plus the 15/112 line
     "peut-on avoir une forte fièvre avec l'immunothérapie ?",
-    "que faire si j'ai une forte fièvre ?",  # "if": a general question
     "ce n'est pas urgent, juste une question",
     "je n'ai pas de fièvre ni de diarrhée",
     "no fever, no diarrhoea, all fine",
@@ -99,6 +99,10 @@ URGENT += [
     "c'est urjent",
     "my legs are very weak and I can't walk",
     "je ne peux plus marcher",
+    # asking what to do about an urgent symptom: the numbers are the answer, even before it happens
+    "que faire si j'ai une forte fièvre ?",
+    "Que faire si vous avez des douleurs thoraciques",
+    "what should I do if I can't breathe?",
 ]
 NOT_URGENT += [
     "vais-je mourir de ce cancer ?",  # a fear, not an emergency: the advice refusal
@@ -428,3 +432,84 @@ def test_more_urgent_wordings(text: str) -> None:
 )
 def test_not_urgent_wordings(text: str) -> None:
     assert not is_urgent(text)
+
+
+# Wordings of issue 15 (items 2, 3) that the rules missed, one per class (stop 20).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "j'ai la sensation de ne pas pouvoir respirer à fond",  # an infinitive
+        "comme un poids sur la poitrine depuis ce matin",
+        "mon père est tout jaune depuis hier",  # jaundice without skin or eyes
+        "on n'arrive pas à la réveiller",  # told by the one trying
+        "we can't wake my husband",
+        "mon fils a convulsé",  # any form of the verb
+        "je n'urine plus depuis hier",
+        "my mom has a high temp and is shaking",
+        "My heart is beating fast and it scares me.",  # "beating" is no misspelt "bleeding"
+        "I feel heart pain when I walk a lot",
+        "j'ai la tête qui tourne et je suis tombée",  # a fall beside another alarm
+        "je respire très mal",  # an adverb between the verb and its manner
+        "chest pian",
+    ],
+)
+def test_urgent_wordings_of_real_questions(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "à 75 ans on peut encore faire une immunothérapie ?",  # an age, no pronoun
+        "can my wife still travel by plane during her treatment?",  # another subject of "still"
+        "puis-je partir en vacances entre deux perfusions ?",
+        "peut-on se faire vacciner contre la grippe sous keytruda ?",
+        "je prends des corticoïdes, est-ce que ça diminue l'efficacité de l'immunothérapie ?",
+        "quelle dose de pembrolizumab pour mon poids ?",
+        "je pèse 50 kilos, la dose est-elle adaptée ?",
+        "should my father do immunotherapy or palliative care?",
+        "quels sont les risques pour quelqu'un qui a un lupus ?",  # an illness, someone
+        "what are the risks for someone with rheumatoid arthritis?",
+        "Quelles sont les autres options thérapeutiques dans mon cas ?",
+        "Quelle est sa gravité ?",
+    ],
+)
+def test_advice_wordings_of_real_questions(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How will my treatment be administered?",  # its organisation, not advice
+        "Who will administer my treatment?",
+        "Où vais-je faire mon traitement ?",
+        "Can Immunotherapy Cause Joint Pain?",
+        "Comment fonctionne le pembrolizumab (Keytruda) ?",
+        "Is immunotherapy treatment painful?",
+    ],
+)
+def test_near_misses_are_not_advice(text: str) -> None:
+    assert not asks_medical_advice(text)
+    assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "mild"),
+    [
+        ("How to manage mild diarrhea?", True),
+        ("une légère fièvre depuis hier", True),
+        ("mild fever of 39.5", False),  # the rules decide what is severe
+        ("a mild rash all over, spreading", False),
+        ("severe diarrhea", False),
+    ],
+)
+def test_symptoms_called_mild(text: str, mild: bool) -> None:
+    assert calls_it_mild(text) is mild
+
+
+def test_an_alarm_clock_is_no_symptom() -> None:
+    assert not may_be_a_symptom("wake me up at five am")
+    assert not may_be_a_symptom("réveille-moi à 7h")
+    assert not may_be_a_symptom("do not wake me up tomorrow")
+    assert is_urgent("wake me up, my husband is not breathing")  # the rules still decide
