@@ -47,7 +47,8 @@ def test_a_question_in_an_entrys_own_words_keeps_its_answer(assistant: Assistant
 
 @pytest.mark.parametrize(("text", "subject"), [
     # words of a subject no entry covers (bot/nlu/topics.py), unseen in training or not
-    ("what does blinding mean in a cancer study?", "blind"),
+    ("what does blinded mean in a clinical trial?", "blind"),
+    ("is there a cafeteria at the center?", "cafete"),
     ("what is a screening trial?", "screen"),
     ("does the center have wifi?", "wifi"),
 ])
