@@ -14,6 +14,16 @@ hours, whether something stays confidential) gets an entry's answer only when on
 entry's examples asks for the same kind of fact: "is my participation confidential?" is not
 answered by the consent entry, whose examples never ask about confidentiality.
 
+A question that names a subject of the curated vocabulary of bot/nlu/topics.py (randomisation,
+placebo, alcohol, a vaccine, a single room, the cafeteria...) that the entry never uses is not
+answered by it, even when no training example has that word ("what does randomization mean?"
+is not answered by what a clinical trial is).
+
+A definition question ("what is X?", "what does X mean?", "qu'est-ce que X ?") is answered by
+an entry only when the entry uses the words of X: one word of X the assistant knows and the
+entry never uses is enough ("what is a control group?" is not answered by what a trial is),
+unless it is a near spelling of one of the entry's words.
+
 A question about a trial is not answered by an entry that never speaks of trials ("where is
 the trial site located?" is not answered by where the center is).
 
@@ -43,6 +53,7 @@ FallbackClassifier in config.yml.
 """
 from __future__ import annotations
 
+import difflib
 import json
 import logging
 import re
@@ -58,6 +69,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.faq.text import normalize
+from bot.nlu.topics import ENTRY_TOPIC_WORDS, SUBJECT_WORDS
 from bot.safety import is_readable_question
 from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts, parse_trial_request
@@ -77,6 +89,7 @@ there here what which who whom whose when where why how can could would should w
 must not no yes if then than so about into over after before during while also any all some more
 most other such only own same very just get got one ones please tell know want like need thanks
 let away happen happens happened exactly really actually basically simply maybe perhaps
+make makes made type types kind kinds sort sorts sorte sortes genre genres
 want wants wanted allow allowed long mother father husband wife son daughter
 le la les un une des du de et ou au aux en dans par pour sur avec sans sous chez est sont etre ete
 suis es sommes etes ai as avons avez ont avoir fait faire faut peut peux pouvez peuvent puis dois
@@ -191,6 +204,44 @@ def answers(text: str, entry_vocabulary: set[str], known: set[str], min_foreign:
     return not _about_something_else(foreign, total, min_foreign)
 
 
+# "what is X", "what does X mean", "qu'est-ce que X", "que signifie X"... (folded text): X is
+# what the question asks to define.
+_DEFINITION = re.compile(
+    r"^(?:so |and |et |alors )?(?:what s|whats|what is|what are|what does|what do|define|definition of"
+    r"|qu est ce qu(?:e|un|une)?|qu est ce|c est quoi|que veut dire|que veulent dire|que signifie"
+    r"|que signifient|definition d(?:e|u|es)?|ca veut dire quoi|ca signifie quoi)\b(?P<subject>.*)$")
+_DEFINITION_TAIL = re.compile(r"\b(?:mean|means|stand for|veut dire|signifie)\b.*$")
+_DEFINITION_HEAD = re.compile(r"^(?:the |le |la |l )?(?:term|word|terme|mot|expression)\b")
+# "what is I decide to withdraw?" (for "what if"): a clause, not a thing to define
+_DEFINITION_CLAUSE = re.compile(r"^(?:i|you|we|they|he|she|je|j|tu|on|nous|vous|il|elle|ils|elles)\b")
+_NEAR_SPELLING = 0.8
+
+
+def subjects_not_held(text: str, entry_vocabulary: set[str]) -> list[str]:
+    """The words of the curated subjects (bot/nlu/topics.py) the question names and the entry
+    never uses."""
+    return sorted({stem(w) for w in _words(text) if w in SUBJECT_WORDS} - entry_vocabulary)
+
+
+def definition_subject(text: str) -> str | None:
+    """What a definition question asks to define, or None for another kind of question."""
+    match = _DEFINITION.match(normalize(text))
+    if not match:
+        return None
+    subject = _DEFINITION_HEAD.sub("", _DEFINITION_TAIL.sub("", match.group("subject")).strip()).strip()
+    return None if _DEFINITION_CLAUSE.match(subject) else subject
+
+
+def undefined_terms(text: str, entry_vocabulary: set[str], known: set[str]) -> list[str]:
+    """The content words of a definition question's subject that the assistant knows and the
+    entry never uses, near spellings of the entry's words excepted (see the module doc)."""
+    subject = definition_subject(text)
+    if not subject:
+        return []
+    return sorted(w for w in (content_stems(subject) & known) - entry_vocabulary
+                  if not difflib.get_close_matches(w, entry_vocabulary, n=1, cutoff=_NEAR_SPELLING))
+
+
 def _about_something_else(foreign: list[str], total: int, min_foreign: int) -> bool:
     return len(foreign) >= min_foreign or (bool(foreign) and len(foreign) == total)
 
@@ -205,6 +256,10 @@ class AnswerabilityCheck(GraphComponent):
             "retrieval_intent": "faq",
             "trial_search_intent": "search_trials",
             "min_foreign_terms": 2,
+            # a word of a curated subject the entry never uses (bot/nlu/topics.py) is enough
+            "check_subjects": True,
+            # a definition question whose subject's words the entry never uses
+            "check_definitions": True,
             # below this selector confidence the entry is a guess between neighbours: "I don't
             # know" rather than a fact that may be about something else (honest entries excepted)
             "min_entry_confidence": 0.0,
@@ -267,6 +322,8 @@ class AnswerabilityCheck(GraphComponent):
                 if names_a_trial(example.get(TEXT) or ""):
                     trial_entries.add(str(key))
         for key in vocabularies:
+            topic = ENTRY_TOPIC_WORDS.get(key.split("/", 1)[-1], frozenset())
+            vocabularies[key] |= {stem(w) for w in topic}
             for variation in training_data.responses.get(f"utter_{key}", []):
                 words = stems(str(variation.get(TEXT) or ""))
                 vocabularies[key] |= words
@@ -346,11 +403,15 @@ class AnswerabilityCheck(GraphComponent):
         unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
         other_subject = names_a_trial(text) and key not in self.trial_entries
         unsure = confidence is not None and confidence < float(self._config["min_entry_confidence"])
-        if not (unheld or other_subject or unsure
+        vocabulary = self.vocabularies[key]
+        subjects = subjects_not_held(text, vocabulary) if self._config["check_subjects"] else []
+        undefined = undefined_terms(text, vocabulary, self.known) if self._config["check_definitions"] else []
+        if not (unheld or other_subject or unsure or subjects or undefined
                 or _about_something_else(foreign, total, int(self._config["min_foreign_terms"]))):
             return
         _dont_know(message, {"entry": key, "foreign_terms": foreign, "facts_not_held": unheld,
-                             "trial_question": other_subject, "unsure_entry": unsure})
+                             "trial_question": other_subject, "unsure_entry": unsure,
+                             "subjects_not_held": subjects, "undefined_terms": undefined})
 
     def _entry_confidence(self, message: Message) -> float | None:
         selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}

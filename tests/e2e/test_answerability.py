@@ -43,3 +43,30 @@ def test_a_question_in_an_entrys_own_words_keeps_its_answer(assistant: Assistant
     parsed = assistant.parse(text)
     selected = parsed["response_selector"]["faq"]["response"]["intent_response_key"]
     assert parsed["intent"]["name"] == "faq" and selected == f"faq/{entry}", (parsed["intent"], selected)
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    # words of a subject no entry covers (bot/nlu/topics.py), unseen in training or not
+    ("what does blinded mean in a clinical trial?", "blind"),
+    ("is there a cafeteria at the center?", "cafete"),
+    ("what is a screening trial?", "screen"),
+    ("does the center have wifi?", "wifi"),
+])
+def test_a_subject_we_hold_nothing_on_gets_dont_know(assistant: Assistant, text: str, subject: str) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    assert subject in parsed["answerability"]["subjects_not_held"], parsed.get("answerability")
+
+
+@pytest.mark.parametrize("text", [
+    # organs and symptoms belong to the side-effect entry's topic, whatever its examples say
+    "can immunotherapy affect the kidneys?",
+    "l'immunothérapie peut-elle abîmer le foie ?",
+    "can immunotherapy cause hair loss?",
+])
+def test_a_general_question_about_an_organ_or_symptom_gets_the_side_effect_answer(
+    assistant: Assistant, text: str
+) -> None:
+    parsed = assistant.parse(text)
+    selected = parsed["response_selector"]["faq"]["response"]["intent_response_key"]
+    assert parsed["intent"]["name"] == "faq" and selected == "faq/side_effects", (parsed["intent"], selected)

@@ -14,11 +14,15 @@ from bot.nlu.answerability import (
     AnswerabilityCheck,
     asked_facts,
     content_stems,
+    definition_subject,
     foreign_terms,
     not_a_trial_search,
     stem,
     stems,
+    subjects_not_held,
+    undefined_terms,
 )
+from bot.nlu.topics import ENTRY_TOPIC_WORDS, SUBJECT_WORDS
 
 # What a trained check holds: the words of each entry, and every word of the training data.
 DEFINITION = stems("what is a clinical trial? a study with volunteers to evaluate a new treatment")
@@ -250,3 +254,49 @@ def test_an_unsure_out_of_scope_guess_without_its_words_is_dont_know() -> None:
     [sure] = component.process([guessed("is there a bicycle rack?", 0.9)])
     [evidence] = component.process([guessed("is the weather nice outside?", 0.63)])
     assert sure.get(INTENT)["name"] == evidence.get(INTENT)["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    ("What does randomization in a clinical trial mean?", "random"),  # never seen in training
+    ("Qu'est-ce qu'un essai en double aveugle ?", "aveugl"),
+    ("Can I drink alcohol during the trial?", "alcoho"),
+    ("Is there wifi at the center?", "wifi"),
+])
+def test_one_word_of_a_subject_the_entry_never_names_is_enough(text: str, subject: str) -> None:
+    assert subjects_not_held(text, DEFINITION) == [subject]
+    result = check(parsed(text, "what_is_clinical_trial"))
+    assert result.get(INTENT)["name"] == "dont_know"
+    assert result.get(ANSWERABILITY_KEY)["subjects_not_held"] == [subject]
+
+
+def test_a_subject_word_the_entry_uses_keeps_its_answer() -> None:
+    placebo_entry = DEFINITION | stems("some trials compare the new treatment with a placebo")
+    assert subjects_not_held("Will I get a placebo?", placebo_entry) == []
+    assert subjects_not_held("what is a clinical trial?", DEFINITION) == []
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    ("What does randomization in a clinical trial mean?", "randomization in a clinical trial"),
+    ("Qu'est-ce qu'un essai en double aveugle ?", "un essai en double aveugle"),
+    ("Que signifie le terme répondeur ?", "repondeur"),
+    ("c'est quoi un essai clinique", "un essai clinique"),
+    ("How does a trial work?", None),
+    ("What is I decide to withdraw from the study?", None),  # "what if": a clause
+])
+def test_the_subject_of_a_definition_question(text: str, subject: str | None) -> None:
+    assert definition_subject(text) == subject
+
+
+def test_a_definition_of_a_known_word_the_entry_never_uses_becomes_dont_know() -> None:
+    known = KNOWN | stems("the control group of a study")
+    assert undefined_terms("What is a control group?", DEFINITION, known) == sorted({stem("control"), stem("group")})
+    # not a definition question: one foreign word is not enough
+    assert undefined_terms("Is there a control group in every trial?", DEFINITION, known) == []
+    # a near spelling of the entry's words is the entry's word
+    assert undefined_terms("what is a clinical triall study", DEFINITION, known | {"triall"}) == []
+
+
+def test_words_of_an_entrys_topic_are_the_entrys() -> None:
+    # a general question about the thyroid is a side-effect question, whatever the entry's examples
+    assert {stem("thyroid"), stem("rash"), stem("cheveux")} <= {stem(w) for w in ENTRY_TOPIC_WORDS["side_effects"]}
+    assert not SUBJECT_WORDS & ENTRY_TOPIC_WORDS["side_effects"]

@@ -1,0 +1,65 @@
+"""Subjects a question can be about that our FAQ entries mostly do not cover: a curated FR/EN
+vocabulary for the answerability check (bot/nlu/answerability.py).
+
+The check counts a word against an entry only when the assistant has seen it in training: a
+typo or a brand name must not turn a right answer into "I don't know". But the words that name
+what people ask about and we hold nothing on (randomisation, blinding, alcohol, a vaccine, a
+single room, the cafeteria...) are often words no training example uses, so the nearest entry
+answered them ("what does randomization mean?" -> what a clinical trial is). These words name a
+subject on their own: one of them that the chosen entry never uses (in its examples or its
+answer) is enough to say the entry does not answer the question.
+
+Each line is one subject; words are folded (lowercase, no accents) and matched by the check's
+crude stem, so inflections match too. Only words that never serve as a question frame belong
+here ("work", "control", "contrôle" of "points de contrôle", "bras" the body part stay out).
+"""
+from __future__ import annotations
+
+_SUBJECTS = {
+    # how trials are designed, run and paid for: no entry explains these
+    "trial design": """randomization randomisation randomized randomised randomly randomiser randomise
+        aleatoire aleatoirement hasard tirage placebo placebos blind blinded blinding aveugle insu
+        crossover sponsor sponsors sponsored promoteur investigator investigators investigateur
+        ethics ethique comite committee irb cobaye cobayes guinea prevention screening depistage
+        observational observationnelle observationnel""",
+    "compensation": "compensation compensated remunere remuneres remuneration stipend indemnise",
+    # everyday life during treatment: individual questions for the care team
+    "lifestyle": """alcohol alcool wine vin beer biere drinking sugar sucre sucres diet regime
+        alimentation nutrition vaccine vaccines vaccin vaccins vaccination vaccinated vacciner
+        travel travelling voyage voyager voyages sun soleil sunscreen exercise exercice sport sports
+        pregnant pregnancy enceinte grossesse fertility fertilite contraception sexual sexualite
+        driving conduire smoking smoke fumer tabac cigarette cigarettes""",
+    # what causes cancer and the myths about it: outside the center's sources
+    "causes and myths": """sweetener sweeteners edulcorant edulcorants deodorant deodorants
+        antiperspirant antiperspirants phones portable contagious contagieux hereditary
+        hereditaire inherited genetic genetique attitude herbal plantes microwave""",
+    # a stay or a visit: facts the center's pages do not hold
+    "hospital stay": """room chambre private cafeteria canteen cafet meal meals repas food
+        nourriture wifi internet television tele parking voiture shuttle navette taxi
+        ambulance hotel hebergement accommodation lodging interpreter interprete wheelchair fauteuil
+        wear clothes clothing vetements pyjama luggage valise flowers fleurs pets animaux chaplain
+        aumonier tour""",
+}
+
+SUBJECT_WORDS = frozenset(word for line in _SUBJECTS.values() for word in line.split())
+
+# Words of an entry's topic that its examples and answer do not all hold: a general question
+# about immunotherapy and the thyroid, hair or the liver is a side-effect question, and the
+# side-effect entry answers it (report any new symptom, serious signs: 15 / 112), even though
+# that entry names only the serious signs. Merged into the entry's words at training time.
+_ENTRY_TOPICS = {
+    "side_effects": """rash rashes eruption eruptions itch itching itchy demangeaison demangeaisons
+        skin peau diarrhea diarrhoea diarrhee diarrhees colitis colite fatigue fatigued tired tiredness
+        fatigant epuisement exhaustion nausea nausee nausees vomiting vomit vomissement vomissements
+        thyroid thyroide hormone hormones hormonal hormonaux liver foie hepatitis hepatite lung lungs
+        poumon poumons pneumonitis pneumopathie cough toux breathless breathlessness essoufflement
+        joint joints articulation articulations articulaire articulaires muscle muscles musculaire
+        musculaires pain pains douleur douleurs ache aches fever fievre headache headaches cephalee
+        appetite appetit hair cheveux kidney kidneys rein reins diabetes diabete eye eyes yeux vision
+        inflammation inflammations inflammatoire autoimmune toxicity toxicities toxicite toxicites
+        heart coeur myocarditis myocardite neuropathy numbness engourdissement constipation mouth
+        bouche gland glands glande glandes pituitary hypophyse adrenal surrenale surrenales flu
+        grippal grippaux adverse indesirable indesirables reaction reactions""",
+}
+
+ENTRY_TOPIC_WORDS = {entry: frozenset(words.split()) for entry, words in _ENTRY_TOPICS.items()}
