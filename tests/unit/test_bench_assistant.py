@@ -54,6 +54,15 @@ def test_cells() -> None:
     assert report.share_cell(6.0, 0.0) == "-"
 
 
+def test_the_slices_of_a_paired_measure_add_up() -> None:
+    from bench.assistant import add_to
+
+    total = Outcome()
+    add_to(total, Outcome([1.0, 2.0], errors=1, wall_s=1.0))
+    add_to(total, Outcome([3.0] * 4, wall_s=2.0))
+    assert (len(total.latencies_ms), total.errors, total.wall_s, total.rate) == (6, 1, 3.0, 2.0)
+
+
 def test_table_pads_columns_and_blanks_missing_cells() -> None:
     text = report.table(["measure", "ours"], [["RSS (MB)", "512"], ["training"]])
     assert text.splitlines() == [
@@ -70,7 +79,8 @@ def _figures(rate: float) -> Figures:
     closed = dict(zip(CLOSED_CONVERSATIONS, (Outcome([1.0] * 2, wall_s=4 / rate), outcome,
                                              Outcome([1.0], wall_s=4 / rate)), strict=True))
     return Figures("56 (cold)", 12.0, 650.0, parse=Outcome([10.0] * 10, wall_s=10 / (2 * rate)),
-                   closed=closed, open=outcome)
+                   closed=closed, open=outcome, paired_parse=Outcome([1.0] * 20, wall_s=2.0),
+                   paired_full=Outcome([1.0] * 13, wall_s=2.0))
 
 
 def test_rows_have_one_cell_per_assistant_and_our_goals() -> None:
@@ -83,6 +93,8 @@ def test_rows_have_one_cell_per_assistant_and_our_goals() -> None:
     assert by_label["closed loop, 50 conversations: p50 / p95 (ms)"] == ["1 / 1", "1 / 1", ""]
     # the best closed loop (10 conversations here) against parse-only
     assert by_label["full messages (best closed loop) / parse-only rate"] == ["50 %", "50 %", ">= 60 %"]
+    paired = "full / parse-only, 10 clients each, 4 alternating 1 s slices (msg/s)"
+    assert by_label[paired] == ["6.5 / 10.0 = 65 %", "6.5 / 10.0 = 65 %", ">= 60 %"]
     open_rows = [label for label in by_label if label.startswith("open loop")]
     assert open_rows[0] == "open loop, 50 conv. x 1 msg / 3 s for 9 s: p50 / p95 (ms)"
     assert by_label[open_rows[0]][-1] == "p95 <= 150"
