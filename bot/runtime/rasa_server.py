@@ -452,28 +452,18 @@ def _tracker_copy(self: Any) -> Any:
     and latest action). Rasa's replay where the state might not be the events' alone: a
     tracker subclass, a bounded event history (the replay starts later), slots made on
     demand, or an attribute set outside the events."""
-    from collections import deque
-
-    from rasa.shared.constants import DEFAULT_SENDER_ID
     from rasa.shared.core.events import BotUttered, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
 
-    if (type(self) is not DialogueStateTracker or self._max_event_history is not None
-            or type(self.slots) is not dict or vars(self).keys() != _TRACKER_FIELDS):
+    if not _plain(self) or self._max_event_history is not None or vars(self).keys() != _TRACKER_FIELDS:
         return _STOCK["tracker_copy"](self)
-    copy = object.__new__(DialogueStateTracker)
-    vars(copy).update(vars(self))  # then what Rasa's new tracker and its replay make anew:
-    copy.events = deque(self.events)
-    copy.slots = {slot.name: _copied(slot) for slot in self.slots.values()}  # as copy.copy does
-    copy.sender_id = self.sender_id or DEFAULT_SENDER_ID
-    copy.sender_source = copy.model_id = copy.assistant_id = None
+    copy = _new_tracker_like(self, self.events)  # its slots hold what the replayed events set
+    copy._paused, copy.followup_action = self._paused, self.followup_action
     copy.latest_action = None if self.latest_action is None else dict(self.latest_action)
     copy.active_loop = None if self.active_loop is None else dataclasses.replace(self.active_loop)
     # The events' own objects, as the replay sets them; a new empty one where no event set it.
-    if self.latest_message == UserUttered.empty():
-        copy.latest_message = UserUttered.empty()
-    if _empty_bot_utterance(self.latest_bot_utterance):
-        copy.latest_bot_utterance = BotUttered.empty()
+    copy.latest_message = UserUttered.empty() if self.latest_message == UserUttered.empty() else self.latest_message
+    copy.latest_bot_utterance = (BotUttered.empty() if _empty_bot_utterance(self.latest_bot_utterance)
+                                 else self.latest_bot_utterance)
     return copy
 
 
@@ -482,20 +472,35 @@ def _tracker_init_copy(self: Any) -> Any:
     the slots copied and reset, no event), without its constructor's ``copy.copy`` of each
     slot (about 40 µs; RulePolicy's last turns start from it at each prediction). A tracker
     subclass or slots made on demand get Rasa's."""
+    if not _plain(self):
+        return _STOCK["tracker_init_copy"](self)
+    new = _new_tracker_like(self, ())
+    new._reset()  # the slots' initial values, no loop, the empty latest message: as Rasa's constructor
+    return new
+
+
+def _plain(tracker: Any) -> bool:
+    """A ``DialogueStateTracker`` itself, with its domain's slots (not made on demand)."""
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    return type(tracker) is DialogueStateTracker and type(tracker.slots) is dict
+
+
+def _new_tracker_like(tracker: Any, events: Any) -> Any:
+    """What Rasa's ``init_copy`` builds before any state: ``events``, the same history bound and
+    rule flag, its own copy of each slot, no sender source, model or assistant id. Its state
+    fields (latest message, loop...) are for the caller to set."""
     from collections import deque
 
     from rasa.shared.constants import DEFAULT_SENDER_ID
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    if type(self) is not DialogueStateTracker or type(self.slots) is not dict:
-        return _STOCK["tracker_init_copy"](self)
     new = object.__new__(DialogueStateTracker)
-    new._max_event_history = self._max_event_history
-    new.events = deque((), self._max_event_history)
-    new.sender_id = self.sender_id or DEFAULT_SENDER_ID
-    new.slots = {slot.name: _copied(slot) for slot in self.slots.values()}
-    new.sender_source, new.is_rule_tracker = None, self.is_rule_tracker
-    new._reset()  # the slots' initial values, no loop, the empty latest message: as Rasa's constructor
+    new._max_event_history = tracker._max_event_history
+    new.events = deque(events, tracker._max_event_history)
+    new.sender_id = tracker.sender_id or DEFAULT_SENDER_ID
+    new.slots = {slot.name: _copied(slot) for slot in tracker.slots.values()}  # as copy.copy does
+    new.sender_source, new.is_rule_tracker = None, tracker.is_rule_tracker
     new.model_id = new.assistant_id = None
     return new
 
