@@ -291,8 +291,9 @@ class SafeSQLTrackerStore(SQLTrackerStore):
         if not new:
             return known
         added = deserialise_events([json.loads(row.data) for row in new])
-        for event in added if known.tracker is not None else ():  # (``known`` is replaced by what this returns)
-            known.tracker.update(event)  # as Rasa's ``from_events`` replays each event after the others
+        if known.tracker is not None:  # brought up to date in place: ``known`` is replaced by what this returns
+            for event in added:
+                known.tracker.update(event)  # as Rasa's ``from_events`` replays each event after the others
         return _Read(known.events + added, new[-1].id, known.rows + len(new), known.tracker, known.domain)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
