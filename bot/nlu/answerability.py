@@ -238,8 +238,8 @@ def undefined_terms(text: str, entry_vocabulary: set[str], known: set[str]) -> l
     subject = definition_subject(text)
     if not subject:
         return []
-    return sorted(w for w in (content_stems(subject) & known) - entry_vocabulary
-                  if not difflib.get_close_matches(w, entry_vocabulary, n=1, cutoff=_NEAR_SPELLING))
+    return [w for w in foreign_terms(subject, entry_vocabulary, known)[0]
+            if not difflib.get_close_matches(w, entry_vocabulary, n=1, cutoff=_NEAR_SPELLING)]
 
 
 def _about_something_else(foreign: list[str], total: int, min_foreign: int) -> bool:
@@ -399,11 +399,11 @@ class AnswerabilityCheck(GraphComponent):
             return
         if key is None or key not in self.vocabularies:
             return
-        foreign, total = foreign_terms(text, self.vocabularies[key], self.known)
+        vocabulary = self.vocabularies[key]
+        foreign, total = foreign_terms(text, vocabulary, self.known)
         unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
         other_subject = names_a_trial(text) and key not in self.trial_entries
         unsure = confidence is not None and confidence < float(self._config["min_entry_confidence"])
-        vocabulary = self.vocabularies[key]
         subjects = subjects_not_held(text, vocabulary) if self._config["check_subjects"] else []
         undefined = undefined_terms(text, vocabulary, self.known) if self._config["check_definitions"] else []
         if not (unheld or other_subject or unsure or subjects or undefined

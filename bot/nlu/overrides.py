@@ -169,13 +169,16 @@ class RuleOverrides(GraphComponent):
         if not self.use_urgency_detector or not urgency.get("urgent") or not may_be_a_symptom(text):
             return False
         mild = describes_own_symptom(text) or calls_it_mild(text)
-        return not mild or float(urgency.get("score", 0.0)) >= self.min_urgency_over_advice
+        return not mild or self._sure_of_urgency(message)
+
+    def _sure_of_urgency(self, message: Message) -> bool:
+        """The detector sure enough to call a milder symptom an emergency."""
+        return float((message.get(URGENCY_KEY) or {}).get("score", 0.0)) >= self.min_urgency_over_advice
 
     def _unsure_of_mild(self, message: Message, text: str) -> bool:
         """A symptom called mild that the detector is not sure is an emergency: the classifier's
         guess of urgency does not stand either ("how to manage mild diarrhea?")."""
-        score = float((message.get(URGENCY_KEY) or {}).get("score", 0.0))
-        return calls_it_mild(text) and score < self.min_urgency_over_advice
+        return calls_it_mild(text) and not self._sure_of_urgency(message)
 
     def _advice_detected(self, message: Message, text: str) -> bool:
         """The classifier on a message about health, or the detector on a question about one's
