@@ -71,6 +71,20 @@ _REFUSED = {
 }
 _OTHER_OF = dict(zip(LANGUAGES, reversed(LANGUAGES), strict=True))  # French <-> English
 
+# A language someone else speaks ("a doctor who speaks English", "un interprète qui parle
+# anglais", "English-speaking staff"): a question about the people, not a request to us.
+_ANY_LANGUAGE = (
+    r"(?:english|anglais|french|fran[cç]ais|spanish|espagnol|german|allemand|italian|italien|arabic|arabe|"
+    r"portuguese|portugais|chinese|chinois|russian|russe|dutch|n[ée]erlandais|polish|polonais|turkish|turc|"
+    r"romanian|roumain|sign\s+language|langue\s+des\s+signes)"
+)
+_SPOKEN_BY_SOMEONE = re.compile(
+    r"\b(?:(?:qui|who|that|which)\s+(?:ne\s+)?(?:parle(?:nt)?|comprenne?n?t?|speaks?|understands?)"
+    r"|parlant)\s+(?:l['’]\s*|le\s+)?" + _ANY_LANGUAGE + r"\b"
+    r"|\b" + _ANY_LANGUAGE + r"[\s-]speaking\b|\b(?:anglophones?|francophones?)\b",
+    re.I,
+)
+
 # Below this many words, identification is a coin toss: keep the current language.
 MIN_WORDS_TO_DETECT = 3
 # py3langid's confidence for "another language" (Spanish, German...); lingua decides FR vs EN.
@@ -97,9 +111,20 @@ def explicit_request(text: str) -> str | None:
     for lang, patterns in _EXPLICIT.items():
         for pattern in patterns:
             match = pattern.search(text)
-            if match and not _NEGATION.search(text[: match.start()]):
+            if match and not _NEGATION.search(text[: match.start()]) and not _spoken_by_someone_at(text, match.start()):
                 return lang
     return None
+
+
+def names_someone_speaking(text: str) -> bool:
+    """The message asks about a language that someone else speaks (staff, a doctor, an
+    interpreter): "do you have English-speaking staff?", "un médecin qui parle anglais"."""
+    return _SPOKEN_BY_SOMEONE.search(text) is not None
+
+
+def _spoken_by_someone_at(text: str, start: int) -> bool:
+    """The request found at ``start`` is the verb of "who speaks ..." / "qui parle ..."."""
+    return any(found.start() <= start < found.end() for found in _SPOKEN_BY_SOMEONE.finditer(text))
 
 
 @functools.lru_cache(maxsize=1)

@@ -34,7 +34,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, INTENT_RESPONS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.language import warm_up
+from bot.language import explicit_request, names_someone_speaking, warm_up
 from bot.nlu.advice import ADVICE_KEY
 from bot.nlu.response_selector import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
@@ -58,6 +58,7 @@ ADVICE_WITH_INFO_INTENT = "medical_advice_general"
 SERIOUS_SYMPTOM_FAQ_INTENT = "faq_serious_symptom"
 FALLBACK_INTENT = "nlu_fallback"
 DONT_KNOW_INTENT = "dont_know"
+SWITCH_LANGUAGE_INTENT = "switch_language"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
 
 
@@ -209,6 +210,12 @@ class RuleOverrides(GraphComponent):
         unsure = float(intent.get("confidence") or 0.0) < self.dont_know_below
         return unsure or intent.get("name") in (DONT_KNOW_INTENT, FALLBACK_INTENT, OUT_OF_SCOPE_INTENT)
 
+    def _about_someone_speaking(self, message: Message, text: str) -> bool:
+        """Taken for a switch of language, but the language named is what someone else speaks
+        ("do you have English-speaking staff?", "un médecin qui parle anglais")."""
+        return (self._predicted(message) == SWITCH_LANGUAGE_INTENT and names_someone_speaking(text)
+                and explicit_request(text) is None)
+
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
 
@@ -233,6 +240,8 @@ class RuleOverrides(GraphComponent):
                 _force_intent(message, ADVICE_WITH_INFO_INTENT if general else ADVICE_INTENT)
             elif unusable:
                 _force_intent(message, FALLBACK_INTENT)
+            elif self._about_someone_speaking(message, text):
+                _force_intent(message, DONT_KNOW_INTENT)  # which languages staff speak: not a fact we hold
             elif self._unsure_faq_answer(message):
                 # unsure which entry answers a real question: we do not hold that answer
                 readable = self.dont_know_below > 0 and is_readable_question(text)

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.language import choose_language, detect, explicit_request, normalize_code
+from bot.language import choose_language, detect, explicit_request, names_someone_speaking, normalize_code
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,10 @@ from bot.language import choose_language, detect, explicit_request, normalize_co
         ("je ne parle pas anglais", None),
         ("the english channel", None),
         ("what is immunotherapy", None),
+        # a language someone else speaks is a question about them, not a request to us
+        ("un médecin qui parle anglais", None),
+        ("y a-t-il un interprète qui parle arabe ?", None),
+        ("tu parles anglais ?", "en"),
     ],
 )
 def test_explicit_requests(text: str, expected: str | None) -> None:
@@ -138,3 +142,20 @@ def test_most_short_messages_in_other_languages_are_recognised_as_such() -> None
 )
 def test_a_language_switch_in_any_wording(text: str, current: str, expected: str) -> None:
     assert choose_language(text, current, page_language=current, previous_page_language=current) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Do you have English-speaking staff?", True),
+        ("How can you find an English speaking doctor in France", True),
+        ("un médecin qui parle anglais", True),
+        ("est-ce qu'un médecin parlant anglais peut me recevoir ?", True),
+        ("le personnel est-il anglophone ?", True),
+        ("can we keep speaking English", False),  # "keep speaking" names no one
+        ("do you speak English?", False),
+        ("who speaks the most at the meeting", False),
+    ],
+)
+def test_a_language_someone_else_speaks(text: str, expected: bool) -> None:
+    assert names_someone_speaking(text) is expected

@@ -77,6 +77,13 @@ def test_overrides(message: Message, intent: str) -> None:
     assert decided(message) == intent
 
 
+def test_staff_who_speak_a_language_are_not_a_switch_of_language() -> None:
+    # which languages the staff speak is a fact we do not hold: "I don't know", with the contact
+    assert decided(parsed("Do you have English-speaking staff?", intent="switch_language")) == "dont_know"
+    assert decided(parsed("un médecin qui parle anglais", intent="switch_language")) == "dont_know"
+    assert decided(parsed("parlez-vous anglais ?", intent="switch_language")) == "switch_language"
+
+
 def _unsure(text: str) -> Message:
     message = parsed(text, intent="out_of_scope")
     message.set(INTENT, {"name": "out_of_scope", "confidence": 0.3})
