@@ -542,6 +542,9 @@ _ADVICE_STRONG_RE = re.compile(
     r"(est-ce|est ce|c'est|cest|es ce|est-il|est-elle|serait-il|est-ce bien) normal (que|qu')|"
     r"is it normal (that|for me|for my|to)|"
     r"\b(suis-je|je suis|am i|i am|is (he|she)|est-il|est-elle)\s+(gueri\w*|cured|en remission|in remission)\b|"
+    # being eligible for a treatment oneself
+    r"\b(am i|is (he|she)|suis-je|est-il|est-elle|serais-je)\s+(eligible|a candidate|candidate?|un candidat|une candidate)\b|"
+    r"\b(do|does|would|will) (i|he|she|my \w+) (qualify|be eligible)\b|"
     # going back to one's work or life after the treatment
     r"\b(reprendre|retourner au|retrouver|go back to|return to|get back to)\s+(le |mon |son |my |his |her )?(travail|boulot|work|job)\b"
 )
@@ -589,6 +592,9 @@ _WHO_TO_TALK_TO = re.compile(
     r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler|"
     r"\bstay with (me|him|her)|\bbe with (my|him|her)|\brester (avec|a cote|aupres)|\baccompan\w*|\baccompagn\w*|"
     r"\bvisit\w*|\bvisite\w*|\bcome with (me|him|her)|\bvenir avec|"
+    r"\b(un proche|une proche|quelqu'un|une personne|someone|a relative|a friend|family|famille|mon (mari|conjoint|fils)|"
+    r"ma (femme|conjointe|fille)|my (husband|wife|partner|son|daughter))\b.{0,25}\b(rester|stay|venir|come|assister|"
+    r"be present|etre present\w*)\b|"
     r"\b(when|quand) (should|do|must|can) (i|we) (call|contact|phone|ring) (the|my|a|our) (doctor|nurse|care team|oncologist)|"
     r"\bquand (dois-je|faut-il) (appeler|contacter|prevenir) (le|mon|l') ?(medecin|infirmi\w*|equipe|oncologue)"
 )
@@ -609,14 +615,16 @@ _ADVICE_IMPLICIT = [
     r"\b(cure|guerir)\b.{0,25}\b(or|ou)\b.{0,10}\b(control\w*|stabilis\w*|ralentir)",
     # "is it serious, doctor?", "what are the chances it works?"
     r"^\W*(est-ce|c'est|is (it|this|that))\s+(grave|serieux|serious|dangerous|dangereux)\s*,?\s*(docteur|doctor)?\W*$",
-    r"\b(chances?|probabilit\w*)\b.{0,20}\b(que (ca|cela|le traitement|l'immunotherapie|elle|il) (marche|fonctionne)|"
-    r"(it|this|the treatment|immunotherapy) (will )?works?|of (it|this) working)",
+    r"\b(chances?|probabilit\w*)\b.{0,20}\b(que (ca|cela|le traitement|ce traitement|l'immunotherapie|elle|il) (marche|fonctionne)|"
+    r"(it|this|the treatment|this treatment|immunotherapy) (will )?works?|of (it|this|this treatment) working)",
     # "est-ce normal d'avoir mal aux articulations ?": one's own symptom, asked of a cancer center
     r"\b(est-ce|c'est|est-il|est ce|cest) (bien )?normal (d'|de )|\bis it normal to\b|"
     r"\b(est-ce|est ce|c'est|cest|is (it|this|that)) (bien |really )?normal\W*$",
     # how we will know that one's treatment works
     r"\b(how (will|would|do|can) (we|i|you) know|comment (saurons-nous|saurai-je|saura-t-on|savoir|va-t-on savoir))\b"
-    r".{0,25}\b(working|works?|marche|fonctionne|efficace|effective)\b",
+    r".{0,25}\b(working|works?|marche|fonctionne|efficace|effective|disparu|gone|gueri\w*|cured|remission|revenu|back)\b",
+    # what to avoid during one's treatment
+    rf"\b(eviter|avoid)\b.{{0,30}}\b(pendant|durant|during|while on|sous|avec|with)\s+(\w+\s+){{0,2}}?{_TREATMENT}",
     r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b",
     # the doctor's choice for this patient: "do you recommend", "me prescrivez-vous", "referring me"
     r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|prescri\w*|recommend\w*|advise|"
@@ -826,7 +834,8 @@ _THE_CASE_RE = re.compile(
     r"\b(the|this|ce|cette)\s+(cancer|tumou?r|tumeur|melanom\w*|lymphom\w*|carcinom\w*|sarcom\w*|"
     r"myelom\w*|leuc\w*|maladie|disease|diagnos\w*|treatment plan|plan de traitement|protocole|biops\w*|"
     r"pathology report|compte[- ]rendu|scanner|lesion|ganglion|lymph node|metasta\w*|surgery|chirurgie|"
-    r"operation|intervention)\b"
+    r"operation|intervention)\b|\b(this|ce|cet|cette)\s+(treatment|traitement|therap\w*|drug|medicament|medication|"
+    r"immunotherap\w*|perfusion|infusion|cure|protocol)\b"
 )
 
 

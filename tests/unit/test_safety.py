@@ -572,6 +572,11 @@ def test_not_urgent_future_and_lookalikes(text: str) -> None:
     assert not is_urgent(text)
 
 
+def test_a_relative_staying_during_the_infusion_is_no_advice() -> None:
+    # accompanying (accompany_patient in the FAQ), though it names the treatment
+    assert not asks_medical_advice("un proche peut-il rester pendant la perfusion ?")
+
+
 def test_a_symptom_now_wins_over_a_question_about_the_future() -> None:
     assert is_urgent("I have chest pain, will I be OK?")
 
@@ -613,6 +618,12 @@ def test_a_symptom_now_wins_over_a_question_about_the_future() -> None:
         "would immunotherapy help her?",
         # a symptom named, then "is it normal?"
         "Fatigue après la cure : est-ce normal ?",
+        # being eligible oneself; the chances this treatment works; knowing the cancer has gone
+        "Am I eligible for immunotherapy?",
+        "Do I qualify for immunotherapy?",
+        "What are the chances this treatment works?",
+        "Comment saura-t-on si le cancer a disparu ?",
+        "Y a-t-il des choses à éviter pendant le traitement ?",
     ],
 )
 def test_advice_wordings_of_round_4(text: str) -> None:
@@ -622,6 +633,9 @@ def test_advice_wordings_of_round_4(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "case"),
     [
+        # "this treatment", asked of one's cancer center, is the one proposed to the asker
+        ("Quels sont les risques de ce traitement ?", True),
+        ("How long will this treatment last?", True),
         # a symptom told without a question or a person (a leaflet's line): somebody has it
         ("Des douleurs articulaires persistantes.", True),
         ("fatigue persistante", True),
