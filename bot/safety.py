@@ -845,6 +845,26 @@ _DEFINITION_RE = re.compile(
 )
 
 
+_SYMPTOM_WORDS = (r"(fatigu\w*|tired\w*|rash|eruption|boutons|demangeaisons|itch\w*|diarrh\w*|nause\w*|toux|cough\w*|"
+                  r"douleur\w*|pain\w*|mal (au|a la|aux)|fievre|fever|vertige\w*|dizz\w*|insomni\w*)")
+# A clinical case written tersely, no person named ("immunotherapy with lupus?", "TSH 8 sous
+# keytruda", "nivolumab ou pembrolizumab ?", "quelle dose de nivolumab ?", "à 85 ans ?"): a patient
+# asking about their own; where nothing answers it, the refusal with the care team.
+_DRUG = (r"(keytruda|opdivo|yervoy|tecentriq|imfinzi|bavencio|libtayo|pembrolizumab|nivolumab|ipilimumab|"
+         r"atezolizumab|durvalumab|avelumab|cemiplimab|immunotherap\w*|immuno|chimio\w*|chemo\w*|radioth\w*|radiation)")
+_CLINICAL_CASE_RE = re.compile(
+    rf"\b{_CONDITION}\b.{{0,60}}\b{_TREATMENT}|\b{_TREATMENT}.{{0,60}}\b{_CONDITION}\b|"
+    r"\b(tsh|psa|cea|ca[- ]?125|crp|ldh|plaquettes|platelets|neutrophil\w*|globules|leucocytes|lymphocytes|"
+    r"ha?emoglobin\w*|creatinine|transaminases|pd-?l1|cps|tps)\b.{0,25}(\d|\b(bas|basses?|hauts?|hautes?|eleve\w*|low|high))|"
+    rf"\b{_DRUG}\s+(ou|or|vs\.?|versus|contre|plutot que|rather than)\s+(\w+\s+)?{_DRUG}|"
+    rf"\b(quelle|what|which|la|the)\s+(dose|dosage|posologie)\b.{{0,20}}{_DRUG}|"
+    rf"^\W*(normal|is it normal|est-ce normal|c'est normal|est ce normal)\b.{{0,60}}({_TREATMENT}|{_SYMPTOM_WORDS})|"
+    rf"\b\d{{2,3}}\s*(ans|years?( old)?|yo)\b.{{0,60}}{_TREATMENT}|"
+    rf"\b(trop tard|too late|trop vieux|trop vieille|too old)\b.{{0,30}}{_TREATMENT}|"
+    r"\b(chances?|survie|survival|pronostic|prognosis|esperance de vie|life expectancy)\b.{0,40}\b(stade|stage)\s*(\d|iv|i{1,3})\b"
+)
+
+
 # Symptoms named by a noun no everyday request uses ("température", "jaune", "bouton", "tomber"
 # do: "dis moi la température", "appelle le taxi jaune"; measured on MASSIVE).
 _SYMPTOM_NOUN_RE = re.compile(
@@ -871,6 +891,9 @@ def is_about_ones_case(text: str) -> bool:
     team is the honest reply."""
     folded = fold(text)
     if is_personal_health_question(text) or _told_symptom(folded):
+        return True
+    if (_CLINICAL_CASE_RE.search(folded) and not _practical(folded) and not _TRIAL.search(folded)
+            and not _GENERAL_INFO.search(folded) and not _COMMAND_RE.search(folded)):
         return True
     return bool(_THE_CASE_RE.search(folded) and not _DEFINITION_RE.search(folded) and not _practical(folded)
                 and not _TRIAL.search(folded)

@@ -636,6 +636,18 @@ def test_advice_wordings_of_round_4(text: str) -> None:
         # "this treatment", asked of one's cancer center, is the one proposed to the asker
         ("Quels sont les risques de ce traitement ?", True),
         ("How long will this treatment last?", True),
+        # a clinical case written tersely, no person named: a patient asking about their own
+        ("immunothérapie et insuffisance rénale ?", True),
+        ("TSH 8 sous keytruda", True),
+        ("nivolumab ou pembrolizumab ?", True),
+        ("quelle dose de nivolumab ?", True),
+        ("normal d'être fatigué après la perfusion ?", True),
+        ("85 years old, is immunotherapy an option?", True),
+        ("est-il trop tard pour une immunothérapie ?", True),
+        ("chances de survie mélanome stade 4 avec immunothérapie", True),
+        # ...not a trial, nor how it works
+        ("nivolumab or pembrolizumab trials?", False),
+        ("comment l'immunothérapie agit-elle en cas de lupus ?", False),
         # a symptom told without a question or a person (a leaflet's line): somebody has it
         ("Des douleurs articulaires persistantes.", True),
         ("fatigue persistante", True),
