@@ -343,7 +343,7 @@ _OWN_SYMPTOM = (
     r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
     r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*|fourmis|picote\w*|engourdi\w*|"
     r"perdu (\w+ )?(kilos?|poids)|lost (\w+ )?(kilos?|pounds|weight)|losing weight|appetit|appetite|"
-    r"nodules?|lumps?|bosses?|grosseur|maux d\w*|sick|malade|swollen|gonfle\w*|rouge|red|nausees?)"
+    r"nodules?|lumps?|bosses?|grosseur|maux d\w*|feel sick|feeling sick|swollen|gonfle\w*|rouge|red|nausees?)"
     # a part of oneself that hurts or aches ("my knee hurts since the infusion")
     r"|\b(my|his|her|mon|ma|mes|son|sa|ses) \w+ (hurts?|aches?|is (hurting|aching|sore|painful))\b"
 )
@@ -543,8 +543,9 @@ _ADVICE_STRONG_RE = re.compile(
     r"is it normal (that|for me|for my|to)|"
     r"\b(suis-je|je suis|am i|i am|is (he|she)|est-il|est-elle)\s+(gueri\w*|cured|en remission|in remission)\b|"
     # being eligible for a treatment oneself
-    r"\b(am i|is (he|she)|suis-je|est-il|est-elle|serais-je)\s+(eligible|a candidate|candidate?|un candidat|une candidate)\b|"
-    r"\b(do|does|would|will) (i|he|she|my \w+) (qualify|be eligible)\b|"
+    rf"\b(am i|is (he|she)|suis-je|est-il|est-elle|serais-je)\s+(eligible|a candidate|candidate?|un candidat|une candidate)\s+"
+    rf"(for|pour|a|au|aux|a l')\s*(une |un |the |an? |l')?{_TREATMENT}|"
+    rf"\b(do|does|would|will) (i|he|she|my \w+) (qualify|be eligible) for\s+(the |an? )?{_TREATMENT}|"
     # going back to one's work or life after the treatment
     r"\b(reprendre|retourner au|retrouver|go back to|return to|get back to)\s+(le |mon |son |my |his |her )?(travail|boulot|work|job)\b"
 )

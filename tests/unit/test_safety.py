@@ -572,6 +572,11 @@ def test_not_urgent_future_and_lookalikes(text: str) -> None:
     assert not is_urgent(text)
 
 
+def test_eligibility_alone_belongs_to_the_trial_answers() -> None:
+    # in a conversation about trials; eligibility for a named treatment is advice (round 4 list)
+    assert not asks_medical_advice("suis-je éligible ?")
+
+
 def test_a_relative_staying_during_the_infusion_is_no_advice() -> None:
     # accompanying (accompany_patient in the FAQ), though it names the treatment
     assert not asks_medical_advice("un proche peut-il rester pendant la perfusion ?")
