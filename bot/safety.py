@@ -216,6 +216,12 @@ _WHEN_TO_CALL_RE = re.compile(
     r"\b(symptoms?|symptomes?|signs?|signes?)\b.{0,40}\b(immediate|emergency|right away|immediatement|"
     r"tout de suite|en urgence|sans attendre)\b"
 )
+# A bare cry for help, the whole message ("help!!", "aidez-moi vite"): within a request ("help me
+# find a restaurant") it is no emergency.
+_CRY_FOR_HELP_RE = re.compile(
+    r"^\W*(help( me)?|aidez[- ]moi|aide[- ]moi|aidez[- ]nous)\W*(vite|quick(ly)?|please|svp|s'il (vous|te) plait|now|"
+    r"maintenant|tout de suite)?\W*$"
+)
 _NOT_URGENT_CALL_RE = re.compile(r"non[- ]urgent|not (an )?(urgent|emergency)|pas (tres |si )?urgent")
 # Asking what to do about an urgent symptom ("que faire si j'ai une forte fièvre ?", "what to do
 # if you have chest pain"): the emergency numbers are the answer, even when it is not happening yet.
@@ -292,7 +298,7 @@ def is_urgent(text: str) -> bool:
     folded = _prepared(text)
     if _positive(_URGENT_CALL_RE, folded) and not _NOT_URGENT_CALL_RE.search(folded):
         return True
-    if _WHEN_TO_CALL_RE.search(folded):
+    if _WHEN_TO_CALL_RE.search(folded) or _CRY_FOR_HELP_RE.search(folded):
         return True
     # A general phrase ("en cas de", "side effects") makes a message general only when it asks
     # something: a list item ("En cas de douleurs thoraciques brutales.") says when to act. One's

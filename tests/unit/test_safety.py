@@ -582,6 +582,12 @@ def test_a_relative_staying_during_the_infusion_is_no_advice() -> None:
     assert not asks_medical_advice("un proche peut-il rester pendant la perfusion ?")
 
 
+@pytest.mark.parametrize(("text", "urgent"), [("help!!", True), ("aidez-moi vite", True), ("Help me please!", True),
+                                             ("help me find a restaurant", False), ("aide-moi à écrire un mail", False)])
+def test_a_bare_cry_for_help(text: str, urgent: bool) -> None:
+    assert is_urgent(text) is urgent
+
+
 def test_a_symptom_now_wins_over_a_question_about_the_future() -> None:
     assert is_urgent("I have chest pain, will I be OK?")
 
