@@ -49,7 +49,7 @@ _TOKEN = re.compile(r"[a-z]+")
 # malaise", "voting" is not "vomiting"). Found by correcting every word of our training data,
 # the dev questions and MASSIVE.
 _REAL_WORDS = frozenset(
-    "maladie maladies coque coques reparation reparations selling spelling voting sells connaissances beating".split()
+    "maladie maladies coque coques reparation reparations selling spelling voting sells connaissances beating bloody".split()
 )
 
 
@@ -151,6 +151,37 @@ _SEVERE = [
     r"\b(can'?t|cannot|unable to|couldn'?t) keep (anything|any food|food|water|liquids?|fluids?) down\b|"
     r"\bne (garde|peu[xt] (rien )?garder|garde plus) (rien|aucun\w*)|\b(vomi\w*) tout ce qu",
     r"\b(threw|throw\w*|thrown) up blood\b",
+    # wordings real lists and accounts use (each failed before): blood named after the stools,
+    # a count of liquid stools, half a breath, yellowing, an altered state of mind, meningism,
+    # a sudden headache or loss of sight, a fever from 38.3, a swollen painful leg, speech lost
+    r"\b(selles|stools?|poo|urines?|pee)\b\W+(\w+\W+){0,3}?((?<!prise de )sang(?! \w*\s*(test|analyse))|"
+    r"sanglant\w*|sanguinolent\w*|blood(?! tests?| counts?| work| samples?))\b|"
+    r"\b(bloody|sanglant\w*|sanguinolent\w*) (stools?|diarrh\w*|urine|poo)|\bdiarrh\w* sanglant\w*|"
+    r"\bblood in (\w+ )?(stools?|urine|poo|pee)\b",
+    r"\b(\d+|plusieurs|many|several|more than \d+|plus de \d+)\s+(selles|stools?|bowel movements)\s+(liquides|molles|watery|loose)|"
+    r"\b(\d+|more than \d+)\s+(watery|loose|liquid)\s+(stools?|bowel movements)",
+    r"\brespir\w* a moitie|\b(remplir|remplis|fill\w*)\b.{0,15}\b(poumons|lungs)\b|\bpoumons\b.{0,30}\b(remplis|remplir)\b|"
+    r"\b(can'?t|cannot|unable to|couldn'?t) (catch|get) (my |enough |any )?(breath|air)\b|\bnot (getting )?enough air\b|"
+    r"\b(du mal|difficulte\w*|peine)\s+a\s+(\w+\s+){1,3}?respir\w*",
+    r"\b(yellowing|jaunissement)\b",
+    r"\baltered (mental (status|state)|consciousness|level of consciousness)\b|\btroubles? de (la )?conscience\b|"
+    r"\b(conscience|etat de conscience) (altere\w*|modifie\w*)|\bhard to (wake|rouse)\b|\bdifficile a reveiller\b|"
+    r"\bnot making any sense\b",
+    r"\b(raideur (de la )?nuque|stiff neck)\b.{0,40}\b(fievre|fever|mal de tete|headache|vomi\w*)|"
+    r"\b(fievre|fever|mal de tete|headache)\b.{0,40}\b(raideur (de la )?nuque|stiff neck)\b",
+    r"\b(worst|pire)\b.{0,20}\b(headache|mal de tete)|\b(sudden|suddenly|soudain\w*|brutal\w*|brusque\w*)\b.{0,25}"
+    r"\b(headache|mal de tete|maux de tete|double vision|vision double|loss of (vision|sight)|perte de (la )?vue|"
+    r"(can'?t|cannot) see|ne voi[st] plus)|\b(double vision|vision double|loss of (vision|sight)|perte de (la )?vue)\b.{0,15}"
+    r"\b(sudden\w*|soudaine?|brutal\w*|brusque\w*)",
+    r"\b(fievre|temperature|temp|fever|thermometre)\D{0,12}\b38[.,][34]\b|\b(fever|fievre|temperature)\b.{0,12}"
+    r"\b(over|above|plus de|au-dessus de|superieure? a)\s+38\b|\b(j'ai|il a|elle a|on a)\s+(39|40|41|38[.,][3-9])([.,]\d)?\b"
+    r"(?!\s*(ans|an\b|kg|kilos?|euros?|%))",
+    r"\b(jambe|mollet|leg|calf)\W+(\w+\W+){0,4}?(gonfle\w*|swollen)\W+(\w+\W+){0,4}?(douloureu\w*|painful|rouge|red|"
+    r"chaud\w*|warm|hot)\b",
+    r"\b(faibless\w*|weakness)\b.{0,20}\b(d'un (seul )?cote|one side)\b|\b(trouble|difficulty) (speaking|talking)\b|"
+    r"\b(n'arrive|n'arrivent|n'arrivons) plus a parler\b|\bdifficulte\w* a parler\b",
+    r"\b(throwing up|threw up|been sick|vomi\w*)\b.{0,15}\b(all day|all night|toute la (journee|nuit)|non[- ]stop)\b",
+    r"\b(tres forte|violente?s?|intenses?|terribles?|atroces?|horribles?|insupportables?)\s+(douleur\w*|mal)\b",
     r"\b(ne sens plus|ne sent plus|can'?t feel) (mes|ses|les|my|his|her) (jambes|bras|pieds|legs|arms|feet)\b",
     r"\b(urine|urines|pee|pipi) (is |are |est |sont )?(toute? )?(rouges?|red|bloody|pleine de sang|marron|brown)\b",
     # pain that is "so bad", vomiting for days, shaking or bleeding that will not stop
@@ -168,7 +199,7 @@ _ALARM_RE = re.compile(
     r"breath\w*|toux|tousse|cough\w*|poitrine|chest|eruption|boutons|rash|cloques?|blisters?|"
     r"saign\w*|bleed\w*|(?<!prise de )sang|blood(?! tests?| counts?| cells)|vertiges?|dizzy|dizziness|tete qui tourne|malaise|douleurs?|"
     r"pains?|mal au ventre|stomach ache|maux de tete|headache|confus\w*|jaune\w*|yellow|"
-    r"gonfl\w*|swollen|tres faible|very weak|epuise\w*|exhausted|nausees?|nausea|suis tombee?|est tombee?|"
+    r"gonfl\w*|swollen|palpitation\w*|tres faible|very weak|epuise\w*|exhausted|nausees?|nausea|suis tombee?|est tombee?|"
     r"i fell|(he|she) fell|fell (down|over))\b"
 )
 
@@ -184,6 +215,12 @@ _WHEN_TO_CALL_RE = re.compile(
     r"go to|aller (aux|a l')|contacter)\b.{0,15}\b(15|112|911|999|samu|ambulance|er|a&e)\b|"
     r"\b(symptoms?|symptomes?|signs?|signes?)\b.{0,40}\b(immediate|emergency|right away|immediatement|"
     r"tout de suite|en urgence|sans attendre)\b"
+)
+# A bare cry for help, the whole message ("help!!", "aidez-moi vite"): within a request ("help me
+# find a restaurant") it is no emergency.
+_CRY_FOR_HELP_RE = re.compile(
+    r"^\W*(help( me)?|aidez[- ]moi|aide[- ]moi|aidez[- ]nous)\W*(vite|quick(ly)?|please|svp|s'il (vous|te) plait|now|"
+    r"maintenant|tout de suite)?\W*$"
 )
 _NOT_URGENT_CALL_RE = re.compile(r"non[- ]urgent|not (an )?(urgent|emergency)|pas (tres |si )?urgent")
 # Asking what to do about an urgent symptom ("que faire si j'ai une forte fièvre ?", "what to do
@@ -223,6 +260,19 @@ _GENERAL = re.compile(
     r"que faire (si|en cas)|what (should|to|do) (i |you |we )?do (if|when|in case)|what if|"
     r"in case of|en cas de|risque de|risk of|signe\w* de|signs? of|symptomes? de|symptoms? of)"
 )
+# Asking something: a question mark, a question word first, or a French inversion ("peut-elle").
+_ASKS_RE = re.compile(
+    r"\?|^\W*(qui|que|quoi|quel\w*|quand|comment|combien|pourquoi|ou|est-ce|peut-on|puis-je|faut-il|"
+    r"who|what|which|when|where|why|how|is|are|can|could|do|does|will|would|should|may|might)\b|"
+    r"\w-(t-)?(il|elle|ils|elles|on)\b"
+)
+# One's own future with its verb ("will I have", "vais-je avoir"): what may happen, not what does.
+_FUTURE_RE = re.compile(
+    r"\b(will|would) (i|he|she|we|my \w+) (\w+ )?(have|get|be|feel|start|develop|need)\b|"
+    r"\b(am i|is (he|she)|are we) going to (have|get|be|feel|develop)\b|"
+    r"\b(vais-je|va-t-il|va-t-elle|est-ce que (je|j'|il|elle) (vais|va)|aurai-je|risque-t-(il|elle|on)|risque-je)"
+    r"\s+(\w+\s+)?(avoir|faire|etre|ressentir|souffrir)?"
+)
 _NEGATED = re.compile(
     r"\b(pas|plus|jamais|aucun|aucune|sans|ni|no|not|never|without|any|don'?t|doesn'?t|didn'?t|"
     r"haven'?t|hasn'?t|isn'?t|wasn'?t|nor)\W+(\w+\W+){0,2}$"
@@ -248,10 +298,14 @@ def is_urgent(text: str) -> bool:
     folded = _prepared(text)
     if _positive(_URGENT_CALL_RE, folded) and not _NOT_URGENT_CALL_RE.search(folded):
         return True
-    if _WHEN_TO_CALL_RE.search(folded):
+    if _WHEN_TO_CALL_RE.search(folded) or _CRY_FOR_HELP_RE.search(folded):
         return True
-    general = bool(_GENERAL.search(folded))
-    now = _happening_now(folded)
+    # A general phrase ("en cas de", "side effects") makes a message general only when it asks
+    # something: a list item ("En cas de douleurs thoraciques brutales.") says when to act. One's
+    # future ("will I have nausea and vomiting?") is general too, and no sign of "now".
+    future = _FUTURE_RE.search(folded)
+    general = bool(_GENERAL.search(folded) and _ASKS_RE.search(folded)) or bool(future)
+    now = _happening_now(_FUTURE_RE.sub(" ", folded))
     if _positive(_SEVERE_RE, folded):
         return now or not general or bool(_WHAT_TO_DO_RE.search(folded))
     # A list of symptoms ("fièvre, diarrhée, vomissements"), described rather than asked about.
@@ -272,7 +326,8 @@ _TREATMENT = (
     r"infusion|chemo\w*|medication|medicine|drug|therapie|therapy)"
 )
 _CONDITION = (
-    r"(lupus|insuffisance (cardiaque|renale|hepatique|respiratoire)|heart (failure|disease|problem)|"
+    r"(lupus|insuffisance (cardiaque|renale|hepatique|respiratoire)|heart (failure|disease|problems?|issues?|condition)|"
+    r"(kidney|liver|lung|thyroid|renal) (problems?|issues?|trouble|condition)|problemes? (de |aux |au |du )?(reins?|foie|coeur|poumons?|thyroide)|"
     r"kidney (failure|disease)|liver (disease|failure)|greffe\w*|transplant\w*|maladie auto-?immune|"
     r"auto-?immune|polyarthrite|arthrite|arthritis|crohn|rectocolite|colitis|sclerose en plaques|"
     r"multiple sclerosis|diabete\w*|diabetes|diabetic|psoriasis|hepatite|hepatitis|vih\b|hiv\b|"
@@ -283,21 +338,26 @@ _CONDITION = (
 # One's own milder symptom ("my skin is itching", "j'ai mal à la tête"): advice, and the learned
 # urgency detector must be surer to make it an emergency (RuleOverrides).
 _OWN_SYMPTOM = (
-    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
-    r"my \w+ (is|are|feels?|hurts?))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
+    r"(j'ai|jai|j ai|je suis|je me sens|je ressens|je fais|je souffre|i have|i've got|ive got|i'm|im|i am|i feel|i get|"
+    r"i suffer|suffering from|(i|i've|ive|i'm|im)(\s+\w+){0,2}?\s+(felt|feeling|feel)|"
+    r"(makes?|made|is making) (me|him|her)|(me|lui) (rend|donne|fait)|"
+    r"(has become|have become|is becoming|looks?|seems?|a l'air|semble)|"
+    r"(my|his|her|mon|ma|mes|son|sa|ses) \w+ (is|are|feels?|hurts?|looks?|seems?|has become|est|sont|me fait|me gratte))\b.{0,40}\b(demangeaisons|gratte|fatigue\w*|epuise\w*|nausee\w*|"
     r"mal de tete|maux de tete|mal au|mal a la|douleur\w*|toux|tousse|constipe\w*|triste|deprime\w*|"
     r"anxieu\w*|itch\w*|tired|exhausted|nause\w*|headache|ache\w*|pain\w*|sore|cough\w*|"
     r"constipat\w*|sad|depressed|anxious|weak|dizzy|lightheaded|light-headed|numb(?!er)\w*|tingl\w*|"
     r"vertige\w*|insomni\w*|can'?t sleep|dors mal|boutons|rash|ongles|nails|cheveux|hair|falling out|dry|seche\w*|"
     r"peel\w*|inflam\w*|sore|infect\w*|break\w*|brittle|cass\w*|fourmis|picote\w*|engourdi\w*|"
     r"perdu (\w+ )?(kilos?|poids)|lost (\w+ )?(kilos?|pounds|weight)|losing weight|appetit|appetite|"
-    r"nodules?|lumps?|bosses?|grosseur)"
+    r"nodules?|lumps?|bosses?|grosseur|maux d\w*|feel sick|feeling sick|swollen|gonfle\w*|rouge|red|nausees?)"
+    # a part of oneself that hurts or aches ("my knee hurts since the infusion")
+    r"|\b(my|his|her|mon|ma|mes|son|sa|ses) \w+ (hurts?|aches?|is (hurting|aching|sore|painful))\b"
 )
 _OWN_SYMPTOM_RE = re.compile(_OWN_SYMPTOM)
 # Asking for advice in so many words: stopping or changing a treatment, the dose, prognosis,
 # reading one's results, taking something with the treatment.
 _ADVICE_EXPLICIT = [
-    rf"\b(arreter|stopper|interrompre|sauter|decaler|reporter|continuer|diminuer|augmenter|changer|"
+    rf"\b(arreter|arrete|arretes|arretais|arretons|stopper|interrompre|sauter|decaler|reporter|continuer|diminuer|augmenter|changer|"
     rf"stop|skip|quit|pause|continue|delay|reduce|increase|change|switch)\b.{{0,40}}\b{_TREATMENT}",
     r"\b(ma|mon|sa|son|la bonne|my|his|her|the right)\s+(dose|dosage|posologie)\b",
     r"\b(guerir|guerira|survivre|survivra|mourir|esperance de vie|chances? de (survie|guerison))\b",
@@ -333,7 +393,7 @@ _ADVICE_SITUATION = [
     r"(que|what)\s+(signifient|veulent dire|veut dire|do|does)\s+(ces|these|mes|my|this|ce)\s+(\w+\s+)?"
     r"(chiffres|numbers|valeurs|values|resultats|results|mean)",
     r"(ca|cela|elle|il|l'immunotherapie|le traitement) (va|marchera|fonctionnera) (marcher|fonctionner|etre efficace)|"
-    r"(will|is) (it|immunotherapy|this|the treatment) (going to )?(work|help)",
+    r"(will|would|could|is) (it|immunotherapy|this|the treatment) (going to )?(work|help)",
     r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(taux|plaquettes|globules|tsh|crp|ct|radio|x-ray|"
     r"tumeurs?|tumou?rs?|stade|stage|examens?|liver|kidney|thyroid|thyroide|foie|reins?)\b",
     r"\b(plaquettes|globules (blancs|rouges)|neutrophiles|lymphocytes|leucocytes|hemoglobine|creatinine|"
@@ -414,6 +474,18 @@ _ADVICE_SITUATION = [
     r"he takes|she takes|he's on|she's on|he is on|she is on)\b.{0,30}\b(medic\w*|cortico\w*|steroid\w*|prednis\w*|"
     r"antibio\w*|anticoag\w*|pills?|comprim\w*|pilule|hormon\w*|insulin\w*|paracetamol|doliprane|ibuprof\w*|aspirin\w*|"
     r"supplements?|complements?|vitamin\w*|plantes|herbs?|herbal|cbd|cannabis|antidepress\w*|anxiolyti\w*|somnifer\w*)",
+    # worried about one's own results; one's options; a mutation one has; one's hair growing back
+    r"\b(worried|worry|scared|afraid|anxious|nervous|peur|inquiet\w*|angoiss\w*|stresse\w*)\b.{0,20}\b(my|mes|mon|ma|his|her|ses|son|sa)\s+"
+    r"(\w+\s+)?(results?|resultats?|scans?|scanner|tests?|examens?|analyses?|biops\w*)\b",
+    r"\b(my|mes|his|her|ses|our|nos) (\w+ )?options\b",
+    r"\b(i have|i've got|ive got|j'ai|il a|elle a|he has|she has)\s+(a |an |une |un )?(\w+\s+)?(mutation|fusion|amplification|deletion)\b",
+    r"\b(my|mes|mon|ma|his|her|ses|son|sa) (\w+ )?(cheveux|hair|ongles|nails|cils|eyelashes|sourcils|eyebrows)\b.{0,30}"
+    r"\b(repouss\w*|grow back|growing back|revenir|come back|tomb\w*|fall\w* out)",
+    # on a treatment now: what follows is about that person's care ("je suis sous keytruda, ...")
+    rf"\b(suis|est|is|am|i'm|im|he's|she's)\s+(sous|on)\s+(\w+\s+)?{_TREATMENT}",
+    # a treatment helping or curing this person
+    rf"\b(will|would|could|can|might|may)\s+({_TREATMENT}|it|this|that)\s+(\w+\s+)?(help|cure|heal|save|work for)\s+(me|him|her|my \w+|them)\b|"
+    r"\b(peut|pourrait|pourra|va)-?(t-)?(elle|il)\s+(l'|m'|me |le |la |les |lui )(aider|guerir|soigner|sauver)\b",
     r"\b(immunotherap\w*|immuno|chimio\w*|chemo\w*|radioth\w*|radiation|chirurgie|surgery|keytruda|opdivo|yervoy|"
     r"nivolumab|pembrolizumab|ipilimumab)\b\s+(ou|or)\s+(\w+\s+)?(immunotherap\w*|immuno|chimio\w*|chemo\w*|radioth\w*|"
     r"radiation|chirurgie|surgery|soins palliatifs|palliative|keytruda|opdivo|yervoy|nivolumab|pembrolizumab|ipilimumab)\b",
@@ -475,7 +547,13 @@ _ADVICE_STRONG_RE = re.compile(
     r"\b(will|would|does|is) (it|this|that) (going to )?(work|help)\b.{0,10}\b(for )?(me|him|her)\b|"
     r"(est-ce|est ce|c'est|cest|es ce|est-il|est-elle|serait-il|est-ce bien) normal (que|qu')|"
     r"is it normal (that|for me|for my|to)|"
-    r"\b(suis-je|je suis|am i|i am|is (he|she)|est-il|est-elle)\s+(gueri\w*|cured|en remission|in remission)\b"
+    r"\b(suis-je|je suis|am i|i am|is (he|she)|est-il|est-elle)\s+(gueri\w*|cured|en remission|in remission)\b|"
+    # being eligible for a treatment oneself
+    rf"\b(am i|is (he|she)|suis-je|est-il|est-elle|serais-je)\s+(eligible|a candidate|candidate?|un candidat|une candidate)\s+"
+    rf"(for|pour|a|au|aux|a l')\s*(une |un |the |an? |l')?{_TREATMENT}|"
+    rf"\b(do|does|would|will) (i|he|she|my \w+) (qualify|be eligible) for\s+(the |an? )?{_TREATMENT}|"
+    # going back to one's work or life after the treatment
+    r"\b(reprendre|retourner au|retrouver|go back to|return to|get back to)\s+(le |mon |son |my |his |her )?(travail|boulot|work|job)\b"
 )
 # Wanting to understand how something works or what it is: general information (the FAQ).
 _GENERAL_INFO = re.compile(
@@ -513,7 +591,7 @@ _MEDICAL = re.compile(
     r"patholog\w*|anapath\w*|imaging|imagerie|biomarq\w*|biomarkers?|mutations?|genetiq\w*|genetic\w*|"
     r"radioth\w*|radiation|remission|progression|prognos\w*|pronostic\w*|diet\w*|regime\w*|alimentaire|"
     r"nutrition\w*|invasi\w*|in situ|out of the sun|in the sun|au soleil|sunscreen|sunburn\w*|creme solaire|"
-    r"coup de soleil|therapeuti\w*|gravite)\b"
+    r"coup de soleil|therapeuti\w*|gravite|swollen|swelling|gonfle\w*|gonflement|inflam\w*|enflamm\w*)\b"
 )
 # "Who can I talk to?", "can my husband stay with me?": reaching or bringing people, not advice
 # (contact_center, accompany_patient, visits in the FAQ).
@@ -521,6 +599,9 @@ _WHO_TO_TALK_TO = re.compile(
     r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler|"
     r"\bstay with (me|him|her)|\bbe with (my|him|her)|\brester (avec|a cote|aupres)|\baccompan\w*|\baccompagn\w*|"
     r"\bvisit\w*|\bvisite\w*|\bcome with (me|him|her)|\bvenir avec|"
+    r"\b(un proche|une proche|quelqu'un|une personne|someone|a relative|a friend|family|famille|mon (mari|conjoint|fils)|"
+    r"ma (femme|conjointe|fille)|my (husband|wife|partner|son|daughter))\b.{0,25}\b(rester|stay|venir|come|assister|"
+    r"be present|etre present\w*)\b|"
     r"\b(when|quand) (should|do|must|can) (i|we) (call|contact|phone|ring) (the|my|a|our) (doctor|nurse|care team|oncologist)|"
     r"\bquand (dois-je|faut-il) (appeler|contacter|prevenir) (le|mon|l') ?(medecin|infirmi\w*|equipe|oncologue)"
 )
@@ -541,13 +622,16 @@ _ADVICE_IMPLICIT = [
     r"\b(cure|guerir)\b.{0,25}\b(or|ou)\b.{0,10}\b(control\w*|stabilis\w*|ralentir)",
     # "is it serious, doctor?", "what are the chances it works?"
     r"^\W*(est-ce|c'est|is (it|this|that))\s+(grave|serieux|serious|dangerous|dangereux)\s*,?\s*(docteur|doctor)?\W*$",
-    r"\b(chances?|probabilit\w*)\b.{0,20}\b(que (ca|cela|le traitement|l'immunotherapie|elle|il) (marche|fonctionne)|"
-    r"(it|this|the treatment|immunotherapy) (will )?works?|of (it|this) working)",
+    r"\b(chances?|probabilit\w*)\b.{0,20}\b(que (ca|cela|le traitement|ce traitement|l'immunotherapie|elle|il) (marche|fonctionne)|"
+    r"(it|this|the treatment|this treatment|immunotherapy) (will )?works?|of (it|this|this treatment) working)",
     # "est-ce normal d'avoir mal aux articulations ?": one's own symptom, asked of a cancer center
-    r"\b(est-ce|c'est|est-il|est ce|cest) (bien )?normal (d'|de )|\bis it normal to\b",
+    r"\b(est-ce|c'est|est-il|est ce|cest) (bien )?normal (d'|de )|\bis it normal to\b|"
+    r"\b(est-ce|est ce|c'est|cest|is (it|this|that)) (bien |really )?normal\W*$",
     # how we will know that one's treatment works
     r"\b(how (will|would|do|can) (we|i|you) know|comment (saurons-nous|saurai-je|saura-t-on|savoir|va-t-on savoir))\b"
-    r".{0,25}\b(working|works?|marche|fonctionne|efficace|effective)\b",
+    r".{0,25}\b(working|works?|marche|fonctionne|efficace|effective|disparu|gone|gueri\w*|cured|remission|revenu|back)\b",
+    # what to avoid during one's treatment
+    rf"\b(eviter|avoid)\b.{{0,30}}\b(pendant|durant|during|while on|sous|avec|with)\s+(\w+\s+){{0,2}}?{_TREATMENT}",
     r"\b(is it|is that|c'est|est-ce) (ok|okay|safe|fine|dangereux|risque|bon|grave)\s+(to|if|de|d'|si)\b",
     # the doctor's choice for this patient: "do you recommend", "me prescrivez-vous", "referring me"
     r"\b(vous|you|tu)\s+(me |nous |lui )?(recommand\w*|conseill\w*|preconis\w*|prescri\w*|recommend\w*|advise|"
@@ -589,7 +673,7 @@ _ADVICE_IMPLICIT = [
     r"(marche|fonctionne|agit) (pas|plus)|echoue)",
     rf"\b(travailler|work|working|conduire|drive|driving|voyager|travel\w*|faire du sport|exercise|exercising|"
     rf"partir en vacances|vacances|holidays?|vacation|fly|flying|prendre l'avion|swim\w*|piscine|me baigner|se baigner)\W+"
-    rf"(\w+\W+){{0,3}}?(pendant|durant|during|while on|sous|entre|between|after|apres)\s+.{{0,20}}{_TREATMENT}",
+    rf"(\w+\W+){{0,6}}?(pendant|durant|during|while on|sous|entre|between|after|apres)\s+.{{0,20}}{_TREATMENT}",
     # one's age with what one can still have ("à 75 ans on peut encore faire une immunothérapie ?")
     r"\b(a|at|aged?|age de|agee? de)\s+\d{2,3}\s*(ans|years?( old)?)?\b.{0,50}\b(peut|peux|puis|pourr\w*|can|could|"
     r"encore|still|trop|too|possible|risque\w*|risk\w*|safe|dangereu\w*)\b",
@@ -601,6 +685,22 @@ _ADVICE_IMPLICIT = [
     r"enough|suffisante|trop|too|poids|weight)\b|\b(je pese|i weigh)\b",
     # how serious it is, asked alone
     r"^\W*(quelle est (sa|la) gravite|how serious is it|how bad is it)\W*$",
+    # what a scan or test found: always somebody's ("le scanner montre une nouvelle lésion")
+    r"\b(le|la|l'|mon|ma|the|my|his|her|son|sa)\s*(scanner|scan|ct|irm|mri|pet[- ]?scan|pet|biopsie|biopsy|prise de sang|"
+    r"blood test|bilan|radio|x-ray|echographie|ultrasound|analyses?)\b.{0,20}\b(montre\w*|shows?|showed|shown|revele\w*|"
+    r"reveals?|revealed|indique\w*|indicates?|found|trouve\w*|a montre|detecte\w*|detected)\b",
+    # whether a treatment is worth it
+    rf"\b(worth (it|trying|doing|having|taking|the)|vaut (la peine|le coup)|vaille (la peine|le coup))\b.{{0,40}}{_TREATMENT}|"
+    rf"{_TREATMENT}.{{0,40}}\b(worth it|worth trying|vaut (la peine|le coup))",
+    # declining or stopping one's treatment, and what follows
+    rf"\b(if|si|et si|what if)\s+(i|je|j'|he|she|il|elle|we|on|my \w+|mon \w+|ma \w+)\s*(\w+\s+){{0,2}}?(refuse\w*|decline\w*|"
+    rf"stop\w*|arret\w*|quit\w*|skip\w*|don'?t (do|have|take|get)|do not (do|have|take|get)|choose not|chose not|decide not|"
+    rf"decided not|decide de ne pas|ne (fais|fait|prends|prend|suis|suit) pas)\b.{{0,30}}{_TREATMENT}",
+    # what one may do during or after one's treatment ("can I go to the gym after my infusion?")
+    rf"\b(can|could|may|should|am i allowed to|is he allowed to|is she allowed to)\s+(i|he|she|we|my \w+)\b.{{0,40}}"
+    rf"\b(pendant|durant|during|while on|sous|after|apres|avant|before|with|avec)\s+(\w+\s+){{0,2}}?{_TREATMENT}|"
+    rf"\b(puis-je|je peux|peut-il|peut-elle|est-ce que (je|il|elle) (peux|peut)|pourrai-je|pourrais-je|ai-je le droit de)\b.{{0,40}}"
+    rf"\b(pendant|durant|sous|apres|avant|avec)\s+(\w+\s+){{0,2}}?{_TREATMENT}",
 ]
 _ADVICE_IMPLICIT_RE = any_of(_ADVICE_IMPLICIT)
 # Whether a trial suits oneself is still a question for one's oncologist (the trial search
@@ -741,7 +841,8 @@ _THE_CASE_RE = re.compile(
     r"\b(the|this|ce|cette)\s+(cancer|tumou?r|tumeur|melanom\w*|lymphom\w*|carcinom\w*|sarcom\w*|"
     r"myelom\w*|leuc\w*|maladie|disease|diagnos\w*|treatment plan|plan de traitement|protocole|biops\w*|"
     r"pathology report|compte[- ]rendu|scanner|lesion|ganglion|lymph node|metasta\w*|surgery|chirurgie|"
-    r"operation|intervention)\b"
+    r"operation|intervention)\b|\b(this|ce|cet|cette)\s+(treatment|traitement|therap\w*|drug|medicament|medication|"
+    r"immunotherap\w*|perfusion|infusion|cure|protocol)\b"
 )
 
 
@@ -751,12 +852,55 @@ _DEFINITION_RE = re.compile(
 )
 
 
+_SYMPTOM_WORDS = (r"(fatigu\w*|tired\w*|rash|eruption|boutons|demangeaisons|itch\w*|diarrh\w*|nause\w*|toux|cough\w*|"
+                  r"douleur\w*|pain\w*|mal (au|a la|aux)|fievre|fever|vertige\w*|dizz\w*|insomni\w*)")
+# A clinical case written tersely, no person named ("immunotherapy with lupus?", "TSH 8 sous
+# keytruda", "nivolumab ou pembrolizumab ?", "quelle dose de nivolumab ?", "à 85 ans ?"): a patient
+# asking about their own; where nothing answers it, the refusal with the care team.
+_DRUG = (r"(keytruda|opdivo|yervoy|tecentriq|imfinzi|bavencio|libtayo|pembrolizumab|nivolumab|ipilimumab|"
+         r"atezolizumab|durvalumab|avelumab|cemiplimab|immunotherap\w*|immuno|chimio\w*|chemo\w*|radioth\w*|radiation)")
+_CLINICAL_CASE_RE = re.compile(
+    rf"\b{_CONDITION}\b.{{0,60}}\b{_TREATMENT}|\b{_TREATMENT}.{{0,60}}\b{_CONDITION}\b|"
+    r"\b(tsh|psa|cea|ca[- ]?125|crp|ldh|plaquettes|platelets|neutrophil\w*|globules|leucocytes|lymphocytes|"
+    r"ha?emoglobin\w*|creatinine|transaminases|pd-?l1|cps|tps)\b.{0,25}(\d|\b(bas|basses?|hauts?|hautes?|eleve\w*|low|high))|"
+    rf"\b{_DRUG}\s+(ou|or|vs\.?|versus|contre|plutot que|rather than)\s+(\w+\s+)?{_DRUG}|"
+    rf"\b(quelle|what|which|la|the)\s+(dose|dosage|posologie)\b.{{0,20}}{_DRUG}|"
+    rf"^\W*(normal|is it normal|est-ce normal|c'est normal|est ce normal)\b.{{0,60}}({_TREATMENT}|{_SYMPTOM_WORDS})|"
+    rf"\b\d{{2,3}}\s*(ans|years?( old)?|yo)\b.{{0,60}}{_TREATMENT}|"
+    rf"\b(trop tard|too late|trop vieux|trop vieille|too old)\b.{{0,30}}{_TREATMENT}|"
+    r"\b(chances?|survie|survival|pronostic|prognosis|esperance de vie|life expectancy)\b.{0,40}\b(stade|stage)\s*(\d|iv|i{1,3})\b"
+)
+
+
+# Symptoms named by a noun no everyday request uses ("température", "jaune", "bouton", "tomber"
+# do: "dis moi la température", "appelle le taxi jaune"; measured on MASSIVE).
+_SYMPTOM_NOUN_RE = re.compile(
+    r"\b(fievres?|fever|diarrh\w*|vomissements?|vomiting|nausees?|nausea|essoufflement|breathlessness|toux|"
+    r"cough(ing)?|eruptions?|rash(es)?|cloques?|blisters?|saignements?|bleeding|vertiges?|dizziness|malaises?|"
+    r"douleurs?|pains?|maux de \w+|headaches?|migraines?|palpitations?|gonflements?|swelling|jaunisse|jaundice|"
+    r"fatigue\w*|demangeaisons?|insomni\w*|courbatures?|crampes?|constipation|itch(ing|iness)|tiredness|aches|"
+    r"soreness|numbness|tingling|fourmillements?|engourdissements?|sueurs? nocturnes|night sweats)\b"
+)
+
+
+def _told_symptom(folded: str) -> bool:
+    """A symptom told, not asked about: no question, no request ("Des maux de tête persistants ou
+    inhabituels;", a line of a leaflet's list). Somebody has it."""
+    return bool(not _ASKS_RE.search(folded) and not _COMMAND_RE.search(folded) and not _practical(folded)
+                and not _TRIAL.search(folded)
+                and bool(_positive(_SYMPTOM_NOUN_RE, _fix_typos(folded))))
+
+
 def is_about_ones_case(text: str) -> bool:
-    """A question about one's own health (is_personal_health_question), or about one's own
-    disease named with a definite article ("has the melanoma spread?"): where nothing answers
-    it, the refusal with the general information and the care team is the honest reply."""
+    """A question about one's own health (is_personal_health_question), about one's own
+    disease named with a definite article ("has the melanoma spread?"), or a symptom told without
+    a question: where nothing answers it, the refusal with the general information and the care
+    team is the honest reply."""
     folded = fold(text)
-    if is_personal_health_question(text):
+    if is_personal_health_question(text) or _told_symptom(folded):
+        return True
+    if (_CLINICAL_CASE_RE.search(folded) and not _practical(folded) and not _TRIAL.search(folded)
+            and not _GENERAL_INFO.search(folded) and not _COMMAND_RE.search(folded)):
         return True
     return bool(_THE_CASE_RE.search(folded) and not _DEFINITION_RE.search(folded) and not _practical(folded)
                 and not _TRIAL.search(folded)

@@ -164,7 +164,8 @@ def test_urgency_needs_a_word_of_health_or_the_body(message: Message, intent: st
         # a symptom called mild: neither the classifier's guess nor an unsure detector make it urgent
         (parsed("How to manage mild diarrhea?", intent="urgent_symptoms", urgency=0.37,
                 ranking=["faq"], entry="side_effects"), "faq_serious_symptom"),
-        (parsed("une légère fièvre depuis hier", intent="out_of_scope", urgency=0.8), "out_of_scope"),
+        # (a symptom told without a question is somebody's: the refusal, with when to call 15)
+        (parsed("une légère fièvre depuis hier", intent="out_of_scope", urgency=0.8), "medical_advice"),
         # a sure detector still decides, and so do the rules
         (parsed("une légère fièvre depuis hier", intent="out_of_scope", urgency=0.97), "urgent_symptoms"),
         (parsed("mild fever of 39.5", intent="faq", urgency=0.1), "urgent_symptoms"),

@@ -513,3 +513,162 @@ def test_an_alarm_clock_is_no_symptom() -> None:
     assert not may_be_a_symptom("réveille-moi à 7h")
     assert not may_be_a_symptom("do not wake me up tomorrow")
     assert is_urgent("wake me up, my husband is not breathing")  # the rules still decide
+
+
+# Round 4 (issue 15): kinds of wording real lists, leaflets and accounts use; each failed before.
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a leaflet's line: a general phrase ("en cas de") in a statement, not a question
+        "En cas de douleur thoracique brutale.",
+        "In case of sudden shortness of breath.",
+        # blood named after the stools; a count of liquid stools; "bloody" is no misspelt "blood"
+        "des selles avec du sang",
+        "stools with blood in them",
+        "bloody stools since this morning",
+        "5 selles liquides depuis ce matin",
+        "more than 4 watery stools today",
+        # half a breath, not enough air, swallowing and breathing
+        "je respire à moitié depuis ce matin",
+        "I can't catch my breath",
+        "not getting enough air",
+        "difficulté à avaler et à respirer",
+        # yellowing, an altered state of mind, meningism, a sudden headache or loss of sight
+        "yellowing of the eyes",
+        "altered mental state",
+        "he is hard to wake",
+        "fièvre et raideur de la nuque",
+        "worst headache of my life",
+        "perte de la vue soudaine",
+        # a fever from 38.3 (the immunotherapy leaflets' threshold), a swollen painful calf, speech lost
+        "fièvre à 38,3",
+        "fever over 38",
+        "j'ai 38,5 depuis hier",
+        "mollet gonflé et douloureux",
+        "il n'arrive plus à parler",
+        "palpitations and dizziness",
+        "très forte douleur au ventre",
+        "I've been throwing up all day",
+    ],
+)
+def test_urgent_wordings_of_leaflets_and_accounts(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one's future is asked about, not happening ("will I have...?"): the advice refusal
+        "Will I get diarrhoea and vomiting?",
+        "vais-je avoir de la fièvre et des frissons ?",
+        # ...but a symptom happening now still wins
+        # numbers that are no temperature, tests that are no bleeding
+        "j'ai 39 ans",
+        "analyse d'urine et prise de sang demain",
+        "urine test and blood test",
+    ],
+)
+def test_not_urgent_future_and_lookalikes(text: str) -> None:
+    assert not is_urgent(text)
+
+
+def test_eligibility_alone_belongs_to_the_trial_answers() -> None:
+    # in a conversation about trials; eligibility for a named treatment is advice (round 4 list)
+    assert not asks_medical_advice("suis-je éligible ?")
+
+
+def test_a_relative_staying_during_the_infusion_is_no_advice() -> None:
+    # accompanying (accompany_patient in the FAQ), though it names the treatment
+    assert not asks_medical_advice("un proche peut-il rester pendant la perfusion ?")
+
+
+@pytest.mark.parametrize(("text", "urgent"), [("help!!", True), ("aidez-moi vite", True), ("Help me please!", True),
+                                             ("help me find a restaurant", False), ("aide-moi à écrire un mail", False)])
+def test_a_bare_cry_for_help(text: str, urgent: bool) -> None:
+    assert is_urgent(text) is urgent
+
+
+def test_a_symptom_now_wins_over_a_question_about_the_future() -> None:
+    assert is_urgent("I have chest pain, will I be OK?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # declining or stopping the treatment, and what follows
+        "If I refuse the chemo, what will happen?",
+        "si je refuse le traitement, que va-t-il se passer ?",
+        "et si j'arrête l'immunothérapie ?",
+        # a part of oneself that hurts; what the treatment makes one feel; how one felt
+        "my knee hurts since the infusion",
+        "the chemo makes me feel sick all the time",
+        "le traitement me donne des nausées",
+        "I felt dizzy this morning",
+        "I've been feeling weak lately",
+        "je fais de l'insomnie depuis la cure",
+        "je souffre de maux de ventre",
+        "my wound looks infected",
+        "ma cicatrice est rouge et gonflée",
+        # another illness, an organ's problems
+        "he has kidney problems, can he have opdivo?",
+        # what a scan found; whether a treatment is worth it; worries about one's results
+        "le scanner montre une nouvelle lésion, c'est grave ?",
+        "is it worth trying immunotherapy at stage 4?",
+        "est-ce que ça vaut la peine de faire une immunothérapie ?",
+        "j'ai peur de mes résultats",
+        # what one may do during or after one's treatment, being on a treatment
+        "can I go to the gym after my infusion?",
+        "puis-je faire du vélo après ma perfusion ?",
+        "mon mari est sous keytruda, peut-il boire un verre de vin ?",
+        "Peut-on se baigner à la mer trois semaines après une chimiothérapie ?",
+        # going back to work, one's hair, one's options, a mutation one has, a relative's friend
+        "est-ce que je pourrai reprendre le travail ?",
+        "mes cheveux vont-ils repousser ?",
+        "I'm 45 with stage 3 melanoma, what are my options?",
+        "on m'a dit que j'ai une mutation BRAF, ça change quoi ?",
+        "would immunotherapy help her?",
+        # a symptom named, then "is it normal?"
+        "Fatigue après la cure : est-ce normal ?",
+        # being eligible oneself; the chances this treatment works; knowing the cancer has gone
+        "Am I eligible for immunotherapy?",
+        "Do I qualify for immunotherapy?",
+        "What are the chances this treatment works?",
+        "Comment saura-t-on si le cancer a disparu ?",
+        "Y a-t-il des choses à éviter pendant le traitement ?",
+    ],
+)
+def test_advice_wordings_of_round_4(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        # "this treatment", asked of one's cancer center, is the one proposed to the asker
+        ("Quels sont les risques de ce traitement ?", True),
+        ("How long will this treatment last?", True),
+        # a clinical case written tersely, no person named: a patient asking about their own
+        ("immunothérapie et insuffisance rénale ?", True),
+        ("TSH 8 sous keytruda", True),
+        ("nivolumab ou pembrolizumab ?", True),
+        ("quelle dose de nivolumab ?", True),
+        ("normal d'être fatigué après la perfusion ?", True),
+        ("85 years old, is immunotherapy an option?", True),
+        ("est-il trop tard pour une immunothérapie ?", True),
+        ("chances de survie mélanome stade 4 avec immunothérapie", True),
+        # ...not a trial, nor how it works
+        ("nivolumab or pembrolizumab trials?", False),
+        ("comment l'immunothérapie agit-elle en cas de lupus ?", False),
+        # a symptom told without a question or a person (a leaflet's line): somebody has it
+        ("Des douleurs articulaires persistantes.", True),
+        ("fatigue persistante", True),
+        ("night sweats and aches", True),
+        # everyday words that name no symptom, a question, a negation
+        ("dis moi la température", False),
+        ("appelle le taxi jaune", False),
+        ("les effets secondaires", False),
+        ("pas de fièvre", False),
+    ],
+)
+def test_a_symptom_told_is_about_ones_case(text: str, case: bool) -> None:
+    assert is_about_ones_case(text) is case
