@@ -407,7 +407,8 @@ class AnswerabilityCheck(GraphComponent):
             elif key in trial_only and not _ABOUT_TRIALS.search(normalize(text)):
                 # what we do not hold about a trial is no answer to a question naming none
                 # ("how long will I stay in hospital?" -> a trial's duration, visits, costs)
-                _dont_know(message, {"entry": key, "trial_question": False})
+                # (the selector was sure of an entry of ours: the question is on our subject)
+                _dont_know(message, {"entry": key, "trial_question": False, "on_subject": True})
             return
         if key is None or key not in self.vocabularies:
             return
@@ -439,9 +440,11 @@ class AnswerabilityCheck(GraphComponent):
         text = message.get(TEXT) or ""
         unsure = (float(intent.get("confidence") or 0.0) < float(self._config["fallback_threshold"])
                   and intent.get("name") != self._config["out_of_scope_intent"] and is_readable_question(text))
-        return ((intent.get("name") == DONT_KNOW_INTENT or unsure)
-                and (is_off_topic(text, self.domain, self.elsewhere)
-                     or (bool(self._config["check_scope"]) and outside_our_subject(text))))
+        if not (intent.get("name") == DONT_KNOW_INTENT or unsure):
+            return False
+        on_subject = bool((message.get(ANSWERABILITY_KEY) or {}).get("on_subject"))
+        return (is_off_topic(text, self.domain, self.elsewhere)
+                or (bool(self._config["check_scope"]) and not on_subject and outside_our_subject(text)))
 
 
 def is_off_topic(text: str, domain: set[str], elsewhere: set[str]) -> bool:

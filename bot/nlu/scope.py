@@ -76,7 +76,8 @@ _WORD = re.compile(r"[a-z0-9]+")
 
 def subject_words(text: str) -> list[str]:
     """The words of the message that belong to our subject (folded)."""
-    return [w for w in _WORD.findall(fold(text)) if w in WORDS or (len(w) >= 4 and w.startswith(PREFIXES))]
+    return [w for w in _WORD.findall(fold(text))
+            if w in WORDS or (len(w) >= 4 and w.startswith(PREFIXES))]
 
 
 def names_our_subject(text: str) -> bool:

@@ -95,3 +95,15 @@ def test_what_we_do_not_hold_about_trials_answers_only_a_question_about_trials()
     assert _honest("how many hours will I spend in hospital?", "trial_specifics") == "dont_know"
     assert _honest("how long will the trial last?", "trial_specifics") == "faq"
     assert _honest("how many hours will I spend in hospital?", "costs") == "faq"  # another honest entry
+
+
+def test_a_trial_entry_the_selector_is_sure_of_keeps_the_question_on_our_subject() -> None:
+    # "why is there a control group?" names nothing of the vocabulary, but the selector was
+    # sure it is about trials: "I don't know", not "outside what I can help with"
+    component = AnswerabilityCheck({"honest_entries": ["trial_specifics"], "trial_only_entries": ["trial_specifics"],
+                                    "check_scope": True}, domain={"anything"})
+    message = Message(data={TEXT: "why is there a control group?"})
+    message.set(INTENT, {"name": "faq", "confidence": 0.9})
+    message.set("response_selector", {"faq": {"response": {"confidence": 0.9, "intent_response_key": "faq/trial_specifics"}}})
+    [result] = component.process([message])
+    assert result.get(INTENT)["name"] == "dont_know"
