@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 
 from bot.text import LANGUAGES, fold
+from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts
 from bot.vocabulary import kinds_in
 
@@ -34,6 +35,7 @@ from bot.vocabulary import kinds_in
 _SUBJECT_PREFIXES = """
     cancer oncolo tumeu tumou tumor metasta malign carcino melanom lymphom leucem leukem myelom
     sarcom chimio chemo radioth radiot radiat radioa immuno anticorp antibod checkpoint
+    imuno efect partenari partnership collabor pharma paracetam doliprane ibuprof
     traitem treatm therap medica medicat medecin medicin docteu doctor physicia infirmi nurse
     soignan caregiv aidan carer chirurg surger surgic biopsi perfusi infusi inject
     ordonnan prescri dosag posolo secondai sympto toxic fatigu nause douleu
@@ -56,6 +58,7 @@ _SUBJECT_PREFIXES = """
 _SUBJECT_WORDS = """
     ct irm rdv soin soins care cure test tests exam scan sang blood proches relative
     relatives attente attentes labo effet effets effect effects
+    phase phases nct park metro ward survie survival stade responder cures
     question questions wifi internet television tele repas meal meals velo bike toilettes
     toilet toilets fleurs flowers
     bot ia
@@ -84,7 +87,7 @@ def names_our_subject(text: str) -> bool:
     """Whether the message names anything of what the assistant is for (see the module doc):
     a word of the list, a cancer type or drug of the trial vocabulary, or a cancer, drug or
     symptom of bot.vocabulary (lemma-aware, both languages)."""
-    if subject_words(text):
+    if subject_words(text) or NCT_IN_TEXT.search(text):  # a trial's registry number
         return True
     words = _WORD.findall(fold(text))
     if any(find_concepts(w, "condition") or find_concepts(w, "intervention") for w in words):

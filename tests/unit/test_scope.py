@@ -42,6 +42,9 @@ def test_a_question_about_something_else_names_nothing_of_our_subject(text: str)
     "nivolumab ou pembrolizumab ?",  # drugs of the trial vocabulary
     "j'ai de la fièvre et je tousse",  # symptoms (bot.vocabulary, lemma-aware)
     "are you a robot?",  # the assistant itself
+    "tell me about NCT01234567",  # a trial's registry number
+    "what does phase 2 mean?",
+    "where do I park?",
 ])
 def test_a_question_on_our_subject_names_it(text: str) -> None:
     assert names_our_subject(text) and not outside_our_subject(text)
