@@ -42,8 +42,9 @@ of the out-of-scope examples ("is there a bicycle rack?").
 
 An "I don't know" (or a readable question no intent is sure of) about something else than
 what the assistant covers ("is it cold outside", "currency exchange": words of the
-out-of-scope examples, none of our subject, see ``is_off_topic``) gets "outside what I can
-help with" (``out_of_scope``) instead.
+out-of-scope examples, none of our subject, see ``is_off_topic``; or no word of the curated
+vocabulary of our subject, ``check_scope``, see bot/nlu/scope.py) gets "outside what I can help
+with" (``out_of_scope``) instead.
 
 Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
 trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
@@ -69,6 +70,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.faq.text import normalize
+from bot.nlu.scope import outside_our_subject
 from bot.nlu.topics import ENTRY_TOPIC_WORDS, SUBJECT_WORDS
 from bot.safety import is_readable_question
 from bot.trials import NCT_IN_TEXT
@@ -274,6 +276,11 @@ class AnswerabilityCheck(GraphComponent):
             # the classifier's "out of scope" below this, with no word of the out-of-scope
             # examples, is a readable question we do not know: "I don't know"
             "min_out_of_scope_confidence": 0.0,
+            # ...and so does one that names nothing of the curated vocabulary of our subject
+            # (bot/nlu/scope.py: "how to unclog a drain", "is autism a genetic disease")
+            "check_scope": False,
+            # honest entries about trials only: given to a message naming no trial, "I don't know"
+            "trial_only_entries": [],
             # entries that already say "I do not have this information": never checked
             "honest_entries": [],
         }
@@ -390,12 +397,18 @@ class AnswerabilityCheck(GraphComponent):
             return
         key = self._chosen_entry(message)
         honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
+        trial_only = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["trial_only_entries"]}
         confidence = self._entry_confidence(message)
         if key in honest:
             # an honest entry is about ONE topic: given as a guess between neighbours ("will I
             # have to stay in the hospital?" -> visiting hours) the plain "I don't know" is truer
             if confidence is not None and confidence < float(self._config["min_honest_entry_confidence"]):
                 _dont_know(message, {"entry": key, "unsure_entry": True})
+            elif key in trial_only and not _ABOUT_TRIALS.search(normalize(text)):
+                # what we do not hold about a trial is no answer to a question naming none
+                # ("how long will I stay in hospital?" -> a trial's duration, visits, costs)
+                # (the selector was sure of an entry of ours: the question is on our subject)
+                _dont_know(message, {"entry": key, "trial_question": False, "on_subject": True})
             return
         if key is None or key not in self.vocabularies:
             return
@@ -427,8 +440,11 @@ class AnswerabilityCheck(GraphComponent):
         text = message.get(TEXT) or ""
         unsure = (float(intent.get("confidence") or 0.0) < float(self._config["fallback_threshold"])
                   and intent.get("name") != self._config["out_of_scope_intent"] and is_readable_question(text))
-        return ((intent.get("name") == DONT_KNOW_INTENT or unsure)
-                and is_off_topic(text, self.domain, self.elsewhere))
+        if not (intent.get("name") == DONT_KNOW_INTENT or unsure):
+            return False
+        on_subject = bool((message.get(ANSWERABILITY_KEY) or {}).get("on_subject"))
+        return (is_off_topic(text, self.domain, self.elsewhere)
+                or (bool(self._config["check_scope"]) and not on_subject and outside_our_subject(text)))
 
 
 def is_off_topic(text: str, domain: set[str], elsewhere: set[str]) -> bool:

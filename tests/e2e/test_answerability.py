@@ -70,3 +70,30 @@ def test_a_general_question_about_an_organ_or_symptom_gets_the_side_effect_answe
     parsed = assistant.parse(text)
     selected = parsed["response_selector"]["faq"]["response"]["intent_response_key"]
     assert parsed["intent"]["name"] == "faq" and selected == "faq/side_effects", (parsed["intent"], selected)
+
+
+@pytest.mark.parametrize("text", [
+    # nothing of our subject (bot/nlu/scope.py): outside what the assistant is for
+    "how do I unblock a kitchen sink?",
+    "is autism passed on from the parents?",
+    "quelle est la capitale de l'australie ?",
+])
+def test_a_question_about_something_else_gets_out_of_scope_not_dont_know(assistant: Assistant, text: str) -> None:
+    assert assistant.parse(text)["intent"]["name"] == "out_of_scope"
+
+
+def test_an_off_topic_message_naming_an_urgent_symptom_keeps_the_emergency_line(assistant: Assistant) -> None:
+    assert assistant.parse("how do I unblock a sink, I have chest pain and can't breathe")["intent"]["name"] == "urgent_symptoms"
+
+
+@pytest.mark.parametrize(("text", "entry"), [
+    # a companion during chemotherapy: was the comparison of immunotherapy with chemotherapy
+    ("can my friend stay next to me during chemo?", "accompany_patient"),
+    ("mon frère peut-il rester avec moi pendant la chimio ?", "accompany_patient"),
+    # seeing the place before coming: was an unsure waiting-times guess
+    ("can I see the premises before I start?", "practical_info"),
+])
+def test_a_practical_question_gets_its_practical_entry(assistant: Assistant, text: str, entry: str) -> None:
+    parsed = assistant.parse(text)
+    selected = parsed["response_selector"]["faq"]["response"]["intent_response_key"]
+    assert parsed["intent"]["name"] == "faq" and selected == f"faq/{entry}", (parsed["intent"], selected)
