@@ -43,6 +43,24 @@ _SUBJECTS = {
 
 SUBJECT_WORDS = frozenset(word for line in _SUBJECTS.values() for word in line.split())
 
+# Subjects named by a phrase whose words, one by one, are ordinary ("last", "line", "early"):
+# folded phrases, matched as whole words. One of them is enough unless the entry uses every
+# word of it (bot/nlu/answerability.py, subjects_not_held).
+_PHRASE_SUBJECTS = {
+    # where a treatment comes in the course of care, and access outside a trial
+    "line of treatment": """last resort | dernier recours | first line | second line
+        | premiere intention | premiere ligne | deuxieme ligne | seconde ligne | compassionate use
+        | usage compassionnel | acces compassionnel | expanded access | acces precoce
+        | off label | hors amm | second opinion | deuxieme avis | second avis""",
+    # how a trial is run or stopped: no entry explains these
+    "trial conduct": """stopped early | ended early | terminated early | closed early
+        | arrete prematurement | arret premature | arrete avant la fin | control group
+        | groupe controle | groupe temoin | open label""",
+}
+
+PHRASE_SUBJECTS = frozenset(" ".join(phrase.split()) for line in _PHRASE_SUBJECTS.values()
+                            for phrase in line.split("|"))
+
 # Words of an entry's topic that its examples and answer do not all hold: a general question
 # about immunotherapy and the thyroid, hair or the liver is a side-effect question, and the
 # side-effect entry answers it (report any new symptom, serious signs: 15 / 112), even though
