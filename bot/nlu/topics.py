@@ -23,6 +23,10 @@ _SUBJECTS = {
         ethics ethique comite committee irb cobaye cobayes guinea prevention screening depistage
         observational observationnelle observationnel""",
     "compensation": "compensation compensated remunere remuneres remuneration stipend indemnise",
+    # who may be taken into a trial: the criteria are each trial's own
+    "eligibility": """eligible eligibility ineligible eligibilite admissible admissibilite exclusion
+        exclusions excluded exclude exclu exclus exclue exclure criteria criterion criteres critere
+        inclusion""",
     # everyday life during treatment: individual questions for the care team
     "lifestyle": """alcohol alcool wine vin beer biere drinking sugar sucre sucres diet regime
         alimentation nutrition vaccine vaccines vaccin vaccins vaccination vaccinated vacciner
@@ -77,7 +81,11 @@ _ENTRY_TOPICS = {
         inflammation inflammations inflammatoire autoimmune toxicity toxicities toxicite toxicites
         heart coeur myocarditis myocardite neuropathy numbness engourdissement constipation mouth
         bouche gland glands glande glandes pituitary hypophyse adrenal surrenale surrenales flu
-        grippal grippaux adverse indesirable indesirables reaction reactions""",
+        grippal grippaux adverse indesirable indesirables reaction reactions
+        arthralgia arthralgias arthralgie arthralgies myalgia myalgie myalgies hypothyroidism
+        hypothyroidie hyperthyroidism hyperthyroidie thyroiditis thyroidite vitiligo dermatitis
+        dermatite nephritis nephrite myositis myosite hypophysitis hypophysite insomnia insomnie
+        nails ongles""",
 }
 
 ENTRY_TOPIC_WORDS = {entry: frozenset(words.split()) for entry, words in _ENTRY_TOPICS.items()}
