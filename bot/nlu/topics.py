@@ -60,6 +60,9 @@ _PHRASE_SUBJECTS = {
     "trial conduct": """stopped early | ended early | terminated early | closed early
         | arrete prematurement | arret premature | arrete avant la fin | control group
         | groupe controle | groupe temoin | open label""",
+    # who may be taken into a trial, asked without "eligible": each trial's criteria
+    "who may join": """who can join | who can take part | who can participate | who may take part
+        | qui peut participer | qui peut entrer dans un essai""",
 }
 
 PHRASE_SUBJECTS = frozenset(" ".join(phrase.split()) for line in _PHRASE_SUBJECTS.values()

@@ -58,6 +58,39 @@ def test_a_subject_we_hold_nothing_on_gets_dont_know(assistant: Assistant, text:
     assert subject in parsed["answerability"]["subjects_not_held"], parsed.get("answerability")
 
 
+@pytest.mark.parametrize(("text", "subject"), [
+    # subject phrases (bot/nlu/topics.py): their words one by one are ordinary
+    ("un essai clinique, c'est le dernier recours ?", "dernier recours"),
+    ("what happens if the study is stopped early?", "stopped early"),
+])
+def test_a_subject_phrase_we_hold_nothing_on_gets_dont_know(assistant: Assistant, text: str, subject: str) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    assert subject in parsed["answerability"]["subjects_not_held"], parsed.get("answerability")
+
+
+@pytest.mark.parametrize("text", [
+    # terms never seen in training: the definition of immunotherapy is not theirs
+    "what is immunotherapy related sarcopenia?",
+    "c'est quoi une immunothérapie néoadjuvante ?",
+])
+def test_the_definition_of_an_unseen_term_gets_dont_know(assistant: Assistant, text: str) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    assert parsed["answerability"]["undefined_terms"], parsed.get("answerability")
+
+
+@pytest.mark.parametrize("text", [
+    # the treatment a trial tests: the side-effect entry (immunotherapy in general) is not its answer
+    "what side effects can the experimental drug cause?",
+    "quels effets indésirables peut donner le traitement expérimental ?",
+])
+def test_the_side_effects_of_a_tested_treatment_get_dont_know(assistant: Assistant, text: str) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    assert parsed["answerability"]["trial_question"], parsed.get("answerability")
+
+
 @pytest.mark.parametrize("text", [
     # organs and symptoms belong to the side-effect entry's topic, whatever its examples say
     "can immunotherapy affect the kidneys?",
