@@ -13,7 +13,7 @@ pytestmark = pytest.mark.model
 @pytest.mark.parametrize(("text", "lang", "neighbour"), [
     # near "which cancers" / "immunotherapy vs other treatments", which say nothing of children
     ("is immunotherapy offered to children as well?", "en", "immunotherapy_vs_other_treatments"),
-    ("l'immunothérapie est-elle proposée aux enfants ?", "fr", "side_effects"),
+    ("l'immunothérapie est-elle proposée aux enfants ?", "fr", "which_cancers"),
     # near the definition of a trial, which says nothing about costs
     ("est-ce qu'un essai clinique coûte quelque chose ?", "fr", "what_is_clinical_trial"),
     # near consent, which says nothing about confidentiality
@@ -26,8 +26,12 @@ def test_a_fact_we_do_not_hold_gets_dont_know_not_a_neighbouring_answer(
 ) -> None:
     parsed = assistant.parse(text)
     assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
-    # decided by the answerability check: the selector's choice was the neighbouring entry
-    assert parsed["answerability"]["entry"] == f"faq/{neighbour}", parsed.get("answerability")
+    # decided by the answerability check (the selector's choice was the neighbouring entry), or
+    # before it when no intent was sure of the question (the same honest answer)
+    if "answerability" in parsed:
+        assert parsed["answerability"]["entry"] == f"faq/{neighbour}", parsed.get("answerability")
+    else:
+        assert parsed["response_selector"]["faq"]["response"]["confidence"] < 0.5, parsed["response_selector"]
     reply = assistant.text(text, lang=lang)
     assert ("don't have verified information" in reply) if lang == "en" else ("pas d'information vérifiée" in reply), reply
 
