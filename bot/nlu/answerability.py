@@ -17,15 +17,19 @@ answered by the consent entry, whose examples never ask about confidentiality.
 A question that names a subject of the curated vocabulary of bot/nlu/topics.py (randomisation,
 placebo, alcohol, a vaccine, a single room, the cafeteria...) that the entry never uses is not
 answered by it, even when no training example has that word ("what does randomization mean?"
-is not answered by what a clinical trial is).
+is not answered by what a clinical trial is); so does one of its subject phrases ("a last
+resort", "en première intention") unless the entry uses every word of it.
 
 A definition question ("what is X?", "what does X mean?", "qu'est-ce que X ?") is answered by
 an entry only when the entry uses the words of X: one word of X the assistant knows and the
 entry never uses is enough ("what is a control group?" is not answered by what a trial is),
-unless it is a near spelling of one of the entry's words.
+unless it is a near spelling of one of the entry's words. Words never seen in training count
+there too when the entry uses none of X's words ("what is immunotherapy induced arthralgia?"
+is not answered by what immunotherapy is).
 
 A question about a trial is not answered by an entry that never speaks of trials ("where is
-the trial site located?" is not answered by where the center is).
+the trial site located?" is not answered by where the center is), nor one about the treatment
+a trial tests ("the side effects of the new treatment", "the study drug").
 
 A trial search is the answer only to a message about trials: a readable question that names
 no trial, no cancer type, drug, phase, status or place, and no taking part ("comment obtenir
@@ -71,7 +75,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.faq.text import normalize
 from bot.nlu.scope import outside_our_subject
-from bot.nlu.topics import ENTRY_TOPIC_WORDS, SUBJECT_WORDS
+from bot.nlu.topics import ENTRY_TOPIC_WORDS, PHRASE_SUBJECTS, SUBJECT_WORDS
 from bot.safety import is_readable_question
 from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts, parse_trial_request
@@ -131,6 +135,15 @@ _NAMES_A_TRIAL = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherc
 # A message about trials names one, or taking part in one.
 _ABOUT_TRIALS = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique|protocoles?"
                            r"|particip\w*|join\w*|enrol\w*|inscri\w*|randomi[sz]\w*|placebos?|tirage au sort)\b")
+# The treatment a trial tests, named without the word "trial" ("the side effects of the new
+# treatment", "the study drug", "le traitement expérimental"): a question about the trial.
+_TESTED_TREATMENT = re.compile(
+    r"\b(?:the|this) new (?:treatment|drug|medicine|medication|therapy)\b"
+    r"|\bstudy (?:drug|treatment|medication|medicine)s?\b"
+    r"|\b(?:experimental|investigational) (?:treatment|drug|therapy|medicine|medication)s?\b"
+    r"|\b(?:treatment|drug|therapy|medicine)s? (?:being|under) test\w*"
+    r"|\b(?:le|ce) nouveau (?:traitement|medicament)\b"
+    r"|\b(?:traitement|medicament|molecule)s? (?:experimenta\w*|a l essai|a l etude|teste\w*)")
 _ASKED_FACT_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _ASKED_FACTS.items()}
 _SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
              "ees", "ee", "es", "ed", "s", "e", "y")
@@ -186,6 +199,12 @@ def names_a_trial(text: str) -> bool:
     return bool(_NAMES_A_TRIAL.search(normalize(text)))
 
 
+def about_a_trial(text: str) -> bool:
+    """The message names a trial, or the treatment a trial tests."""
+    folded = normalize(text)
+    return bool(_NAMES_A_TRIAL.search(folded) or _TESTED_TREATMENT.search(folded))
+
+
 def not_a_trial_search(text: str) -> bool:
     """A readable question with nothing of a trial search in it (see the module doc)."""
     if not is_readable_question(text) or NCT_IN_TEXT.search(text) or _ABOUT_TRIALS.search(normalize(text)):
@@ -219,10 +238,20 @@ _DEFINITION_CLAUSE = re.compile(r"^(?:i|you|we|they|he|she|je|j|tu|on|nous|vous|
 _NEAR_SPELLING = 0.8
 
 
+_PHRASE_SUBJECT = re.compile(r"\b(?:" + "|".join(sorted({re.escape(normalize(p)) for p in PHRASE_SUBJECTS},
+                                                           key=len, reverse=True)) + r")\b")
+
+
 def subjects_not_held(text: str, entry_vocabulary: set[str]) -> list[str]:
     """The words of the curated subjects (bot/nlu/topics.py) the question names and the entry
-    never uses."""
-    return sorted({stem(w) for w in _words(text) if w in SUBJECT_WORDS} - entry_vocabulary)
+    never uses, and the subject phrases it names of which the entry misses a word."""
+    folded = normalize(text)
+    found = {stem(w) for w in _words(text) if w in SUBJECT_WORDS} - entry_vocabulary
+    for match in _PHRASE_SUBJECT.finditer(folded):
+        phrase = {stem(w) for w in match.group(0).split() if len(w) > 2}
+        if not phrase <= entry_vocabulary:
+            found.add(match.group(0))
+    return sorted(found)
 
 
 def definition_subject(text: str) -> str | None:
@@ -240,7 +269,13 @@ def undefined_terms(text: str, entry_vocabulary: set[str], known: set[str]) -> l
     subject = definition_subject(text)
     if not subject:
         return []
-    return [w for w in foreign_terms(subject, entry_vocabulary, known)[0]
+    content = content_stems(subject)
+    foreign = set(foreign_terms(subject, entry_vocabulary, known)[0])
+    if content and not content & entry_vocabulary:
+        # a term the assistant has never seen, and nothing of it the entry uses ("what is
+        # immunotherapy induced arthralgia?"): the entry does not define it either
+        foreign |= content - known
+    return [w for w in sorted(foreign)
             if not difflib.get_close_matches(w, entry_vocabulary, n=1, cutoff=_NEAR_SPELLING)]
 
 
@@ -415,7 +450,7 @@ class AnswerabilityCheck(GraphComponent):
         vocabulary = self.vocabularies[key]
         foreign, total = foreign_terms(text, vocabulary, self.known)
         unheld = sorted(asked_facts(text) - self.facts.get(key, set()))
-        other_subject = names_a_trial(text) and key not in self.trial_entries
+        other_subject = about_a_trial(text) and key not in self.trial_entries
         unsure = confidence is not None and confidence < float(self._config["min_entry_confidence"])
         subjects = subjects_not_held(text, vocabulary) if self._config["check_subjects"] else []
         undefined = undefined_terms(text, vocabulary, self.known) if self._config["check_definitions"] else []

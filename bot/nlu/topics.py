@@ -23,6 +23,10 @@ _SUBJECTS = {
         ethics ethique comite committee irb cobaye cobayes guinea prevention screening depistage
         observational observationnelle observationnel""",
     "compensation": "compensation compensated remunere remuneres remuneration stipend indemnise",
+    # who may be taken into a trial: the criteria are each trial's own
+    "eligibility": """eligible eligibility ineligible eligibilite admissible admissibilite exclusion
+        exclusions excluded exclude exclu exclus exclue exclure criteria criterion criteres critere
+        inclusion""",
     # everyday life during treatment: individual questions for the care team
     "lifestyle": """alcohol alcool wine vin beer biere drinking sugar sucre sucres diet regime
         alimentation nutrition vaccine vaccines vaccin vaccins vaccination vaccinated vacciner
@@ -43,6 +47,27 @@ _SUBJECTS = {
 
 SUBJECT_WORDS = frozenset(word for line in _SUBJECTS.values() for word in line.split())
 
+# Subjects named by a phrase whose words, one by one, are ordinary ("last", "line", "early"):
+# folded phrases, matched as whole words. One of them is enough unless the entry uses every
+# word of it (bot/nlu/answerability.py, subjects_not_held).
+_PHRASE_SUBJECTS = {
+    # where a treatment comes in the course of care, and access outside a trial
+    "line of treatment": """last resort | dernier recours | first line | second line
+        | premiere intention | premiere ligne | deuxieme ligne | seconde ligne | compassionate use
+        | usage compassionnel | acces compassionnel | expanded access | acces precoce
+        | off label | hors amm | second opinion | deuxieme avis | second avis""",
+    # how a trial is run or stopped: no entry explains these
+    "trial conduct": """stopped early | ended early | terminated early | closed early
+        | arrete prematurement | arret premature | arrete avant la fin | control group
+        | groupe controle | groupe temoin | open label""",
+    # who may be taken into a trial, asked without "eligible": each trial's criteria
+    "who may join": """who can join | who can take part | who can participate | who may take part
+        | qui peut participer | qui peut entrer dans un essai""",
+}
+
+PHRASE_SUBJECTS = frozenset(" ".join(phrase.split()) for line in _PHRASE_SUBJECTS.values()
+                            for phrase in line.split("|"))
+
 # Words of an entry's topic that its examples and answer do not all hold: a general question
 # about immunotherapy and the thyroid, hair or the liver is a side-effect question, and the
 # side-effect entry answers it (report any new symptom, serious signs: 15 / 112), even though
@@ -59,7 +84,11 @@ _ENTRY_TOPICS = {
         inflammation inflammations inflammatoire autoimmune toxicity toxicities toxicite toxicites
         heart coeur myocarditis myocardite neuropathy numbness engourdissement constipation mouth
         bouche gland glands glande glandes pituitary hypophyse adrenal surrenale surrenales flu
-        grippal grippaux adverse indesirable indesirables reaction reactions""",
+        grippal grippaux adverse indesirable indesirables reaction reactions
+        arthralgia arthralgias arthralgie arthralgies myalgia myalgie myalgies hypothyroidism
+        hypothyroidie hyperthyroidism hyperthyroidie thyroiditis thyroidite vitiligo dermatitis
+        dermatite nephritis nephrite myositis myosite hypophysitis hypophysite insomnia insomnie
+        nails ongles""",
 }
 
 ENTRY_TOPIC_WORDS = {entry: frozenset(words.split()) for entry, words in _ENTRY_TOPICS.items()}

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.model
 @pytest.mark.parametrize(("text", "lang", "neighbour"), [
     # near "which cancers" / "immunotherapy vs other treatments", which say nothing of children
     ("is immunotherapy offered to children as well?", "en", "immunotherapy_vs_other_treatments"),
-    ("l'immunothérapie est-elle proposée aux enfants ?", "fr", "side_effects"),
+    ("l'immunothérapie est-elle proposée aux enfants ?", "fr", "which_cancers"),
     # near the definition of a trial, which says nothing about costs
     ("est-ce qu'un essai clinique coûte quelque chose ?", "fr", "what_is_clinical_trial"),
     # near consent, which says nothing about confidentiality
@@ -26,8 +26,12 @@ def test_a_fact_we_do_not_hold_gets_dont_know_not_a_neighbouring_answer(
 ) -> None:
     parsed = assistant.parse(text)
     assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
-    # decided by the answerability check: the selector's choice was the neighbouring entry
-    assert parsed["answerability"]["entry"] == f"faq/{neighbour}", parsed.get("answerability")
+    # decided by the answerability check (the selector's choice was the neighbouring entry), or
+    # before it when no intent was sure of the question (the same honest answer)
+    if "answerability" in parsed:
+        assert parsed["answerability"]["entry"] == f"faq/{neighbour}", parsed.get("answerability")
+    else:
+        assert parsed["response_selector"]["faq"]["response"]["confidence"] < 0.5, parsed["response_selector"]
     reply = assistant.text(text, lang=lang)
     assert ("don't have verified information" in reply) if lang == "en" else ("pas d'information vérifiée" in reply), reply
 
@@ -56,6 +60,39 @@ def test_a_subject_we_hold_nothing_on_gets_dont_know(assistant: Assistant, text:
     parsed = assistant.parse(text)
     assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
     assert subject in parsed["answerability"]["subjects_not_held"], parsed.get("answerability")
+
+
+@pytest.mark.parametrize(("text", "subject"), [
+    # subject phrases (bot/nlu/topics.py): their words one by one are ordinary
+    ("un essai clinique, c'est le dernier recours ?", "dernier recours"),
+    ("what happens if the study is stopped early?", "stopped early"),
+])
+def test_a_subject_phrase_we_hold_nothing_on_gets_dont_know(assistant: Assistant, text: str, subject: str) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    assert subject in parsed["answerability"]["subjects_not_held"], parsed.get("answerability")
+
+
+@pytest.mark.parametrize("text", [
+    # terms never seen in training: the definition of immunotherapy is not theirs
+    "what is immunotherapy related sarcopenia?",
+    "c'est quoi une immunothérapie néoadjuvante ?",
+])
+def test_the_definition_of_an_unseen_term_gets_dont_know(assistant: Assistant, text: str) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    assert parsed["answerability"]["undefined_terms"], parsed.get("answerability")
+
+
+@pytest.mark.parametrize("text", [
+    # the treatment a trial tests: the side-effect entry (immunotherapy in general) is not its answer
+    "what side effects can the experimental drug cause?",
+    "quels effets indésirables peut donner le traitement expérimental ?",
+])
+def test_the_side_effects_of_a_tested_treatment_get_dont_know(assistant: Assistant, text: str) -> None:
+    parsed = assistant.parse(text)
+    assert parsed["intent"]["name"] == "dont_know", parsed["intent"]
+    assert parsed["answerability"]["trial_question"], parsed.get("answerability")
 
 
 @pytest.mark.parametrize("text", [

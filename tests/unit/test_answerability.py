@@ -12,6 +12,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.answerability import (
     ANSWERABILITY_KEY,
     AnswerabilityCheck,
+    about_a_trial,
     asked_facts,
     content_stems,
     definition_subject,
@@ -300,3 +301,53 @@ def test_words_of_an_entrys_topic_are_the_entrys() -> None:
     # a general question about the thyroid is a side-effect question, whatever the entry's examples
     assert {stem("thyroid"), stem("rash"), stem("cheveux")} <= {stem(w) for w in ENTRY_TOPIC_WORDS["side_effects"]}
     assert not SUBJECT_WORDS & ENTRY_TOPIC_WORDS["side_effects"]
+
+
+def test_a_definition_of_a_term_never_seen_becomes_dont_know() -> None:
+    immunotherapy = stems("what is immunotherapy? a treatment that mobilises the immune system")
+    known = KNOWN | immunotherapy
+    # "arthralgia" was never seen in training and the entry uses no word of the subject
+    assert undefined_terms("What is immunotherapy induced arthralgia?", immunotherapy, known) == sorted(
+        {stem("induced"), stem("arthralgia")})
+    # the entry uses a word of the subject: an unseen word beside it is a typo or a brand
+    assert undefined_terms("what is a new treatment study, zorglub", DEFINITION, KNOWN) == []
+    # a misspelt word of the entry is still the entry's
+    assert undefined_terms("what is immunotheraphy?", immunotherapy, known) == []
+
+
+@pytest.mark.parametrize(("text", "phrase"), [
+    ('ARE CLINICAL TRIALS A "LAST RESORT"?', "last resort"),
+    ("L'immunothérapie peut-elle être proposée en première intention ?", "premiere intention"),
+    ("What happens if the trial is stopped early?", "stopped early"),
+    ("Who can take part in a clinical trial?", "who can take part"),
+])
+def test_a_subject_phrase_the_entry_does_not_use_is_not_held(text: str, phrase: str) -> None:
+    assert phrase in subjects_not_held(text, DEFINITION)
+    assert check(parsed(text, "what_is_clinical_trial")).get(INTENT)["name"] == "dont_know"
+
+
+def test_a_subject_phrase_whose_words_the_entry_uses_is_held() -> None:
+    control_entry = DEFINITION | stems("some trials have a control group")
+    assert subjects_not_held("Is there a control group?", control_entry) == []
+    assert "control group" in subjects_not_held("Is there a control group?", DEFINITION)
+
+
+@pytest.mark.parametrize("text", [
+    "What are the possible side effects or risks of the new treatment?",
+    "Will I get the study drug once the trial is over?",
+    "Quels sont les effets du traitement expérimental ?",
+    "Le nouveau traitement est-il sûr ?",
+])
+def test_the_treatment_a_trial_tests_makes_a_question_about_trials(text: str) -> None:
+    assert about_a_trial(text)
+    # the entry chosen never speaks of trials: not its answer
+    assert check(parsed(text, "center_location")).get(INTENT)["name"] == "dont_know"
+
+
+@pytest.mark.parametrize("text", [
+    "What are the side effects of immunotherapy?",
+    "Is immunotherapy a new treatment?",
+    "Quels sont les nouveaux traitements du cancer ?",
+])
+def test_a_new_treatment_in_general_is_not_a_trial(text: str) -> None:
+    assert not about_a_trial(text)
