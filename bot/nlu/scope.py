@@ -24,12 +24,13 @@ the safety rules come from bot.vocabulary.
 """
 from __future__ import annotations
 
+import functools
 import re
 
-from bot.text import LANGUAGES, fold
+from bot.text import fold
 from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts
-from bot.vocabulary import kinds_in
+from bot.vocabulary import VOCABULARY
 
 # Prefixes (folded) of the words of our subject, one line per part of it.
 _SUBJECT_PREFIXES = """
@@ -92,7 +93,18 @@ def names_our_subject(text: str) -> bool:
     words = _WORD.findall(fold(text))
     if any(find_concepts(w, "condition") or find_concepts(w, "intervention") for w in words):
         return True
-    return any(kinds_in(text, lang) & _SUBJECT_KINDS for lang in LANGUAGES)
+    return _VOCABULARY_PHRASES().search(" ".join(words)) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _VOCABULARY_PHRASES() -> re.Pattern[str]:  # noqa: N802 (a constant built on first use)
+    """bot.vocabulary's cancer, drug and symptom phrases, folded, as whole words (a plural "s"
+    or "x" allowed). Matched without spaCy's lemmas: its pipelines cost a Rasa process about
+    180 MB and 5 s at their first use, for the few questions that reach this check."""
+    phrases = {" ".join(_WORD.findall(fold(phrase))) for (kind, _key), says in VOCABULARY.items()
+               if kind in _SUBJECT_KINDS for phrase in says}
+    alternatives = "|".join(re.escape(p) for p in sorted(filter(None, phrases), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})[sx]?\b")
 
 
 def outside_our_subject(text: str) -> bool:
