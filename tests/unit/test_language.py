@@ -3,7 +3,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.language import choose_language, detect, explicit_request, names_someone_speaking, normalize_code
+from bot.language import (
+    choose_language,
+    detect,
+    explicit_request,
+    names_someone_speaking,
+    normalize_code,
+)
 
 
 @pytest.mark.parametrize(
