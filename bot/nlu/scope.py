@@ -93,11 +93,11 @@ def names_our_subject(text: str) -> bool:
     words = _WORD.findall(fold(text))
     if any(find_concepts(w, "condition") or find_concepts(w, "intervention") for w in words):
         return True
-    return _VOCABULARY_PHRASES().search(" ".join(words)) is not None
+    return _vocabulary_phrases().search(" ".join(words)) is not None
 
 
 @functools.lru_cache(maxsize=1)
-def _VOCABULARY_PHRASES() -> re.Pattern[str]:  # noqa: N802 (a constant built on first use)
+def _vocabulary_phrases() -> re.Pattern[str]:
     """bot.vocabulary's cancer, drug and symptom phrases, folded, as whole words (a plural "s"
     or "x" allowed). Matched without spaCy's lemmas: its pipelines cost a Rasa process about
     180 MB and 5 s at their first use, for the few questions that reach this check."""
