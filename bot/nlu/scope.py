@@ -62,7 +62,7 @@ _SUBJECT_WORDS = """
     phase phases nct park metro ward survie survival stade responder cures
     question questions wifi internet television tele repas meal meals velo bike toilettes
     toilet toilets fleurs flowers
-    bot ia
+    bot ia staff personnel
 """
 
 PREFIXES = tuple(_SUBJECT_PREFIXES.split())

@@ -45,6 +45,8 @@ def test_a_question_about_something_else_names_nothing_of_our_subject(text: str)
     "tell me about NCT01234567",  # a trial's registry number
     "what does phase 2 mean?",
     "where do I park?",
+    "Do you have English-speaking staff?",  # the center's staff
+    "le personnel parle-t-il anglais ?",
 ])
 def test_a_question_on_our_subject_names_it(text: str) -> None:
     assert names_our_subject(text) and not outside_our_subject(text)
