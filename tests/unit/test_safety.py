@@ -279,7 +279,7 @@ def test_general_questions_are_not_advice_requests(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "personal"),
     [
-        ("where will I have my treatment?", True),
+        ("where will I have my treatment?", False),  # where care is given: practical, not a refusal
         ("my skin is very red since the infusion", True),
         ("est-ce que je vais avoir mal ?", True),
         ("what is immunotherapy?", False),  # general
@@ -672,3 +672,95 @@ def test_advice_wordings_of_round_4(text: str) -> None:
 )
 def test_a_symptom_told_is_about_ones_case(text: str, case: bool) -> None:
     assert is_about_ones_case(text) is case
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the breath in French, told by a relative, in the past
+        "hier mon père avait du mal à reprendre son souffle",
+        "elle est à bout de souffle depuis ce matin",
+        "il a le souffle court depuis la perfusion",
+        # breathing that is fast, shallow or noisy, as a list line
+        "respiration rapide et superficielle",
+        "her breathing is fast and noisy",
+        "laboured breathing",
+        # English past and "in": the tense and a preposition do not change the sign
+        "last night he couldn't breathe",
+        "she could not breathe properly",
+        "he was having difficulty in breathing",
+        "his heart was racing",
+        # blue named before the lips, cyanosis by its name
+        "une coloration bleue des doigts",
+        "bluish tint to the lips",
+        "cyanose",
+        # not knowing where one is, thinking in disorder, speech slurred or muddled
+        "my father doesn't know where he is",
+        "elle ne sait plus où elle est",
+        "disorganized thinking since this morning",
+        "slurred words",
+        "mon mari bafouille depuis une heure",
+        # sweating and weakness together: a worrying state, told by a relative
+        "mon père transpire énormément et il a une grande faiblesse",
+        "my husband is sweating and has a weakness in his arms",
+    ],
+)
+def test_urgent_signs_in_other_words(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is sweating a side effect of immunotherapy?",  # one alarm word, a general question
+        "la transpiration et la faiblesse sont-elles des effets secondaires ?",  # general, asked
+        "comment retrouver son souffle après le sport ?",
+        "play the song shallow",
+        "can immunotherapy cause shortness of breath?",
+    ],
+)
+def test_not_urgent_in_the_same_words(text: str) -> None:
+    assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # where a treatment or a test is done, whether a place offers it: practical
+        "Where can I get my cancer treatment?",
+        "où vais-je suivre mes traitements ?",
+        "peut-on faire ses analyses de sang à l'hôpital ?",
+        "est-ce que je peux passer mon scanner dans un autre hôpital ?",
+        "Une radiothérapie par cyberknife n'est pas possible à Paris. Est-ce normal ?",
+        # a tour, what to bring, being on time, plural appointments, one's doctor told
+        "Can I have a tour of the ward?",
+        "dois-je apporter la liste de mes médicaments ?",
+        "Will my treatment be on time?",
+        "Can I drive myself to my appointments?",
+        "mon médecin sera-t-il prévenu de mes résultats ?",
+    ],
+)
+def test_practical_questions_that_look_medical_are_not_advice(text: str) -> None:
+    assert not asks_medical_advice(text)
+    assert not is_about_ones_case(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I get my flu shot at the hospital while on Keytruda?",  # what one may do on treatment
+        "tu peux boire de l'alcool pendant tes traitements ?",  # the familiar "tu"
+        "est-ce que tu peux arrêter ton traitement si tu as de la fièvre ?",
+        "Will I feel sick?",
+        "Chimio ou immuno : que dois-je faire comme traitement ?",  # "ou" is "or" here, not "where"
+        "am I going to get sick after the infusion?",
+        "puis-je boire une bière (ou un verre de vin, de temps en temps) pendant ma chimiothérapie ?",
+    ],
+)
+def test_advice_in_familiar_french_and_about_feeling_sick(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize("text", ["I am sick of this song", "peux-tu m'expliquer l'immunothérapie ?"])
+def test_sick_of_and_a_request_to_the_assistant_are_not_advice(text: str) -> None:
+    assert not asks_medical_advice(text)
