@@ -99,7 +99,9 @@ _SEVERE = [
     r"\b(mal|douleur\w*|pains?|hurts?)\W+(\w+\W+){0,5}?(quand|lorsque|when|while)\s+(je |j'|i )?(respire|breathe|inspire)",
     r"\b(quand|lorsque|when|while)\s+(je |j'|j |i )?(respire|breathe|inspire)\w*\W+(\w+\W+){0,4}?(mal|douleur\w*|pains?|hurts?)\b",
     # fainting, loss of consciousness, confusion, seizure
-    r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
+    r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|ecroule\w*|tombe\w* dans les pommes)",
+    r"\b(il|elle|he|she|mon \w+|ma \w+|my \w+)\b.{0,12}\b(ne repond (plus|pas)|ne reagit (plus|pas)|(is )?not responding|isn'?t responding|"
+    r"unresponsive|won'?t respond|doesn'?t respond)\b(?!\s+(au|a la|aux|a|to|well)\b)",
     r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
     r"\b(convuls\w*|crise d'epilepsie|seizure\w*|seizing|having (a )?fits?)\b",
     r"\b(confus|confuse|desoriente\w*|incoherent\w*|delire\w*|delirious|ne (me |nous )?reconnait plus|confused|disoriented)\b",
@@ -115,7 +117,7 @@ _SEVERE = [
     r"\b(ne\s+)?(tient|tiens|tenir)\s+(plus|pas)\s+debout|(can'?t|cannot|unable to)\s+(stand|get) up|(can'?t|cannot|unable to|no longer able to) (walk|stand)\b|\b(n'arrive|ne peu[xt]) (plus|pas) (a )?marcher|too weak to (stand|walk)",
     r"sang dans (les|mes|ses) (selles|urines)|crach\w* du sang|vomi\w* du sang|saign\w* (beaucoup|enormement|abondamment)|hemorragie",
     r"blood in (my|his|her|the) (stool|stools|urine|poo)|coughing up blood|vomiting blood|bleeding (heavily|a lot)|haemorrhage|hemorrhage",
-    r"(vomissements|vomis|vomit\w*)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis)",
+    r"(vomissements|vomis|vomit\w*|throwing up|thrown up|been sick)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis|since)",
     r"(peau|yeux)\W+(\w+\W+){0,4}?jaunes|(skin|eyes)\W+(\w+\W+){0,4}?yellow|jaunisse|jaundice|"
     r"\b(est|suis|es|devenu\w*|devient) (tout |toute |completement |tres )?jaunes?\b|\b(turned|turning|gone|going) yellow\b",
     # skin: blisters, a rash that spreads; swelling of the face or throat
@@ -342,7 +344,11 @@ _TREATMENT = (
     r"(traitement|immunotherapie|immuno|perfusion|cure|chimio\w*|medicament\w*|keytruda|opdivo|"
     r"yervoy|tecentriq|imfinzi|bavencio|libtayo|pembrolizumab|nivolumab|ipilimumab|"
     r"atezolizumab|durvalumab|avelumab|cemiplimab|anti-?pd-?l?1|treatment|immunotherapy|"
-    r"infusion|chemo\w*|medication|medicine|drug|therapie|therapy)"
+    r"infusion|chemo\w*|medication|medicine|drug|therapie|therapy|"
+    # everyday medicines taken beside it ("dois-je continuer mon aspirine ?")
+    r"aspirin\w*|paracetamol|doliprane|dafalgan|efferalgan|acetaminophen|tylenol|ibuprof\w*|advil|nurofen|"
+    r"statin\w*|levothyrox\w*|anticoagul\w*|blood thinners?|warfarin|insulin\w*|metformin\w*|antihistamin\w*|"
+    r"laxati\w*|somnifer\w*|sleeping pills?|antidepress\w*|antibioti\w*|cortisone|prednis\w*|morphin\w*|tramadol)"
 )
 _CONDITION = (
     r"(lupus|insuffisance (cardiaque|renale|hepatique|respiratoire)|heart (failure|disease|problems?|issues?|condition)|"
@@ -383,6 +389,9 @@ _ADVICE_EXPLICIT = [
     r"\b(survive|be cured|life expectancy|chances? of (survival|surviving|cure))\b",
     r"how long (do|does|have) (i|he|she|we) (have|got) left|how long (will|would|can|could|do) (i|he|she|we) "
     r"(live|survive)|combien de temps (vais-je|va-t-il|va-t-elle|est-ce que je vais|il va|elle va) vivre|combien de temps (il )?(me|lui|nous|leur) reste",
+    # the same asked of a relative, or "how much longer"
+    r"\bhow (much )?long(er)? (will|would|can|could|does|do|has|have) (i|he|she|we|they|my \w+|your \w+) (\w+ )?(live|survive|got|have left)\b|"
+    r"\bcombien de temps (encore )?(\S+ ){0,2}?(vivre|a vivre|reste-t-il)\b",
     r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(scanner|scan|irm|mri|pet|bilan|analyses?|prise de sang|"
     r"blood tests?|biopsie|biopsy|marqueurs?)\b",
     # results: reading them, not getting them (getting_results in the FAQ)
@@ -547,7 +556,9 @@ _RESULTS_LOGISTICS = re.compile(
 # personal: "will my insurance pay?", "how long do I have to wait to get an appointment?".
 _LOGISTICS = re.compile(
     r"\b(appointments?|rendez-vous|rdv|insurances?|assurances?|mutuelles?|rembours\w*|pay|payer|paie|cost\w*|cout\w*|"
-    r"on time|a l'heure|en retard|running late|be late|"
+    r"on time|a l'heure|en retard|running late|be late|on site|on the premises|sur place|sur le site|dans l'enceinte|"
+    r"(eat|manger|breakfast|petit[- ]dejeuner|lunch|dejeuner)\b.{0,25}\b(before|avant)\b.{0,25}\b(treatment|traitement|"
+    r"appointment|rendez-vous|session|seance|infusion|perfusion|chemo\w*|chimio\w*|scan|scanner|blood test|prise de sang)|"
     # what to bring along (not "what will this treatment bring me")
     r"(dois-je|faut-il|peut-on|puis-je|je dois|je peux|on doit|il faut) (\w+ )?(apporter|emporter|amener)|"
     r"(should|can|do|must|may) (i|we) (\w+ )?(bring|pack)(?! up)|what to (bring|pack)|"
@@ -591,6 +602,10 @@ def _care_place(folded: str) -> bool:
 _ADVICE_STRONG_RE = re.compile(
     r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
     r"\b(can|could) (i|he|she|we) still\b|\bam i still\b|"
+    r"\b(in my (place|shoes)|if you were me|a ma place|a sa place|in (his|her) (place|shoes)|si vous etiez moi|"
+    r"si tu etais moi)\b|\b(trop tard|too late)\s+(pour|for)\s+(moi|lui|elle|me|him|her|mon|ma|my|his)\b|"
+    r"\bhow (will|would|am|is) (i|he|she|my \w+) (going to )?feel\b|\bcomment (vais-je|je vais|va-t-(il|elle)|il va|elle va) "
+    r"(me |se )?sentir\b|"
     r"\b(puis-je|pourrai-je|vais-je pouvoir|est-ce que je (peux|pourrai|vais pouvoir)|can i|could i|will i be able to)"
     r"\s+(continuer a |encore |toujours |keep |still |go on )?(travailler|conduire|working|driving|work|drive)\b(?!\s+(to|jusqu|a|au|there|here|from|de)\b)|"
     r"\b(someone|a person|a patient|quelqu'un|une personne|un patient) (like|comme) (me|moi|him|her|lui|elle|my|mon|ma)\b|"
@@ -880,10 +895,13 @@ def may_be_a_symptom(text: str) -> bool:
 
 def may_ask_advice(text: str) -> bool:
     """Whether a model's "advice" may stand: someone concerned, a word of health, and neither
-    a practical question (money, appointments, getting results, who to talk to) nor a request
-    for general information ("my father starts immunotherapy, how does it work?")."""
+    a practical question (money, appointments, getting results, who to talk to), a request
+    for general information ("my father starts immunotherapy, how does it work?") nor a question
+    on how a trial works ("will I get the placebo?", unless it asks whether the trial suits one)."""
     folded = fold(text)
-    return _about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
+    about_a_trial = bool(_TRIAL.search(folded)) and not _ADVICE_OVER_TRIAL_RE.search(folded)
+    return (_about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
+            and not about_a_trial)
 
 
 # One's own case named with a definite article, asked of one's cancer center: "has the melanoma

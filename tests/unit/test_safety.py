@@ -764,3 +764,68 @@ def test_advice_in_familiar_french_and_about_feeling_sick(text: str) -> None:
 @pytest.mark.parametrize("text", ["I am sick of this song", "peux-tu m'expliquer l'immunothérapie ?"])
 def test_sick_of_and_a_request_to_the_assistant_are_not_advice(text: str) -> None:
     assert not asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma femme s'est écroulée dans la salle de bain",  # collapsed, another verb
+        "il ne répond plus quand on lui parle",  # unresponsive
+        "my dad isn't responding when we talk to him",
+        "she has been throwing up since last night",  # vomiting that goes on, in English
+    ],
+)
+def test_collapse_unresponsiveness_and_vomiting_in_other_words(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my tumour is not responding to treatment",  # a cancer, not a person
+        "mon cancer ne répond plus au traitement",
+        "il ne répond pas au téléphone",
+    ],
+)
+def test_not_responding_to_a_treatment_or_the_phone_is_no_emergency(text: str) -> None:
+    assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what would you do in my place?",  # the doctor's choice for this patient, no word of health
+        "que feriez-vous à ma place ?",
+        "est-il trop tard pour mon mari ?",
+        "how much longer will my mum live?",  # prognosis for a relative
+        "combien de temps encore va-t-il vivre ?",
+        "dois-je continuer à prendre mon aspirine ?",  # everyday medicines beside the treatment
+        "can I take paracetamol with my infusion?",
+        "How will I feel?",  # one's own course
+        "comment vais-je me sentir après la perfusion ?",
+    ],
+)
+def test_advice_without_the_usual_words(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Am I allowed to smoke on site?",  # the site's rules
+        "Should I eat before treatment?",  # coming to a session
+        "what is an aspirin?",
+        "play a song for me in my place",
+    ],
+)
+def test_site_rules_and_lookalikes_are_not_advice(text: str) -> None:
+    assert not asks_medical_advice(text)
+
+
+def test_how_a_trial_works_is_no_advice_for_the_classifier() -> None:
+    from bot.safety import may_ask_advice
+
+    assert not may_ask_advice("Quelles sont mes chances de recevoir le traitement ou le placebo ?")
+    assert not may_ask_advice("Will I be allocated a treatment by computer?")
+    assert may_ask_advice("is this trial right for me with my heart condition?")  # whether it suits one
+    assert may_ask_advice("my skin is itching since the infusion")
