@@ -492,7 +492,8 @@ _ADVICE_SITUATION = [
     r"(\w+\s+){0,3}?(treat\w*|traitement\w*|medic\w*|therap\w*)",
     r"\b(is|are|est)\s+(my|mon|ma|mes)\s+\w+\s+(infect\w*|normal|grave|serious|ok|okay|swollen|broken|cass\w*)",
     # the tests or treatment one needs, the doctor's suspicion
-    r"\b(tests?|scans?|examens?|analyses?|biops\w*|treat\w*|traitements?|surgery|chirurgie)\b.{0,25}"
+    r"\b(tests?|scans?|examens?|analyses?|biops\w*|treat\w*|traitements?|surgery|chirurgie|cycles?|cures?|"
+    r"perfusions?|infusions?|sessions?|seances?|doses?)\b.{0,25}"
     r"\b(do i need|will i need|i need|dois-je|me faut-il|vais-je|should i|j'ai besoin)\b|"
     r"\b(do i need|will i need|ai-je besoin|me faut-il)\b.{0,30}\b(tests?|scans?|examens?|analyses?|biops\w*|"
     r"treat\w*|traitements?|surgery|chirurgie|chemo\w*|chimio\w*)",
@@ -586,8 +587,8 @@ _CARE_PLACE = re.compile(
     rf"(\bwhere\b|{_WHERE_FR}).{{0,40}}\b(get|have|do|receive|find|take|faire|passer|avoir|recevoir|trouver|suivre|obtenir|subir|"
     rf"realiser)\b.{{0,40}}\b({_TREATMENT}|tests?|scans?|analyses?|examens?|prises? de sang|bilan|radioth\w*)|"
     r"\b(faire|passer|subir|realiser|get|have|do|done|possible|available|disponibles?|proposee?s?|pratiquee?s?)\b.{0,40}"
-    r"\b(a|au|aux|dans|at|in)\s+(l'|the\s+|un\s+|une\s+|a\s+|an\s+|votre\s+|your\s+|this\s+|cet\s+|ce\s+)?"
-    r"((autre|other|another|same|meme|nearby|local)\s+)?"
+    r"\b(a|au|aux|dans|at|in)\s+(l'|the\s+|un\s+|une\s+|a\s+|an\s+|votre\s+|your\s+|this\s+|cet\s+|ce\s+|my\s+|mon\s+|ma\s+)?"
+    r"((autre|other|another|same|meme|nearby|local|\w+'s)\s+){0,2}"
     r"(hopital|hospital|institut\w*|centre|center|clinique|clinic|curie|paris|labo\w*|laboratoire|ville|lab)\b"
 )
 # ...unless it asks what one may do while on a treatment ("a flu shot at the hospital while on Keytruda?").
@@ -602,7 +603,8 @@ def _care_place(folded: str) -> bool:
 _ADVICE_STRONG_RE = re.compile(
     r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
     r"\b(can|could) (i|he|she|we) still\b|\bam i still\b|"
-    r"\b(in my (place|shoes)|if you were me|a ma place|a sa place|in (his|her) (place|shoes)|si vous etiez moi|"
+    r"\b(would you|feriez[- ]vous|ferais[- ]tu|vous feriez|tu ferais|choisiriez[- ]vous|you choose|you do)\b.{0,30}"
+    r"\b(in my (place|shoes)|a ma place|a sa place|in (his|her) (place|shoes))\b|\b(if you were me|si vous etiez moi|"
     r"si tu etais moi)\b|\b(trop tard|too late)\s+(pour|for)\s+(moi|lui|elle|me|him|her|mon|ma|my|his)\b|"
     r"\bhow (will|would|am|is) (i|he|she|my \w+) (going to )?feel\b|\bcomment (vais-je|je vais|va-t-(il|elle)|il va|elle va) "
     r"(me |se )?sentir\b|"
@@ -645,7 +647,7 @@ _MEDICAL = re.compile(
     r"study|etudes?|melanom\w*|lymphom\w*|leuc\w*|sarcom\w*|carcinom\w*|myelom\w*|enzymes?|liver|foie|"
     r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
     r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
-    r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*|"
+    r"x-ray|perfusions?|cures?|cycles?|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*|"
     r"operable|inoperable|souffr\w*|suffer\w*|regime (particulier|alimentaire|special|specifique)|"
     r"(special|particular) diet|fum\w*|smok\w*|cigaret\w*|tabac|"
     r"cortico\w*|steroid\w*|antibioti\w*|penicill\w*|allerg\w*|heredit\w*|ventre|belly|abdom\w*|"
@@ -847,7 +849,7 @@ def calls_it_mild(text: str) -> bool:
 _EVERYDAY_WORDS = frozenset(
     "chance chances avis opinion resultat resultats result results taux scan scans numbers chiffres valeurs "
     "values sun soleil sleep sad triste cut test tests testing diet regime sunscreen "
-    "scanne level levels health sante cure cycle memory memoire thinking vivre".split()
+    "scanne level levels health sante cure cures cycle cycles memory memoire thinking vivre".split()
 )
 # Requests to a voice assistant ("remind me to take my medicine", "play sad songs"): not a question
 # about one's health.

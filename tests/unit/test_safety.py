@@ -829,3 +829,10 @@ def test_how_a_trial_works_is_no_advice_for_the_classifier() -> None:
     assert not may_ask_advice("Will I be allocated a treatment by computer?")
     assert may_ask_advice("is this trial right for me with my heart condition?")  # whether it suits one
     assert may_ask_advice("my skin is itching since the infusion")
+
+
+def test_cycles_one_needs_and_a_test_in_ones_town_lab() -> None:
+    assert asks_medical_advice("how many more cycles will I need?")  # one's own course
+    assert not asks_medical_advice("can I have my blood test done in my town's lab?")  # where: practical
+    assert not is_about_ones_case("can I have my blood test done in my town's lab?")
+    assert not asks_medical_advice("what is the current weather condition in my place")  # "my place" alone
