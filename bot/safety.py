@@ -833,7 +833,10 @@ _MILD_RE = re.compile(
     r"\b(mild|mildly|slight|slightly|minor|a little|a bit of|faint|leger|legere|legers|legeres|legerement|"
     r"petite?s?|un peu de|peu de)\b\W+(\w+\W+){0,2}?(fievre|fever|temperature|diarrh\w*|nausee\w*|nausea|rash|"
     r"eruption|boutons|toux|cough\w*|douleur\w*|pain\w*|mal|ache\w*|headache|fatigue|tired\w*|itch\w*|"
-    r"demangeaisons|vomi\w*|vertiges?|dizz\w*|essoufflement|breathless\w*|frissons|chills)"
+    r"demangeaisons|vomi\w*|vertiges?|dizz\w*|essoufflement|breathless\w*|frissons|chills)|"
+    # French puts the adjective after the noun ("des diarrhées légères", "une toux légère")
+    r"\b(fievres?|diarrh\w*|nausees?|eruptions?|boutons|toux|douleurs?|fatigue|demangeaisons|vertiges?|frissons|"
+    r"maux de tete|mal de tete)\s+(\w+\s+)?(legere?s?|peu (importante?s?|forte?s?)|moderee?s?|passagere?s?)\b"
 )
 
 
