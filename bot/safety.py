@@ -85,7 +85,8 @@ _SEVERE = [
     r"\b(essouffle|essoufflee|essoufflement|etouffe|etouffer|suffoque|manque d'air)",
     r"\b(ne )?(pas|plus) pouvoir (bien |a fond |correctement )?respirer|\bpoids sur (la|ma|sa) poitrine|"
     r"\boppress(e|ee|ion)\b|\b(weight|pressure|heaviness) on (my|his|her|the) chest",
-    r"(can'?t|cannot|can not|unable to|struggl\w* to|hard to|trouble|difficulty|barely)\s+(breath\w*)",
+    r"(can'?t|cannot|can not|couldn'?t|could not|unable to|struggl\w* to|hard to|trouble|difficult(y|ies)|barely)\s+"
+    r"((in|with) )?(breath\w*)",
     r"short(ness)?\s+of\s+breath|breathless|out of breath|gasping for (air|breath)|choking",
     # chest pain
     r"douleur\w*\s+(thoracique|dans la poitrine|a la poitrine|au thorax)",
@@ -98,10 +99,16 @@ _SEVERE = [
     r"\b(mal|douleur\w*|pains?|hurts?)\W+(\w+\W+){0,5}?(quand|lorsque|when|while)\s+(je |j'|i )?(respire|breathe|inspire)",
     r"\b(quand|lorsque|when|while)\s+(je |j'|j |i )?(respire|breathe|inspire)\w*\W+(\w+\W+){0,4}?(mal|douleur\w*|pains?|hurts?)\b",
     # fainting, loss of consciousness, confusion, seizure
-    r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|tombe\w* dans les pommes)",
+    r"\b(malaise|evanoui\w*|perdu connaissance|perte de connaissance|inconscient\w*|effondre\w*|ecroule\w*|tombe\w* dans les pommes)",
+    r"\b(il|elle|he|she|mon \w+|ma \w+|my \w+)\b.{0,12}\b(ne repond (plus|pas)|ne reagit (plus|pas)|(is )?not responding|isn'?t responding|"
+    r"unresponsive|won'?t respond|doesn'?t respond)\b(?!\s+(au|a la|aux|a|to|well)\b)",
     r"\b(fainted|fainting|faint|passed out|passing out|pass out|lost consciousness|unconscious|collapsed|blacked out)",
     r"\b(convuls\w*|crise d'epilepsie|seizure\w*|seizing|having (a )?fits?)\b",
     r"\b(confus|confuse|desoriente\w*|incoherent\w*|delire\w*|delirious|ne (me |nous )?reconnait plus|confused|disoriented)\b",
+    # not knowing where one is, thinking in disorder: the same confusion, told by a relative or a list
+    r"\b(not knowing|doesn'?t know|does not know|didn'?t know|no longer knows?)\s+where (he|she|they|i|you) (is|are|am|was|were)\b|"
+    r"\bne (sait|savait|sais) (plus|pas) ou (il|elle|je) (est|etait|suis)\b|"
+    r"\b(disorgani[sz]ed|muddled|cloudy) (thinking|thoughts?)\b|\bpensees? (desorganise\w*|confuse\w*)",
     r"(doesn'?t|does not|no longer) recogni[sz]e",
     # severe diarrhoea, vomiting, bleeding
     r"diarrh\w*\W+(\w+\W+){0,6}?(severe|importante|forte|grave|liquide|sang|plusieurs fois|\d+\s*fois|non[- ]stop|nuit et jour|depuis|toutes les|sans arret|arrete pas|s'arrete pas)",
@@ -110,7 +117,7 @@ _SEVERE = [
     r"\b(ne\s+)?(tient|tiens|tenir)\s+(plus|pas)\s+debout|(can'?t|cannot|unable to)\s+(stand|get) up|(can'?t|cannot|unable to|no longer able to) (walk|stand)\b|\b(n'arrive|ne peu[xt]) (plus|pas) (a )?marcher|too weak to (stand|walk)",
     r"sang dans (les|mes|ses) (selles|urines)|crach\w* du sang|vomi\w* du sang|saign\w* (beaucoup|enormement|abondamment)|hemorragie",
     r"blood in (my|his|her|the) (stool|stools|urine|poo)|coughing up blood|vomiting blood|bleeding (heavily|a lot)|haemorrhage|hemorrhage",
-    r"(vomissements|vomis|vomit\w*)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis)",
+    r"(vomissements|vomis|vomit\w*|throwing up|thrown up|been sick)\W+(\w+\W+){0,5}?(s'arretent pas|arrete pas|arretent pas|won'?t stop|non[- ]stop|all (day|night)|sans arret|depuis|since)",
     r"(peau|yeux)\W+(\w+\W+){0,4}?jaunes|(skin|eyes)\W+(\w+\W+){0,4}?yellow|jaunisse|jaundice|"
     r"\b(est|suis|es|devenu\w*|devient) (tout |toute |completement |tres )?jaunes?\b|\b(turned|turning|gone|going) yellow\b",
     # skin: blisters, a rash that spreads; swelling of the face or throat
@@ -143,7 +150,7 @@ _SEVERE = [
     r"\b(not|isn'?t|stopped|no longer|has stopped) breathing\b",
     r"\b(having|am having|is having|fais|fait|faire|en train de faire) (a |un |une )?(heart attack|stroke|avc|"
     r"crise cardiaque|infarctus)\b",
-    r"\bcoeur (qui )?(bat|battre|s'emballe)\w* (\w+ )?(vite|fort|n'importe comment)|\bheart (is )?(racing|pounding)|"
+    r"\bcoeur (qui )?(bat|battre|s'emballe)\w* (\w+ )?(vite|fort|n'importe comment)|\bheart (is |was |'s )?(racing|pounding)|"
     r"\bheart (is )?(beating|beats|going) (so |very |really |too )?(fast|hard|quickly)|"
     r"\btachycard\w*",
     # not making sense, not keeping anything down, not feeling one's legs
@@ -190,6 +197,19 @@ _SEVERE = [
     r"(days|jours|hours|heures)\b",
     r"\b(can'?t|cannot) stop (shaking|shivering|trembling|vomiting|throwing up|bleeding)|"
     r"\bn'arrete (pas|plus) de (trembler|vomir|saigner)",
+    # the same signs in other words, as relatives and first-aid lists tell them: the breath in
+    # French ("souffle"), breathing that is fast, shallow or noisy, blue named before the lips,
+    # speech that is slurred or lost
+    r"\b(du mal|difficulte\w*|peine|n'arrive\w* (pas|plus)|n'arrivait (pas|plus))\s+a\s+(reprendre|retrouver|trouver)\s+"
+    r"(son|mon|sa|leur|votre|ton)\s+souffle|\ba bout de souffle|\b(le )?souffle (court|coupe)\b|\bmanque de souffle|"
+    r"\bcoupe le souffle\b.{0,30}\b(douleur|mal)|\b(perd|perdu|perds) (son|mon|le) souffle",
+    r"\b(respiration|respire)\b\W+(\w+\W+){0,2}?(irreguliere|rapide|superficielle|sifflante|bruyante|haletante|saccadee|"
+    r"genee|difficile|laborieuse)|\b(breathing)\b\W+(\w+\W+){0,2}?(fast|rapid|shallow|irregular|noisy|laboured|labored|"
+    r"gurgling|rattling)\b|\b(rapid|shallow|irregular|noisy|laboured|labored)\s+breathing\b",
+    r"\b(bleu\w*|blue|bluish|violet\w*|purple|cyanos\w*)\b\W+(\w+\W+){0,3}?(levres|lips|visage|face|doigts|fingers|ongles|nails|"
+    r"mains|hands|pieds|feet)\b|\bcyanos(e|is)\b|\bcyanotic\b",
+    r"\bslurr\w*|\b(change|loss|perte|changement)\b.{0,20}\b(ability to (speak|talk)|capacite a parler|parole)\b|"
+    r"\bbafouill\w*|\bparole\w* (difficile|confuse|incomprehensible|embrouillee)",
 ]
 _SEVERE_RE = any_of(_SEVERE)
 
@@ -200,7 +220,8 @@ _ALARM_RE = re.compile(
     r"saign\w*|bleed\w*|(?<!prise de )sang|blood(?! tests?| counts?| cells)|vertiges?|dizzy|dizziness|tete qui tourne|malaise|douleurs?|"
     r"pains?|mal au ventre|stomach ache|maux de tete|headache|confus\w*|jaune\w*|yellow|"
     r"gonfl\w*|swollen|palpitation\w*|tres faible|very weak|epuise\w*|exhausted|nausees?|nausea|suis tombee?|est tombee?|"
-    r"i fell|(he|she) fell|fell (down|over))\b"
+    r"i fell|(he|she) fell|fell (down|over)|transpir\w*|sueurs?|sweating|sweaty|faiblesse|weakness|"
+    r"pas bien du tout|not well at all)\b"
 )
 
 # Saying it is urgent is enough: the emergency numbers are the right first answer.
@@ -236,7 +257,7 @@ _AFFECTED = re.compile(
     r"\b(j'|je|jai|j'ai|me|m'|moi|mon|ma|mes|il|elle|on|nous|mari|femme|epoux|epouse|pere|mere|"
     r"papa|maman|fils|fille|frere|soeur|enfant|bebe|i|i'm|i've|im|ive|me|my|mine|he|she|his|"
     r"her|him|we|husband|wife|father|mother|dad|mum|mom|son|daughter|brother|sister|partner|"
-    r"child|baby|le mien|la mienne|lui|you|your|vous|votre|vos)\b"
+    r"child|baby|le mien|la mienne|lui|you|your|vous|votre|vos|tu|toi|ton|ta|tes)\b"
 )
 # Presence now ("j'ai", "depuis hier", "right now"), unless in an "if" clause.
 _NOW_RE = re.compile(
@@ -323,7 +344,11 @@ _TREATMENT = (
     r"(traitement|immunotherapie|immuno|perfusion|cure|chimio\w*|medicament\w*|keytruda|opdivo|"
     r"yervoy|tecentriq|imfinzi|bavencio|libtayo|pembrolizumab|nivolumab|ipilimumab|"
     r"atezolizumab|durvalumab|avelumab|cemiplimab|anti-?pd-?l?1|treatment|immunotherapy|"
-    r"infusion|chemo\w*|medication|medicine|drug|therapie|therapy)"
+    r"infusion|chemo\w*|medication|medicine|drug|therapie|therapy|"
+    # everyday medicines taken beside it ("dois-je continuer mon aspirine ?")
+    r"aspirin\w*|paracetamol|doliprane|dafalgan|efferalgan|acetaminophen|tylenol|ibuprof\w*|advil|nurofen|"
+    r"statin\w*|levothyrox\w*|anticoagul\w*|blood thinners?|warfarin|insulin\w*|metformin\w*|antihistamin\w*|"
+    r"laxati\w*|somnifer\w*|sleeping pills?|antidepress\w*|antibioti\w*|cortisone|prednis\w*|morphin\w*|tramadol)"
 )
 _CONDITION = (
     r"(lupus|insuffisance (cardiaque|renale|hepatique|respiratoire)|heart (failure|disease|problems?|issues?|condition)|"
@@ -364,6 +389,9 @@ _ADVICE_EXPLICIT = [
     r"\b(survive|be cured|life expectancy|chances? of (survival|surviving|cure))\b",
     r"how long (do|does|have) (i|he|she|we) (have|got) left|how long (will|would|can|could|do) (i|he|she|we) "
     r"(live|survive)|combien de temps (vais-je|va-t-il|va-t-elle|est-ce que je vais|il va|elle va) vivre|combien de temps (il )?(me|lui|nous|leur) reste",
+    # the same asked of a relative, or "how much longer"
+    r"\bhow (much )?long(er)? (will|would|can|could|does|do|has|have) (i|he|she|we|they|my \w+|your \w+) (\w+ )?(live|survive|got|have left)\b|"
+    r"\bcombien de temps (encore )?(\S+ ){0,2}?(vivre|a vivre|reste-t-il)\b",
     r"\b(mon|mes|ma|son|ses|sa|my|his|her)\s+(scanner|scan|irm|mri|pet|bilan|analyses?|prise de sang|"
     r"blood tests?|biopsie|biopsy|marqueurs?)\b",
     # results: reading them, not getting them (getting_results in the FAQ)
@@ -371,7 +399,7 @@ _ADVICE_EXPLICIT = [
     r"grave|inquiet\w*|veu\w* dire|signifi\w*|mean\w*|good|bad|ok|okay|worr\w*|pense\w*|think|"
     r"interpret\w*|lire|read|expli\w*)|(pensez|think|avis|opinion|interpret\w*|lire|read|expli\w*|mean)"
     r"\b.{0,30}\b(mes|mon|my|his|her|ses|son)\s+(\w+\s+){0,3}?(resultats?|results?)",
-    rf"\b(prendre|boire|take|drink)\b(?!\s+part).{{0,30}}\b(avec|pendant|entre|sous|with|during|between|while on)"
+    rf"\b(prendre|boire|take|drink)\b(?!\s+part).{{0,60}}\b(avec|pendant|entre|sous|with|during|between|while on)"
     rf"\b.{{0,30}}\b{_TREATMENT}",
 ]
 # One person's situation: age, other illnesses, lab values, "is it normal that I", "can I
@@ -464,7 +492,8 @@ _ADVICE_SITUATION = [
     r"(\w+\s+){0,3}?(treat\w*|traitement\w*|medic\w*|therap\w*)",
     r"\b(is|are|est)\s+(my|mon|ma|mes)\s+\w+\s+(infect\w*|normal|grave|serious|ok|okay|swollen|broken|cass\w*)",
     # the tests or treatment one needs, the doctor's suspicion
-    r"\b(tests?|scans?|examens?|analyses?|biops\w*|treat\w*|traitements?|surgery|chirurgie)\b.{0,25}"
+    r"\b(tests?|scans?|examens?|analyses?|biops\w*|treat\w*|traitements?|surgery|chirurgie|cycles?|cures?|"
+    r"perfusions?|infusions?|sessions?|seances?|doses?)\b.{0,25}"
     r"\b(do i need|will i need|i need|dois-je|me faut-il|vais-je|should i|j'ai besoin)\b|"
     r"\b(do i need|will i need|ai-je besoin|me faut-il)\b.{0,30}\b(tests?|scans?|examens?|analyses?|biops\w*|"
     r"treat\w*|traitements?|surgery|chirurgie|chemo\w*|chimio\w*)",
@@ -496,20 +525,21 @@ _ADVICE_SITUATION_RE = any_of(_ADVICE_SITUATION)
 _PERSONAL = re.compile(
     r"\b(j'|je|jai|moi|mon|ma|mes|il|elle|lui|mari|femme|epoux|epouse|pere|mere|papa|maman|"
     r"fils|fille|frere|soeur|enfant|i|i'm|i've|im|ive|me|my|mine|he|she|his|her|him|husband|wife|"
-    r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne)\b"
+    r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne|toi|ton|ta|tes)\b"
 )
 # The same without French "il" / "elle", so often impersonal ("y a-t-il", "est-il contagieux"):
 # for the wider net of questions about one's own health.
 _SOMEONE = re.compile(
     r"\b(j'|je|jai|moi|mon|ma|mes|lui|mari|femme|epoux|epouse|pere|mere|papa|maman|"
     r"fils|fille|frere|soeur|enfant|i|i'm|i've|im|ive|me|my|mine|he|she|his|her|him|husband|wife|"
-    r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne)\b"
+    r"father|mother|dad|mum|mom|son|daughter|brother|sister|partner|child|le mien|la mienne|toi|ton|ta|tes)\b"
 )
 # Trial eligibility ("at 82, can she be included?") belongs to the trial answers; asking the
 # assistant what it knows of one's record ("do you have my results?") to what it is.
 _TRIAL = re.compile(
     r"\b(essais?|etudes?|trials?|study|studies|participer|participate|take part|inclus\w*|included|placebo|"
-    r"randomi\w*|control group|groupe (de )?controle|assigned to a group)\b"
+    r"randomi\w*|control group|groupe (de )?controle|assigned to a group|allocated|au hasard|by computer|"
+    r"tir\w* au sort|being tested|study (drug|treatment)|traitement (teste|etudie|a l'etude))\b"
 )
 _ABOUT_THE_ASSISTANT = re.compile(
     r"\b(vous|tu|you)\b.{0,20}\b(acces|access|connaissez|connais|voyez|see)\b.{0,10}"
@@ -518,29 +548,66 @@ _ABOUT_THE_ASSISTANT = re.compile(
 # Asking when or how to get one's results is a practical question (contact the care team).
 _RESULTS_LOGISTICS = re.compile(
     r"\b(quand|comment|ou|when|how|where)\b.{0,30}\b(recevoir|obtenir|avoir|aurai|aurais|recupere\w*|"
-    r"get|receive|collect|access)\b.{0,20}\b(resultats?|results?|compte[- ]rendu|report)"
+    r"get|receive|collect|access)\b.{0,20}\b(resultats?|results?|compte[- ]rendu|report)|"
+    r"\b(medecin|doctor|gp|generaliste|oncologue|oncologist)\b.{0,30}\b(prevenu|informe|averti|notified|informed|told|"
+    r"contacted|contacte)\b"
 )
 
 # Money and appointments are practical questions (costs, waiting_times in the FAQ), however
 # personal: "will my insurance pay?", "how long do I have to wait to get an appointment?".
 _LOGISTICS = re.compile(
-    r"\b(appointment|rendez-vous|rdv|insurance|assurance|mutuelle|rembours\w*|pay|payer|paie|cost\w*|cout\w*|"
+    r"\b(appointments?|rendez-vous|rdv|insurances?|assurances?|mutuelles?|rembours\w*|pay|payer|paie|cost\w*|cout\w*|"
+    r"on time|a l'heure|en retard|running late|be late|on site|on the premises|sur place|sur le site|dans l'enceinte|"
+    r"(eat|manger|breakfast|petit[- ]dejeuner|lunch|dejeuner)\b.{0,25}\b(before|avant)\b.{0,25}\b(treatment|traitement|"
+    r"appointment|rendez-vous|session|seance|infusion|perfusion|chemo\w*|chimio\w*|scan|scanner|blood test|prise de sang)|"
+    # what to bring along (not "what will this treatment bring me")
+    r"(dois-je|faut-il|peut-on|puis-je|je dois|je peux|on doit|il faut) (\w+ )?(apporter|emporter|amener)|"
+    r"(should|can|do|must|may) (i|we) (\w+ )?(bring|pack)(?! up)|what to (bring|pack)|"
+    r"a tour|tour of|look around|show me around|faire (le|un) tour (du|de la|des)|"
     r"price|prix|frais|fees|parking|local|near me|pres de chez moi|available (at|in)|disponible (a|au|dans))\b"
 )
+# French "ou" is "or" too ("chimio ou immuno, que dois-je faire ?"): "où" is a question word only
+# first, or before its verb.
+_WHERE_FR = r"(^\W*ou\b|\bou (est-ce|puis-je|vais-je|peut-on|pourrai-je|dois-je|faut-il|je|j'|on|se|s')\b)"
+_ASKING_WHERE = rf"(\b(how|where|who|comment|qui|par qui)\b|{_WHERE_FR})"
 # How, where and by whom one's treatment is given is its organisation (treatment_organisation in
 # the FAQ), not advice: "how will my treatment be administered?", "où vais-je faire mon traitement ?".
 _ORGANISATION = re.compile(
-    rf"\b(how|where|who|comment|ou|qui|par qui)\b.{{0,40}}\b(administer\w*|given|receive|delivered|administr\w*|"
+    rf"{_ASKING_WHERE}.{{0,40}}\b(administer\w*|given|receive|delivered|administr\w*|"
     rf"donne\w*|recevoir|recevrai|faire|fera|se deroul\w*|effectue\w*|lieu)\b.{{0,20}}\b{_TREATMENT}|"
-    rf"\b(how|where|who|comment|ou|qui|par qui)\b.{{0,30}}\b{_TREATMENT}\b.{{0,20}}\b(administer\w*|given|delivered|"
+    rf"{_ASKING_WHERE}.{{0,30}}\b{_TREATMENT}\b.{{0,20}}\b(administer\w*|given|delivered|"
     rf"administr\w*|donne\w*|se deroul\w*|effectue\w*|lieu)\b"
 )
+
+# Where a treatment or a test is done, or whether a place offers it, is a practical question
+# however personal ("where can I get my cancer treatment?", "peut-on faire ses analyses de sang à
+# l'hôpital ?", "cette radiothérapie n'est pas possible à Paris"): the care team and the FAQ's
+# practical entries answer it, not a refusal.
+_CARE_PLACE = re.compile(
+    rf"(\bwhere\b|{_WHERE_FR}).{{0,40}}\b(get|have|do|receive|find|take|faire|passer|avoir|recevoir|trouver|suivre|obtenir|subir|"
+    rf"realiser)\b.{{0,40}}\b({_TREATMENT}|tests?|scans?|analyses?|examens?|prises? de sang|bilan|radioth\w*)|"
+    r"\b(faire|passer|subir|realiser|get|have|do|done|possible|available|disponibles?|proposee?s?|pratiquee?s?)\b.{0,40}"
+    r"\b(a|au|aux|dans|at|in)\s+(l'|the\s+|un\s+|une\s+|a\s+|an\s+|votre\s+|your\s+|this\s+|cet\s+|ce\s+|my\s+|mon\s+|ma\s+)?"
+    r"((autre|other|another|same|meme|nearby|local|\w+'s)\s+){0,2}"
+    r"(hopital|hospital|institut\w*|centre|center|clinique|clinic|curie|paris|labo\w*|laboratoire|ville|lab)\b"
+)
+# ...unless it asks what one may do while on a treatment ("a flu shot at the hospital while on Keytruda?").
+_WHILE_ON_TREATMENT = re.compile(rf"\b(while on|during|pendant|durant|sous)\s+(\w+\s+){{0,2}}?{_TREATMENT}")
+
+
+def _care_place(folded: str) -> bool:
+    return bool(_CARE_PLACE.search(folded)) and not _WHILE_ON_TREATMENT.search(folded)
 
 # Asked of a cancer center's assistant, these are about one's situation even without a word
 # of health: "can I still drive?", "will it work for me?", "est-ce normal que je...".
 _ADVICE_STRONG_RE = re.compile(
     r"\b(puis-je|je peux|je pourrai|pourrai-je|peut-il|peut-elle|il peut|elle peut)\s+(encore|toujours)\b|"
     r"\b(can|could) (i|he|she|we) still\b|\bam i still\b|"
+    r"\b(would you|feriez[- ]vous|ferais[- ]tu|vous feriez|tu ferais|choisiriez[- ]vous|you choose|you do)\b.{0,30}"
+    r"\b(in my (place|shoes)|a ma place|a sa place|in (his|her) (place|shoes))\b|\b(if you were me|si vous etiez moi|"
+    r"si tu etais moi)\b|\b(trop tard|too late)\s+(pour|for)\s+(moi|lui|elle|me|him|her|mon|ma|my|his)\b|"
+    r"\bhow (will|would|am|is) (i|he|she|my \w+) (going to )?feel\b|\bcomment (vais-je|je vais|va-t-(il|elle)|il va|elle va) "
+    r"(me |se )?sentir\b|"
     r"\b(puis-je|pourrai-je|vais-je pouvoir|est-ce que je (peux|pourrai|vais pouvoir)|can i|could i|will i be able to)"
     r"\s+(continuer a |encore |toujours |keep |still |go on )?(travailler|conduire|working|driving|work|drive)\b(?!\s+(to|jusqu|a|au|there|here|from|de)\b)|"
     r"\b(someone|a person|a patient|quelqu'un|une personne|un patient) (like|comme) (me|moi|him|her|lui|elle|my|mon|ma)\b|"
@@ -580,13 +647,14 @@ _MEDICAL = re.compile(
     r"study|etudes?|melanom\w*|lymphom\w*|leuc\w*|sarcom\w*|carcinom\w*|myelom\w*|enzymes?|liver|foie|"
     r"kidneys?|reins?|thyro\w*|coeur|heart|poumons?|lungs?|body|corps|treat\w*|plaquettes|platelets|globules|"
     r"cells|neutrophil\w*|ha?emoglobi\w*|creatinine|tsh|crp|transaminases|ldh|cea|psa|pd-?l1|taux|levels?|"
-    r"x-ray|perfusion|cure|cycle|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*|"
+    r"x-ray|perfusions?|cures?|cycles?|odds|recur\w*|comes? back|revenir|reviendr\w*|recidiv\w*|rechut\w*|"
     r"operable|inoperable|souffr\w*|suffer\w*|regime (particulier|alimentaire|special|specifique)|"
     r"(special|particular) diet|fum\w*|smok\w*|cigaret\w*|tabac|"
     r"cortico\w*|steroid\w*|antibioti\w*|penicill\w*|allerg\w*|heredit\w*|ventre|belly|abdom\w*|"
     r"poids|weight|kilos?|appetit|appetite|fourmis|engourdi\w*|numb(?!er)\w*|tingl\w*|(glass|verre) (of |de |d')?(wine|vin|beer|biere)|"
     r"(boire|drink)\w* (du |de la |some |a )?(vin|wine|beer|biere)|"
     r"nodules?|lumps?|masse|lesions?|palliati\w*|curati\w*|vivre|stomach|estomac|nerfs?|nerves?|"
+    r"(feel|feeling|felt|be|get|getting|got|being|make me|made me) sick|"
     # reports, imaging and tests of one's disease, named by patients asking what theirs say
     r"patholog\w*|anapath\w*|imaging|imagerie|biomarq\w*|biomarkers?|mutations?|genetiq\w*|genetic\w*|"
     r"radioth\w*|radiation|remission|progression|prognos\w*|pronostic\w*|diet\w*|regime\w*|alimentaire|"
@@ -728,7 +796,7 @@ def asks_medical_advice(text: str) -> bool:
     """True when the message asks for advice about one person's own care."""
     folded = fold(text)
     if (_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
-            or _WHO_TO_TALK_TO.search(folded) or _COMMAND_RE.search(folded)):
+            or _WHO_TO_TALK_TO.search(folded) or _COMMAND_RE.search(folded) or _care_place(folded)):
         return False
     if _AFFECTED.search(folded) and _ADVICE_EXPLICIT_RE.search(folded):
         return True
@@ -750,7 +818,8 @@ def asks_medical_advice(text: str) -> bool:
 
 def _practical(folded: str) -> bool:
     return bool(_RESULTS_LOGISTICS.search(folded) or _ABOUT_THE_ASSISTANT.search(folded)
-                or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded) or _ORGANISATION.search(folded))
+                or _WHO_TO_TALK_TO.search(folded) or _LOGISTICS.search(folded) or _ORGANISATION.search(folded)
+                or _care_place(folded))
 
 
 def describes_own_symptom(text: str) -> bool:
@@ -764,7 +833,10 @@ _MILD_RE = re.compile(
     r"\b(mild|mildly|slight|slightly|minor|a little|a bit of|faint|leger|legere|legers|legeres|legerement|"
     r"petite?s?|un peu de|peu de)\b\W+(\w+\W+){0,2}?(fievre|fever|temperature|diarrh\w*|nausee\w*|nausea|rash|"
     r"eruption|boutons|toux|cough\w*|douleur\w*|pain\w*|mal|ache\w*|headache|fatigue|tired\w*|itch\w*|"
-    r"demangeaisons|vomi\w*|vertiges?|dizz\w*|essoufflement|breathless\w*|frissons|chills)"
+    r"demangeaisons|vomi\w*|vertiges?|dizz\w*|essoufflement|breathless\w*|frissons|chills)|"
+    # French puts the adjective after the noun ("des diarrhées légères", "une toux légère")
+    r"\b(fievres?|diarrh\w*|nausees?|eruptions?|boutons|toux|douleurs?|fatigue|demangeaisons|vertiges?|frissons|"
+    r"maux de tete|mal de tete)\s+(\w+\s+)?(legere?s?|peu (importante?s?|forte?s?)|moderee?s?|passagere?s?)\b"
 )
 
 
@@ -780,7 +852,7 @@ def calls_it_mild(text: str) -> bool:
 _EVERYDAY_WORDS = frozenset(
     "chance chances avis opinion resultat resultats result results taux scan scans numbers chiffres valeurs "
     "values sun soleil sleep sad triste cut test tests testing diet regime sunscreen "
-    "scanne level levels health sante cure cycle memory memoire thinking vivre".split()
+    "scanne level levels health sante cure cures cycle cycles memory memoire thinking vivre".split()
 )
 # Requests to a voice assistant ("remind me to take my medicine", "play sad songs"): not a question
 # about one's health.
@@ -828,10 +900,13 @@ def may_be_a_symptom(text: str) -> bool:
 
 def may_ask_advice(text: str) -> bool:
     """Whether a model's "advice" may stand: someone concerned, a word of health, and neither
-    a practical question (money, appointments, getting results, who to talk to) nor a request
-    for general information ("my father starts immunotherapy, how does it work?")."""
+    a practical question (money, appointments, getting results, who to talk to), a request
+    for general information ("my father starts immunotherapy, how does it work?") nor a question
+    on how a trial works ("will I get the placebo?", unless it asks whether the trial suits one)."""
     folded = fold(text)
-    return _about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
+    about_a_trial = bool(_TRIAL.search(folded)) and not _ADVICE_OVER_TRIAL_RE.search(folded)
+    return (_about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
+            and not about_a_trial)
 
 
 # One's own case named with a definite article, asked of one's cancer center: "has the melanoma

@@ -123,7 +123,11 @@ def test_a_readable_question_no_intent_is_sure_of_gets_i_dont_know() -> None:
         (parsed("send a giggle my way", intent="medical_advice", ranking=["out_of_scope"]), "out_of_scope"),
         (parsed("my skin looks odd", intent="medical_advice", ranking=["out_of_scope"]), "medical_advice"),
         # one's own health that nothing answers: the refusal with the care team, not "I don't know"
-        (parsed("where will I have my treatment?", similarity=0.2), "medical_advice"),
+        (parsed("will I lose my hair?", similarity=0.2), "medical_advice"),
+        # ...but where one's care is given is practical: "I don't know" with the contact
+        (parsed("where will I have my treatment?", similarity=0.2), "dont_know"),
+        (parsed("peut-on faire ses analyses de sang à l'hôpital ?", intent="medical_advice", ranking=["dont_know"]),
+         "dont_know"),
         (parsed("where is the cafeteria?", similarity=0.2), "dont_know"),
         (parsed("what trials are open to me?", similarity=0.2), "dont_know"),  # trials answer that
     ],

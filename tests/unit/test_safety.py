@@ -279,7 +279,7 @@ def test_general_questions_are_not_advice_requests(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "personal"),
     [
-        ("where will I have my treatment?", True),
+        ("where will I have my treatment?", False),  # where care is given: practical, not a refusal
         ("my skin is very red since the infusion", True),
         ("est-ce que je vais avoir mal ?", True),
         ("what is immunotherapy?", False),  # general
@@ -503,6 +503,8 @@ def test_near_misses_are_not_advice(text: str) -> None:
     [
         ("How to manage mild diarrhea?", True),
         ("une légère fièvre depuis hier", True),
+        ("une toux légère depuis la perfusion", True),  # the French adjective after the noun
+        ("des vertiges passagers le matin", True),
         ("mild fever of 39.5", False),  # the rules decide what is severe
         ("a mild rash all over, spreading", False),
         ("severe diarrhea", False),
@@ -682,3 +684,167 @@ def test_advice_wordings_of_round_4(text: str) -> None:
 )
 def test_a_symptom_told_is_about_ones_case(text: str, case: bool) -> None:
     assert is_about_ones_case(text) is case
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the breath in French, told by a relative, in the past
+        "hier mon père avait du mal à reprendre son souffle",
+        "elle est à bout de souffle depuis ce matin",
+        "il a le souffle court depuis la perfusion",
+        # breathing that is fast, shallow or noisy, as a list line
+        "respiration rapide et superficielle",
+        "her breathing is fast and noisy",
+        "laboured breathing",
+        # English past and "in": the tense and a preposition do not change the sign
+        "last night he couldn't breathe",
+        "she could not breathe properly",
+        "he was having difficulty in breathing",
+        "his heart was racing",
+        # blue named before the lips, cyanosis by its name
+        "une coloration bleue des doigts",
+        "bluish tint to the lips",
+        "cyanose",
+        # not knowing where one is, thinking in disorder, speech slurred or muddled
+        "my father doesn't know where he is",
+        "elle ne sait plus où elle est",
+        "disorganized thinking since this morning",
+        "slurred words",
+        "mon mari bafouille depuis une heure",
+        # sweating and weakness together: a worrying state, told by a relative
+        "mon père transpire énormément et il a une grande faiblesse",
+        "my husband is sweating and has a weakness in his arms",
+    ],
+)
+def test_urgent_signs_in_other_words(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is sweating a side effect of immunotherapy?",  # one alarm word, a general question
+        "la transpiration et la faiblesse sont-elles des effets secondaires ?",  # general, asked
+        "comment retrouver son souffle après le sport ?",
+        "play the song shallow",
+        "can immunotherapy cause shortness of breath?",
+    ],
+)
+def test_not_urgent_in_the_same_words(text: str) -> None:
+    assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # where a treatment or a test is done, whether a place offers it: practical
+        "Where can I get my cancer treatment?",
+        "où vais-je suivre mes traitements ?",
+        "peut-on faire ses analyses de sang à l'hôpital ?",
+        "est-ce que je peux passer mon scanner dans un autre hôpital ?",
+        "Une radiothérapie par cyberknife n'est pas possible à Paris. Est-ce normal ?",
+        # a tour, what to bring, being on time, plural appointments, one's doctor told
+        "Can I have a tour of the ward?",
+        "dois-je apporter la liste de mes médicaments ?",
+        "Will my treatment be on time?",
+        "Can I drive myself to my appointments?",
+        "mon médecin sera-t-il prévenu de mes résultats ?",
+    ],
+)
+def test_practical_questions_that_look_medical_are_not_advice(text: str) -> None:
+    assert not asks_medical_advice(text)
+    assert not is_about_ones_case(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can I get my flu shot at the hospital while on Keytruda?",  # what one may do on treatment
+        "tu peux boire de l'alcool pendant tes traitements ?",  # the familiar "tu"
+        "est-ce que tu peux arrêter ton traitement si tu as de la fièvre ?",
+        "Will I feel sick?",
+        "Chimio ou immuno : que dois-je faire comme traitement ?",  # "ou" is "or" here, not "where"
+        "am I going to get sick after the infusion?",
+        "puis-je boire une bière (ou un verre de vin, de temps en temps) pendant ma chimiothérapie ?",
+    ],
+)
+def test_advice_in_familiar_french_and_about_feeling_sick(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize("text", ["I am sick of this song", "peux-tu m'expliquer l'immunothérapie ?"])
+def test_sick_of_and_a_request_to_the_assistant_are_not_advice(text: str) -> None:
+    assert not asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ma femme s'est écroulée dans la salle de bain",  # collapsed, another verb
+        "il ne répond plus quand on lui parle",  # unresponsive
+        "my dad isn't responding when we talk to him",
+        "she has been throwing up since last night",  # vomiting that goes on, in English
+    ],
+)
+def test_collapse_unresponsiveness_and_vomiting_in_other_words(text: str) -> None:
+    assert is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my tumour is not responding to treatment",  # a cancer, not a person
+        "mon cancer ne répond plus au traitement",
+        "il ne répond pas au téléphone",
+    ],
+)
+def test_not_responding_to_a_treatment_or_the_phone_is_no_emergency(text: str) -> None:
+    assert not is_urgent(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what would you do in my place?",  # the doctor's choice for this patient, no word of health
+        "que feriez-vous à ma place ?",
+        "est-il trop tard pour mon mari ?",
+        "how much longer will my mum live?",  # prognosis for a relative
+        "combien de temps encore va-t-il vivre ?",
+        "dois-je continuer à prendre mon aspirine ?",  # everyday medicines beside the treatment
+        "can I take paracetamol with my infusion?",
+        "How will I feel?",  # one's own course
+        "comment vais-je me sentir après la perfusion ?",
+    ],
+)
+def test_advice_without_the_usual_words(text: str) -> None:
+    assert asks_medical_advice(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Am I allowed to smoke on site?",  # the site's rules
+        "Should I eat before treatment?",  # coming to a session
+        "what is an aspirin?",
+        "play a song for me in my place",
+    ],
+)
+def test_site_rules_and_lookalikes_are_not_advice(text: str) -> None:
+    assert not asks_medical_advice(text)
+
+
+def test_how_a_trial_works_is_no_advice_for_the_classifier() -> None:
+    from bot.safety import may_ask_advice
+
+    assert not may_ask_advice("Quelles sont mes chances de recevoir le traitement ou le placebo ?")
+    assert not may_ask_advice("Will I be allocated a treatment by computer?")
+    assert may_ask_advice("is this trial right for me with my heart condition?")  # whether it suits one
+    assert may_ask_advice("my skin is itching since the infusion")
+
+
+def test_cycles_one_needs_and_a_test_in_ones_town_lab() -> None:
+    assert asks_medical_advice("how many more cycles will I need?")  # one's own course
+    assert not asks_medical_advice("can I have my blood test done in my town's lab?")  # where: practical
+    assert not is_about_ones_case("can I have my blood test done in my town's lab?")
+    assert not asks_medical_advice("what is the current weather condition in my place")  # "my place" alone
