@@ -22,6 +22,8 @@ from bot.nlu.scope import names_our_subject, outside_our_subject, subject_words
     "quelle est la plus longue rivière d'europe",
     "où est la boulangerie la plus proche",  # "proche" (near), not "un proche"
     "could anyone survive on mars",
+    "how do i study for the sat",  # "study" the verb is no trial
+    "je fais des études de droit",  # nor schooling
 ])
 def test_a_question_about_something_else_names_nothing_of_our_subject(text: str) -> None:
     assert outside_our_subject(text)
@@ -45,6 +47,10 @@ def test_a_question_about_something_else_names_nothing_of_our_subject(text: str)
     "tell me about NCT01234567",  # a trial's registry number
     "what does phase 2 mean?",
     "where do I park?",
+    "how long is the study?",  # "study" the noun is a trial
+    "une étude observationnelle, c'est quoi ?",
+    "are you a human or a computer program?",  # the assistant itself
+    "Quels papiers prendre avec soi ?",  # what to bring to the hospital
 ])
 def test_a_question_on_our_subject_names_it(text: str) -> None:
     assert names_our_subject(text) and not outside_our_subject(text)
