@@ -59,7 +59,7 @@ _PHRASE_SUBJECTS = {
     # how a trial is run or stopped: no entry explains these
     "trial conduct": """stopped early | ended early | terminated early | closed early
         | arrete prematurement | arret premature | arrete avant la fin | control group
-        | groupe controle | groupe temoin | open label""",
+        | groupe controle | groupe temoin | open label | study type | type of study | type d etude""",
     # who may be taken into a trial, asked without "eligible": each trial's criteria
     "who may join": """who can join | who can take part | who can participate | who may take part
         | qui peut participer | qui peut entrer dans un essai""",

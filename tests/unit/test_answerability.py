@@ -321,6 +321,7 @@ def test_a_definition_of_a_term_never_seen_becomes_dont_know() -> None:
     ("L'immunothérapie peut-elle être proposée en première intention ?", "premiere intention"),
     ("What happens if the trial is stopped early?", "stopped early"),
     ("Who can take part in a clinical trial?", "who can take part"),
+    ("What does the study type mean?", "study type"),  # the registry's field, on our cards
 ])
 def test_a_subject_phrase_the_entry_does_not_use_is_not_held(text: str, phrase: str) -> None:
     assert phrase in subjects_not_held(text, DEFINITION)
