@@ -77,6 +77,7 @@ from bot.faq.text import normalize
 from bot.nlu.scope import names_our_subject, outside_our_subject
 from bot.nlu.topics import ENTRY_TOPIC_WORDS, PHRASE_SUBJECTS, STUDY_NOUN, SUBJECT_WORDS
 from bot.safety import describes_own_symptom, is_readable_question, unusable_input
+from bot.text import fold
 from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts, parse_trial_request
 
@@ -241,10 +242,19 @@ def asks_what_a_term_of_ours_is(text: str) -> bool:
     return bool(subject) and names_our_subject(subject) and unusable_input(text) is None
 
 
+# A French question with the subject after its verb ("Serai-je radioactif ?", "Puis-je venir ?").
+_INVERTED = re.compile(r"\b\w+-(?:je|tu|il|elle|on|nous|vous|ils|elles)\b")
+
+
 def is_answerable_question(text: str) -> bool:
-    """A question we can honestly say "I don't know" to: a readable French/English question, or a
-    short definition question about a term of ours."""
-    return is_readable_question(text) or asks_what_a_term_of_ours_is(text)
+    """A question we can honestly say "I don't know" to: a readable French/English question, a
+    short definition question about a term of ours, or a three-word French question with its
+    subject after the verb (its hyphenated pronoun hides a word from the readable count)."""
+    if is_readable_question(text) or asks_what_a_term_of_ours_is(text):
+        return True
+    folded = fold(text)
+    return (_INVERTED.search(folded) is not None and len(normalize(text).split()) >= 3
+            and unusable_input(text) is None)
 
 
 def names_a_trial(text: str) -> bool:
@@ -537,6 +547,13 @@ class AnswerabilityCheck(GraphComponent):
                              "trial_question": other_subject, "unsure_entry": unsure,
                              "subjects_not_held": subjects, "undefined_terms": undefined})
 
+    def _request_of_real_words(self, text: str) -> bool:
+        """A request, not a question, of four words or more, two of them words the assistant knows
+        ("joue ma station radio", "show me recent activity in my backyard"): readable, so about
+        nothing of ours it is "outside what I can help with", not "please rephrase"."""
+        return (len(normalize(text).split()) >= 4 and len(stems(text) & self.known) >= 2
+                and unusable_input(text) is None)
+
     def _not_about_the_assistant(self, text: str, intent: str) -> bool:
         """A guess of an intent about the assistant for a message of other words (two or more its
         examples never use), naming nothing of our subject and no language: "combien de pattes a
@@ -566,8 +583,9 @@ class AnswerabilityCheck(GraphComponent):
             return False
         intent = message.get(INTENT) or {}
         text = message.get(TEXT) or ""
-        unsure = (float(intent.get("confidence") or 0.0) < float(self._config["fallback_threshold"])
-                  and intent.get("name") != self._config["out_of_scope_intent"] and is_readable_question(text))
+        below = float(intent.get("confidence") or 0.0) < float(self._config["fallback_threshold"])
+        unsure = below and ((intent.get("name") != self._config["out_of_scope_intent"] and is_readable_question(text))
+                            or self._request_of_real_words(text))
         if not (intent.get("name") == DONT_KNOW_INTENT or unsure):
             return False
         on_subject = bool((message.get(ANSWERABILITY_KEY) or {}).get("on_subject"))

@@ -220,3 +220,6 @@ def test_a_short_definition_of_a_term_we_name_gets_i_dont_know_not_rephrase() ->
     assert decided(_unsure("Qu'est-ce que Keytruda?"), dont_know_below=0.5) == "dont_know"
     assert decided(parsed("what is nivolumab?", confidence=0.1), dont_know_below=0.5) == "dont_know"
     assert decided(parsed("what is blorf?", confidence=0.1), dont_know_below=0.5) == "nlu_fallback"
+    # a three-word French question, its subject after the verb: a question all the same
+    assert decided(parsed("Serai-je radioactif ?", confidence=0.1), dont_know_below=0.5) != "nlu_fallback"
+    assert decided(parsed("Puis-je ?", confidence=0.1), dont_know_below=0.5) == "nlu_fallback"

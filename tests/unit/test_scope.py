@@ -7,7 +7,7 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.answerability import AnswerabilityCheck
+from bot.nlu.answerability import AnswerabilityCheck, stems
 from bot.nlu.scope import names_our_subject, outside_our_subject, subject_words
 
 
@@ -116,3 +116,19 @@ def test_a_trial_entry_the_selector_is_sure_of_keeps_the_question_on_our_subject
     message.set("response_selector", {"faq": {"response": {"confidence": 0.9, "intent_response_key": "faq/trial_specifics"}}})
     [result] = component.process([message])
     assert result.get(INTENT)["name"] == "dont_know"
+
+
+def _unsure_request(text: str) -> str:
+    component = AnswerabilityCheck({"check_scope": True, "fallback_threshold": 0.5}, domain={"anything"},
+                                   known=stems("joue la radio, play my music station, show my backyard"))
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": "out_of_scope", "confidence": 0.3})
+    [result] = component.process([message])
+    return str(result.get(INTENT)["name"]) if result.get(INTENT)["confidence"] == 1.0 else "unsure"
+
+
+def test_an_unsure_request_of_real_words_about_something_else_is_out_of_scope() -> None:
+    assert _unsure_request("joue ma station radio") == "out_of_scope"
+    assert _unsure_request("show me recent activity in my backyard") == "out_of_scope"
+    assert _unsure_request("blorf zanzibar quux flimp") == "unsure"  # no real words: "please rephrase"
+    assert _unsure_request("radio") == "unsure"  # too short to tell
