@@ -50,6 +50,20 @@ out-of-scope examples, none of our subject, see ``is_off_topic``; or no word of 
 vocabulary of our subject, ``check_scope``, see bot/nlu/scope.py) gets "outside what I can help
 with" (``out_of_scope``) instead.
 
+How a trial is designed, asked as one's own future ("will I get a placebo?", "will I know which
+treatment I get?", "est-ce décidé au hasard ?"), is general trial information
+(``asks_about_trial_design``, used by bot/nlu/overrides.py): never refused, unless the message
+asks what suits oneself or tells of one's disease. A short definition question about a term we
+name ("Qu'est-ce que Keytruda?") and a three-word French question with its subject after the verb
+("Serai-je radioactif ?") are questions we can say "I don't know" to (``is_answerable_question``).
+
+"Who are you?" guessed for a message of two or more words its examples never use, about
+nothing of ours and no language ("pourriez-vous reporter ma réunion", "combien de pattes a un
+chien"), and our hours, costs or practical facts asked of another place ("what time does the
+louvre open?", "is the pnc bank open?") are "outside what I can help with"; so is a request of
+real words no intent is sure of, about nothing of ours ("joue ma station radio"). "Study" counts
+as a trial only as a noun ("the study", "une étude"), not the verb or schooling.
+
 Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
 trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
 Entries that are themselves an honest "we do not hold this" (``honest_entries``) are not
