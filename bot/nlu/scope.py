@@ -42,7 +42,7 @@ _SUBJECT_PREFIXES = """
     soignan caregiv aidan carer chirurg surger surgic biopsi perfusi infusi inject
     ordonnan prescri dosag posolo secondai sympto toxic fatigu nause douleu
     essai trial research protocol placeb randomi consent volontai
-    volunte particip inscri enrol
+    volunte particip inscri enrol indemni remuner compensat
     hopit hospit clinic centre center institut curie imoca sanofi urgenc emergen
     ambulan consult rendez appoint accueil admissi sejour chambre
     visit accompa famill family entoura conjoin spouse
@@ -74,6 +74,8 @@ _CONTEXT = frozenset("cet cette ces this these those".split())
 # ...and so does coming along with someone ("what can I bring with me?", "who will be with
 # me?"): a visit, ours or not, is the question's subject.
 _WITH_ME = re.compile(r"\b(?:with me|avec moi|avec soi)\b")
+# ...and taking part in something: a trial, said without the word ("the risks of taking part").
+_TAKING_PART = re.compile(r"\b(?:take|takes|taking|took) part\b|\bprendre part\b")
 # Kinds of mention of bot.vocabulary that are our subject (other illnesses alone are not).
 _SUBJECT_KINDS = frozenset({"cancer", "drug", "symptom"})
 _WORD = re.compile(r"[a-z0-9]+")
@@ -115,5 +117,6 @@ def outside_our_subject(text: str) -> bool:
     """A message about something else than what the assistant is for: it names nothing of our
     subject and does not point back to what was said before."""
     words = _WORD.findall(fold(text))
-    return (bool(words) and not _CONTEXT & set(words) and not _WITH_ME.search(" ".join(words))
-            and not names_our_subject(text))
+    joined = " ".join(words)
+    return (bool(words) and not _CONTEXT & set(words) and not _WITH_ME.search(joined)
+            and not _TAKING_PART.search(joined) and not names_our_subject(text))

@@ -24,6 +24,7 @@ from bot.nlu.scope import names_our_subject, outside_our_subject, subject_words
     "could anyone survive on mars",
     "how do i study for the sat",  # "study" the verb is no trial
     "je fais des études de droit",  # nor schooling
+    "how much food should i feed my cat",  # food is no word of ours: pets, ducks, recipes
 ])
 def test_a_question_about_something_else_names_nothing_of_our_subject(text: str) -> None:
     assert outside_our_subject(text)
@@ -51,6 +52,7 @@ def test_a_question_about_something_else_names_nothing_of_our_subject(text: str)
     "une étude observationnelle, c'est quoi ?",
     "are you a human or a computer program?",  # the assistant itself
     "Quels papiers prendre avec soi ?",  # what to bring to the hospital
+    "Quelles indemnités pour quel temps passé?",  # a trial's compensation
 ])
 def test_a_question_on_our_subject_names_it(text: str) -> None:
     assert names_our_subject(text) and not outside_our_subject(text)
@@ -82,6 +84,11 @@ def test_dont_know_about_something_else_is_out_of_scope_when_the_scope_is_checke
     assert _dont_know("how do i unblock a kitchen sink", check_scope=False) == "dont_know"
     assert _dont_know("how do i unblock a kitchen sink", check_scope=True) == "out_of_scope"
     assert _dont_know("what can a carer do for the patient?", check_scope=True) == "dont_know"
+
+
+def test_taking_part_is_a_trial_not_something_else() -> None:
+    assert not outside_our_subject("What are the possible advantages and risks of taking part?")
+    assert not outside_our_subject("puis-je prendre part à une recherche ?")
 
 
 def test_coming_along_with_someone_is_a_visit_not_something_else() -> None:
