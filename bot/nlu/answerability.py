@@ -185,9 +185,11 @@ _LANGUAGE_WORDS = re.compile(r"\b(?:speak\w*|spoken|parle\w*|language\w*|langues
 # (or people it knows of: "how can I reach them during business hours?" is about the care team)
 _ADDRESSES_US = re.compile(r"\b(?:you|your|yours|vous|votre|vos|tu|ton|ta|tes|here|ici|chez vous"
                            r"|them|they|their|eux|ils|elles|leur|leurs)\b")
-# The assistant asked about itself: "what do you call yourself?", "comment tu t'appelles ?".
+# The assistant asked about itself: "what do you call yourself?", "comment tu t'appelles ?"
 _ABOUT_YOURSELF = re.compile(r"\b(?:yourself|yourselves|your name|ton nom|votre nom|toi meme|vous meme"
-                             r"|t appelles|vous appelez|appelles tu|appelez vous|made you|created you)\b")
+                             r"|t appelles|vous appelez|appelles tu|appelez vous|made you|created you"
+                             # ...or what it can help with: "can you help me find information?"
+                             r"|help|helps|helping|aide|aider|aidez|assist\w*)\b")
 _FIRST_PERSON = re.compile(r"\b(?:i|my|me|je|j|mon|ma|mes|moi)\b")
 _SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
              "ees", "ee", "es", "ed", "s", "e", "y")

@@ -409,6 +409,7 @@ def test_who_are_you_guessed_for_a_request_about_something_else_is_out_of_scope(
     assert _identity("are you a human or a computer program?") == "bot_identity"
     assert _identity("do you speak german or italian?") == "bot_identity"
     assert _identity("what do you call yourself") == "bot_identity"
+    assert _identity("can you help me find some information?") == "bot_identity"
 
 
 def _hours(text: str) -> str:
