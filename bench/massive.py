@@ -17,9 +17,9 @@ Run it from the project root, so that custom components (``bot.nlu.*``) import. 
 4. prints a table of every run recorded in the output folder, with the reference rows.
 
 By default the components that overwrite the classifier's answer after the fact
-(``FallbackClassifier``, ``bot.nlu.overrides.RuleOverrides``) are left out: MASSIVE measures
-the statistical classifier, and those rules would relabel rows as ``nlu_fallback`` or as our
-own intents. ``--keep-all`` keeps the config exactly as written.
+(``FallbackClassifier``, ``bot.nlu.overrides.RuleOverrides``,
+``bot.nlu.answerability.AnswerabilityCheck``) are left out: MASSIVE measures the statistical
+classifier, and those rules would relabel rows as ``nlu_fallback`` or as our own intents. ``--keep-all`` keeps the config exactly as written.
 
 ``--train-limit N`` trains on a stratified sample of N examples (fixed seed) and
 ``--faq-intents K`` turns K MASSIVE intents into ``faq/<intent>`` retrieval intents (one
@@ -54,8 +54,11 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's CUDA/TensorRT
 LOCALES = ("fr-FR", "en-US")
 FAQ_INTENT = "faq"
 FALLBACK_INTENT = "nlu_fallback"
-# Components dropped unless --keep-all: they relabel the classifier's output after the fact.
-POST_CLASSIFIER_OVERRIDES = ("FallbackClassifier", "bot.nlu.overrides.RuleOverrides")
+# Components dropped unless --keep-all: they relabel the classifier's output after the fact
+# (the answerability check turns unsure guesses about anything but cancer care into
+# "I don't know" or "out of scope", as the FallbackClassifier turns them into nlu_fallback).
+POST_CLASSIFIER_OVERRIDES = ("FallbackClassifier", "bot.nlu.overrides.RuleOverrides",
+                             "bot.nlu.answerability.AnswerabilityCheck")
 # Components whose training length --epochs-override sets even when the config leaves it
 # at Rasa's default (300).
 EPOCH_COMPONENTS = ("DIETClassifier", "ResponseSelector")

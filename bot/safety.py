@@ -597,10 +597,10 @@ _MEDICAL = re.compile(
 # (contact_center, accompany_patient, visits in the FAQ).
 _WHO_TO_TALK_TO = re.compile(
     r"\bwho (can|should|do) (i|we) (talk|speak|call|contact)|\ba qui (puis-je |je peux )?(en )?parler|"
-    r"\bstay with (me|him|her)|\bbe with (my|him|her)|\brester (avec|a cote|aupres)|\baccompan\w*|\baccompagn\w*|"
+    r"\bstay (with|next to|beside|by) (me|him|her)|\bbe with (my|him|her)|\brester (avec|a cote|aupres)|\baccompan\w*|\baccompagn\w*|"
     r"\bvisit\w*|\bvisite\w*|\bcome with (me|him|her)|\bvenir avec|"
-    r"\b(un proche|une proche|quelqu'un|une personne|someone|a relative|a friend|family|famille|mon (mari|conjoint|fils)|"
-    r"ma (femme|conjointe|fille)|my (husband|wife|partner|son|daughter))\b.{0,25}\b(rester|stay|venir|come|assister|"
+    r"\b(un proche|une proche|quelqu'un|une personne|someone|a relative|a friend|family|famille|mon (mari|conjoint|fils|ami)|"
+    r"ma (femme|conjointe|fille|amie)|my (husband|wife|partner|son|daughter|friend|mother|father|mum|mom|dad))\b.{0,25}\b(rester|stay|venir|come|assister|"
     r"be present|etre present\w*)\b|"
     r"\b(when|quand) (should|do|must|can) (i|we) (call|contact|phone|ring) (the|my|a|our) (doctor|nurse|care team|oncologist)|"
     r"\bquand (dois-je|faut-il) (appeler|contacter|prevenir) (le|mon|l') ?(medecin|infirmi\w*|equipe|oncologue)"
@@ -897,7 +897,11 @@ def is_about_ones_case(text: str) -> bool:
     a question: where nothing answers it, the refusal with the general information and the care
     team is the honest reply."""
     folded = fold(text)
-    if is_personal_health_question(text) or _told_symptom(folded):
+    if _told_symptom(folded):
+        return True
+    # "my father starts immunotherapy, how does it work?" asks for general information: when
+    # nothing answers it, "I don't know" with the care team is the honest reply, not a refusal
+    if is_personal_health_question(text) and not _GENERAL_INFO.search(folded):
         return True
     if (_CLINICAL_CASE_RE.search(folded) and not _practical(folded) and not _TRIAL.search(folded)
             and not _GENERAL_INFO.search(folded) and not _COMMAND_RE.search(folded)):

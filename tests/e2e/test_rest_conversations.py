@@ -102,5 +102,11 @@ def test_long_french_message_on_the_english_page_gets_french(assistant: Assistan
     assert "système immunitaire" in reply
 
 
+def test_asking_for_english_speaking_staff_is_no_switch_of_language(assistant: Assistant) -> None:
+    # the language named is the staff's; nothing we ship says who speaks it: "I don't know"
+    reply = assistant.text("Do you have English-speaking staff?", new_sender(), lang="en")
+    assert "I don't have verified information" in reply and "care team" in reply
+
+
 def test_no_metadata_means_french(assistant: Assistant) -> None:
     assert "Bonjour" in assistant.text("hello", new_sender())

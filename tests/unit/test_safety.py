@@ -390,6 +390,10 @@ def test_what_may_tell_of_a_symptom(text: str, symptom: bool) -> None:
         # a trial or a practical question keeps its own answers
         ("Is the melanoma trial still open?", False),
         ("How much does the surgery cost?", False),
+        # one's relative named, but general information asked: "I don't know" may stand
+        ("bonjour, mon pere commence une immunotherapie et je voudrais comprendre comment ca marche", False),
+        ("my wife starts immunotherapy next week, how does it work?", False),
+        ("my wife starts immunotherapy next week, will she lose her hair?", True),
     ],
 )
 def test_ones_case_named_with_a_definite_article(text: str, case: bool) -> None:
@@ -577,9 +581,15 @@ def test_eligibility_alone_belongs_to_the_trial_answers() -> None:
     assert not asks_medical_advice("suis-je éligible ?")
 
 
-def test_a_relative_staying_during_the_infusion_is_no_advice() -> None:
+@pytest.mark.parametrize("text", [
+    "un proche peut-il rester pendant la perfusion ?",
+    "can my friend stay next to me during chemo?",
+    "my mother wants to stay beside me during the infusion, is that allowed?",
+    "mon amie peut-elle rester à côté de moi pendant la chimio ?",
+])
+def test_a_relative_staying_during_the_infusion_is_no_advice(text: str) -> None:
     # accompanying (accompany_patient in the FAQ), though it names the treatment
-    assert not asks_medical_advice("un proche peut-il rester pendant la perfusion ?")
+    assert not asks_medical_advice(text)
 
 
 @pytest.mark.parametrize(("text", "urgent"), [("help!!", True), ("aidez-moi vite", True), ("Help me please!", True),

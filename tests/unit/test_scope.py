@@ -53,6 +53,8 @@ def test_a_question_about_something_else_names_nothing_of_our_subject(text: str)
     "are you a human or a computer program?",  # the assistant itself
     "Quels papiers prendre avec soi ?",  # what to bring to the hospital
     "Quelles indemnités pour quel temps passé?",  # a trial's compensation
+    "Do you have English-speaking staff?",  # the center's staff
+    "le personnel parle-t-il anglais ?",
 ])
 def test_a_question_on_our_subject_names_it(text: str) -> None:
     assert names_our_subject(text) and not outside_our_subject(text)
