@@ -120,7 +120,7 @@ quelles lequel laquelle comment pourquoi quand combien ne pas plus tres bien aus
 oui non merci svp est-ce passe deroule deroulent derouler deroulement
 exactement vraiment concretement precisement simplement donc alors mais dit dire dis
 veut veux voulez veulent vouloir donner donne parler parle vrai temps propose proposee
-mere pere mari femme fille fils
+mere pere mari femme fille fils proche proches relative relatives loved
 bonjour bonsoir salut coucou hello hi hey
 comprendre comprends understand understanding voudrais voudrait aimerais aimerait souhaite souhaiterais
 commence commencer commencent begin begins start starts starting started

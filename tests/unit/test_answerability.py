@@ -66,6 +66,14 @@ def test_content_words_leave_out_question_frames_shared_topics_and_cancer_types(
         stem("differ"), stem("standard"), stem("care")}
 
 
+def test_who_a_question_is_about_is_no_topic() -> None:
+    # "a relative" says who, not what: "how to support a relative" is not answered by an entry
+    # whose example is "a relative starts immunotherapy, how does it work?" (branch wrong4)
+    works = stems("un proche commence une immunothérapie, comment elle agit") | {stem("agit")}
+    assert content_stems("Comment soutenir un proche qui a un cancer ?") == {stem("soutenir")}
+    assert foreign_terms("Comment soutenir un proche ?", works, works | {stem("soutenir")}) == ([stem("soutenir")], 1)
+
+
 def test_foreign_terms_are_known_words_the_entry_never_uses() -> None:
     foreign, total = foreign_terms("What comes after the trial ends, zorglub?", DEFINITION, KNOWN)
     # "zorglub" is unknown to the assistant (a typo, a brand): it does not count
