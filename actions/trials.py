@@ -63,6 +63,11 @@ async def show_page(
             # No trial at all for this cancer type: say that, not "leave the phase out".
             dispatcher.utter_message(text=present.no_match(disease_only, lang))
             return _query_slots(query)
+    if page == 0 and len(query.conditions) > 1:
+        missing = [c for c in query.conditions
+                   if not (await search_trials(TrialQuery(conditions=[c]), page=0, page_size=1)).items]
+        if missing:
+            dispatcher.utter_message(text=present.no_trial_for_some(missing, lang))
     send(dispatcher, present.cards(result, lang, query))
     return [
         SlotSet("trial_search", {"query": query.to_dict(), "page": page}),

@@ -50,6 +50,20 @@ out-of-scope examples, none of our subject, see ``is_off_topic``; or no word of 
 vocabulary of our subject, ``check_scope``, see bot/nlu/scope.py) gets "outside what I can help
 with" (``out_of_scope``) instead.
 
+How a trial is designed, asked as one's own future ("will I get a placebo?", "will I know which
+treatment I get?", "est-ce décidé au hasard ?"), is general trial information
+(``asks_about_trial_design``, used by bot/nlu/overrides.py): never refused, unless the message
+asks what suits oneself or tells of one's disease. A short definition question about a term we
+name ("Qu'est-ce que Keytruda?") and a three-word French question with its subject after the verb
+("Serai-je radioactif ?") are questions we can say "I don't know" to (``is_answerable_question``).
+
+"Who are you?" guessed for a message of two or more words its examples never use, about
+nothing of ours and no language ("pourriez-vous reporter ma réunion", "combien de pattes a un
+chien"), and our hours, costs or practical facts asked of another place ("what time does the
+louvre open?", "is the pnc bank open?") are "outside what I can help with"; so is a request of
+real words no intent is sure of, about nothing of ours ("joue ma station radio"). "Study" counts
+as a trial only as a noun ("the study", "une étude"), not the verb or schooling.
+
 Words every entry may share (cancer, trial, treatment...), cancer types and drug names (the
 trial vocabulary), and words the assistant has never seen (a typo, a brand name) do not count.
 Entries that are themselves an honest "we do not hold this" (``honest_entries``) are not
@@ -74,9 +88,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.faq.text import normalize
-from bot.nlu.scope import outside_our_subject
-from bot.nlu.topics import ENTRY_TOPIC_WORDS, PHRASE_SUBJECTS, SUBJECT_WORDS
-from bot.safety import is_readable_question
+from bot.nlu.scope import names_our_subject, outside_our_subject
+from bot.nlu.topics import ENTRY_TOPIC_WORDS, PHRASE_SUBJECTS, STUDY_NOUN, SUBJECT_WORDS
+from bot.safety import describes_own_symptom, is_readable_question, unusable_input
+from bot.text import fold
 from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts, parse_trial_request
 
@@ -105,7 +120,7 @@ quelles lequel laquelle comment pourquoi quand combien ne pas plus tres bien aus
 oui non merci svp est-ce passe deroule deroulent derouler deroulement
 exactement vraiment concretement precisement simplement donc alors mais dit dire dis
 veut veux voulez veulent vouloir donner donne parler parle vrai temps propose proposee
-mere pere mari femme fille fils
+mere pere mari femme fille fils proche proches relative relatives loved
 bonjour bonsoir salut coucou hello hi hey
 comprendre comprends understand understanding voudrais voudrait aimerais aimerait souhaite souhaiterais
 commence commencer commencent begin begins start starts starting started
@@ -131,10 +146,11 @@ _ASKED_FACTS = {
     "hours": r"\bwhat time\b|\bopening hours\b|\bhoraires?\b|\bheures? d ouverture\b",
 }
 # A message that names a trial.
-_NAMES_A_TRIAL = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique)\b")
+_NAMES_A_TRIAL = re.compile(rf"\b(?:essais?|trials?|recherche clinique)\b|{STUDY_NOUN}")
 # A message about trials names one, or taking part in one.
-_ABOUT_TRIALS = re.compile(r"\b(?:essais?|trials?|etudes?|study|studies|recherche clinique|protocoles?"
-                           r"|particip\w*|join\w*|enrol\w*|inscri\w*|randomi[sz]\w*|placebos?|tirage au sort)\b")
+_ABOUT_TRIALS = re.compile(r"\b(?:essais?|trials?|recherche clinique|protocoles?"
+                           r"|particip\w*|join\w*|enrol\w*|inscri\w*|randomi[sz]\w*|placebos?|tirage au sort)\b"
+                           rf"|{STUDY_NOUN}")
 # The treatment a trial tests, named without the word "trial" ("the side effects of the new
 # treatment", "the study drug", "le traitement expérimental"): a question about the trial.
 _TESTED_TREATMENT = re.compile(
@@ -145,6 +161,36 @@ _TESTED_TREATMENT = re.compile(
     r"|\b(?:le|ce) nouveau (?:traitement|medicament)\b"
     r"|\b(?:traitement|medicament|molecule)s? (?:experimenta\w*|a l essai|a l etude|teste\w*)")
 _ASKED_FACT_PATTERNS = {kind: re.compile(pattern) for kind, pattern in _ASKED_FACTS.items()}
+# How a trial is designed, asked as one's own future ("will I get a placebo?", "will I know which
+# treatment I get?", "am I assured of getting the new treatment?", "est-ce décidé au hasard ?"):
+# the arm, the placebo, the draw, knowing one's group. General trial information, the same for
+# every participant, not a question about one's own care (folded, punctuation-free text).
+_GETS = r"(?:get|gets|getting|got|receive|receiving|received|given|be on|am on|was on|recevoir|recevrai|recois|recu|aurai|avoir)"
+_TRIAL_DESIGN = re.compile(
+    r"\b(?:placebos?|randomi[sz]\w*|aleatoire\w*|au hasard|tirage au sort|tire\w* au sort|double (?:blind|aveugle|insu)"
+    r"|blind(?:ed|ing)?|en aveugle|a l insu|control group|groupe (?:de )?(?:controle|temoin)|comparison group"
+    r"|(?:treatment|study) arm|bras (?:de traitement|controle|experimental)|allocated|assigned to (?:a|the|one) (?:group|arm))\b"
+    # knowing which treatment one gets ("will I know which treatment I get?", "saurai-je quel...")
+    rf"|\b(?:know|knowing|told|tell|find out|learn|savoir|saurai|saurons|dira|informe\w*)\b.{{0,15}}"
+    rf"\b(?:which|what|quel|quelle) (?:treatment|drug|medicine|medication|group|arm|traitement|medicament|groupe|bras)\b"
+    rf"|\b{_GETS}\b.{{0,25}}(?:{_TESTED_TREATMENT.pattern})")
+# ...unless the message asks what suits oneself or tells of one's disease: that stays advice.
+_OWN_CASE = re.compile(
+    r"\b(?:should i|should we|dois-je|dois je|devrais-je|devrais je|recommend\w*|recommand\w*|conseill\w*|for me|pour moi"
+    r"|my (?:cancer|tumou?r|disease|stage|condition|illness|symptoms?)|mon (?:cancer|stade)|ma (?:maladie|tumeur))\b")
+# Languages, and speaking them: "do you speak German?" is about the assistant.
+_LANGUAGE_WORDS = re.compile(r"\b(?:speak\w*|spoken|parle\w*|language\w*|langues?|english|anglais|french|francais"
+                             r"|german|allemand|spanish|espagnol|italian|italien|arabic|arabe|portugu\w*|chinese|chinois)\b")
+# Words that address the assistant or the center it speaks for.
+# (or people it knows of: "how can I reach them during business hours?" is about the care team)
+_ADDRESSES_US = re.compile(r"\b(?:you|your|yours|vous|votre|vos|tu|ton|ta|tes|here|ici|chez vous"
+                           r"|them|they|their|eux|ils|elles|leur|leurs)\b")
+# The assistant asked about itself: "what do you call yourself?", "comment tu t'appelles ?"
+_ABOUT_YOURSELF = re.compile(r"\b(?:yourself|yourselves|your name|ton nom|votre nom|toi meme|vous meme"
+                             r"|t appelles|vous appelez|appelles tu|appelez vous|made you|created you"
+                             # ...or what it can help with: "can you help me find information?"
+                             r"|help|helps|helping|aide|aider|aidez|assist\w*)\b")
+_FIRST_PERSON = re.compile(r"\b(?:i|my|me|je|j|mon|ma|mes|moi)\b")
 _SUFFIXES = ("ements", "ement", "ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied",
              "ees", "ee", "es", "ed", "s", "e", "y")
 _STEM_LENGTH = 6
@@ -193,6 +239,38 @@ def asked_facts(text: str) -> set[str]:
         # chemotherapy are the comparison entry's
         kinds.discard("benefit")
     return kinds
+
+
+def asks_about_trial_design(text: str) -> bool:
+    """A question about how a trial is designed (placebo, draw, arms, knowing one's treatment),
+    however personally asked, that neither asks what suits oneself nor tells of one's disease."""
+    folded = normalize(text)
+    # a cancer type named by someone speaking of themselves ("I have stage 4 melanoma, will I...")
+    own_disease = bool(_FIRST_PERSON.search(folded)) and any(find_concepts(w, "condition") for w in folded.split())
+    return (bool(_TRIAL_DESIGN.search(folded)) and not _OWN_CASE.search(folded) and not own_disease
+            and not describes_own_symptom(text))
+
+
+def asks_what_a_term_of_ours_is(text: str) -> bool:
+    """A short definition question about a drug, cancer or symptom we name ("Qu'est-ce que
+    Keytruda?", "what is nivolumab?"): a question we can say "I don't know" to, however short."""
+    subject = definition_subject(text)
+    return bool(subject) and names_our_subject(subject) and unusable_input(text) is None
+
+
+# A French question with the subject after its verb ("Serai-je radioactif ?", "Puis-je venir ?").
+_INVERTED = re.compile(r"\b\w+-(?:je|tu|il|elle|on|nous|vous|ils|elles)\b")
+
+
+def is_answerable_question(text: str) -> bool:
+    """A question we can honestly say "I don't know" to: a readable French/English question, a
+    short definition question about a term of ours, or a three-word French question with its
+    subject after the verb (its hyphenated pronoun hides a word from the readable count)."""
+    if is_readable_question(text) or asks_what_a_term_of_ours_is(text):
+        return True
+    folded = fold(text)
+    return (_INVERTED.search(folded) is not None and len(normalize(text).split()) >= 3
+            and unusable_input(text) is None)
 
 
 def names_a_trial(text: str) -> bool:
@@ -318,13 +396,21 @@ class AnswerabilityCheck(GraphComponent):
             "trial_only_entries": [],
             # entries that already say "I do not have this information": never checked
             "honest_entries": [],
+            # honest entries about the center's hours, costs and practical facts: given to a
+            # message naming another place or thing and nothing of ours ("what time does the
+            # louvre open?"), "outside what I can help with"
+            "other_place_entries": [],
+            # intents about the assistant itself ("who are you?"): a guess of one of them for a
+            # message with two or more words its examples never use, and nothing of our subject
+            # ("pourriez-vous reporter ma réunion"), is a request about something else
+            "own_words_intents": [],
         }
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage | None = None,
                  resource: Resource | None = None, vocabularies: dict[str, set[str]] | None = None,
                  known: set[str] | None = None, facts: dict[str, set[str]] | None = None,
                  trial_entries: set[str] | None = None, domain: set[str] | None = None,
-                 elsewhere: set[str] | None = None) -> None:
+                 elsewhere: set[str] | None = None, intent_words: dict[str, set[str]] | None = None) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
         self._resource = resource
@@ -334,6 +420,7 @@ class AnswerabilityCheck(GraphComponent):
         self.trial_entries = trial_entries or set()  # entries whose examples or answer name trials
         self.domain = domain or set()  # the words of every intent that is the assistant's subject
         self.elsewhere = elsewhere or set()  # the words of out-of-scope requests that are not ours
+        self.intent_words = intent_words or {}  # own_words_intents -> the words of their examples
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -350,9 +437,12 @@ class AnswerabilityCheck(GraphComponent):
         domain: set[str] = set()
         elsewhere: set[str] = set()
         off_topic = {self._config["out_of_scope_intent"], *self._config["off_topic_intents"]}
+        intent_words: dict[str, set[str]] = {name: set() for name in self._config["own_words_intents"]}
         for example in training_data.intent_examples:
             words = stems(example.get(TEXT) or "")
             known |= words
+            if example.get(INTENT) in intent_words:
+                intent_words[str(example.get(INTENT))] |= words
             if example.get(INTENT) not in off_topic:
                 domain |= words
             elif example.get(INTENT) == self._config["out_of_scope_intent"]:
@@ -375,10 +465,12 @@ class AnswerabilityCheck(GraphComponent):
                 domain |= words
         self.vocabularies, self.known, self.facts = vocabularies, known, facts
         self.trial_entries, self.domain, self.elsewhere = trial_entries, domain, elsewhere - domain
+        self.intent_words = intent_words
         with self._model_storage.write_to(self._resource) as directory:
             data = {"vocabularies": {k: sorted(v) for k, v in vocabularies.items()}, "known": sorted(known),
                     "facts": {k: sorted(v) for k, v in facts.items()}, "trial_entries": sorted(trial_entries),
-                    "domain": sorted(domain), "elsewhere": sorted(self.elsewhere)}
+                    "domain": sorted(domain), "elsewhere": sorted(self.elsewhere),
+                    "intent_words": {k: sorted(v) for k, v in intent_words.items()}}
             (directory / _FILE).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         return self._resource
 
@@ -393,8 +485,10 @@ class AnswerabilityCheck(GraphComponent):
             return cls(config, model_storage, resource)
         vocabularies = {k: set(v) for k, v in data.get("vocabularies", {}).items()}
         facts = {k: set(v) for k, v in data.get("facts", {}).items()}
+        intent_words = {k: set(v) for k, v in data.get("intent_words", {}).items()}
         return cls(config, model_storage, resource, vocabularies, set(data.get("known", [])), facts,
-                   set(data.get("trial_entries", [])), set(data.get("domain", [])), set(data.get("elsewhere", [])))
+                   set(data.get("trial_entries", [])), set(data.get("domain", [])), set(data.get("elsewhere", [])),
+                   intent_words)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
@@ -417,6 +511,9 @@ class AnswerabilityCheck(GraphComponent):
     def _check_answer(self, message: Message) -> None:
         text = message.get(TEXT) or ""
         intent = message.get(INTENT) or {}
+        if self._not_about_the_assistant(text, str(intent.get("name"))):
+            _decide(message, self._config["out_of_scope_intent"], {"intent": intent.get("name"), "off_topic": "not about the assistant"})
+            return
         if intent.get("name") == self._config["out_of_scope_intent"]:
             if _ABOUT_TRIALS.search(normalize(text)):
                 # trials are our subject: "what does randomization mean?" is not outside it
@@ -433,12 +530,17 @@ class AnswerabilityCheck(GraphComponent):
         key = self._chosen_entry(message)
         honest = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["honest_entries"]}
         trial_only = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["trial_only_entries"]}
+        place_entries = {f"{self._config['retrieval_intent']}/{e}" for e in self._config["other_place_entries"]}
         confidence = self._entry_confidence(message)
         if key in honest:
             # an honest entry is about ONE topic: given as a guess between neighbours ("will I
             # have to stay in the hospital?" -> visiting hours) the plain "I don't know" is truer
             if confidence is not None and confidence < float(self._config["min_honest_entry_confidence"]):
                 _dont_know(message, {"entry": key, "unsure_entry": True})
+            elif key in place_entries and self._config["check_scope"] and self._about_another_place(text, key):
+                # "what time does the louvre open?", "is the pnc bank open?": another place's
+                # hours, not ours; our hours entry would send them to the center
+                _decide(message, self._config["out_of_scope_intent"], {"entry": key, "off_topic": "another place"})
             elif key in trial_only and not _ABOUT_TRIALS.search(normalize(text)):
                 # what we do not hold about a trial is no answer to a question naming none
                 # ("how long will I stay in hospital?" -> a trial's duration, visits, costs)
@@ -461,6 +563,30 @@ class AnswerabilityCheck(GraphComponent):
                              "trial_question": other_subject, "unsure_entry": unsure,
                              "subjects_not_held": subjects, "undefined_terms": undefined})
 
+    def _request_of_real_words(self, text: str) -> bool:
+        """A request, not a question, of four words or more, two of them words the assistant knows
+        ("joue ma station radio", "show me recent activity in my backyard"): readable, so about
+        nothing of ours it is "outside what I can help with", not "please rephrase"."""
+        return (len(normalize(text).split()) >= 4 and len(stems(text) & self.known) >= 2
+                and unusable_input(text) is None)
+
+    def _not_about_the_assistant(self, text: str, intent: str) -> bool:
+        """A guess of an intent about the assistant for a message of other words (two or more its
+        examples never use), naming nothing of our subject and no language: "combien de pattes a
+        un chien", "pourriez-vous reporter ma réunion" are not "who are you?"."""
+        folded = normalize(text)
+        if intent not in self.intent_words or _LANGUAGE_WORDS.search(folded) or _ABOUT_YOURSELF.search(folded):
+            return False
+        return len(content_stems(text) - self.intent_words[intent]) >= 2 and outside_our_subject(text)
+
+    def _about_another_place(self, text: str, key: str) -> bool:
+        """A message that names nothing of our subject and something the entry never speaks of
+        (a museum, a bank): its question is about that, not about the center."""
+        if _ADDRESSES_US.search(normalize(text)):
+            return False  # "are you open on sunday?": asked of the center
+        foreign = content_stems(text) - self.vocabularies.get(key, set())
+        return bool(foreign) and outside_our_subject(text)
+
     def _entry_confidence(self, message: Message) -> float | None:
         selector = message.get(RESPONSE_SELECTOR_PROPERTY_NAME) or {}
         confidence = ((selector.get(self._config["retrieval_intent"]) or {}).get("response") or {}).get("confidence")
@@ -473,8 +599,9 @@ class AnswerabilityCheck(GraphComponent):
             return False
         intent = message.get(INTENT) or {}
         text = message.get(TEXT) or ""
-        unsure = (float(intent.get("confidence") or 0.0) < float(self._config["fallback_threshold"])
-                  and intent.get("name") != self._config["out_of_scope_intent"] and is_readable_question(text))
+        below = float(intent.get("confidence") or 0.0) < float(self._config["fallback_threshold"])
+        unsure = below and ((intent.get("name") != self._config["out_of_scope_intent"] and is_readable_question(text))
+                            or self._request_of_real_words(text))
         if not (intent.get("name") == DONT_KNOW_INTENT or unsure):
             return False
         on_subject = bool((message.get(ANSWERABILITY_KEY) or {}).get("on_subject"))

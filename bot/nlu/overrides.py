@@ -8,7 +8,9 @@
    A request is what the rules (bot.safety.asks_medical_advice), the classifier or the learned
    detector (bot/nlu/advice.py, on a message about health) say; and a question about one's own
    health that would otherwise get "I don't know", "please rephrase" or "out of scope" gets the
-   refusal too (it points to the care team).
+   refusal too (it points to the care team). How a trial is designed, asked as one's own future
+   ("will I get a placebo?", "will I know which treatment I get?"), is general trial information
+   (bot.nlu.answerability.asks_about_trial_design): never refused.
 3. An urgent symptom becomes ``urgent_symptoms`` whatever the classifier said: the emergency
    pointer takes precedence over every other intent, including the cases above. Urgent means
    the rules (bot.safety.is_urgent) or the learned detector (bot/nlu/urgency.py) say so.
@@ -36,6 +38,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.language import explicit_request, names_someone_speaking, warm_up
 from bot.nlu.advice import ADVICE_KEY
+from bot.nlu.answerability import asks_about_trial_design, is_answerable_question
 from bot.nlu.response_selector import SIMILARITY_KEY
 from bot.nlu.urgency import URGENCY_KEY
 from bot.safety import (
@@ -44,7 +47,6 @@ from bot.safety import (
     describes_own_symptom,
     is_about_ones_case,
     is_personal_health_question,
-    is_readable_question,
     is_urgent,
     may_ask_advice,
     may_be_a_symptom,
@@ -150,7 +152,7 @@ class RuleOverrides(GraphComponent):
         confidence = (message.get(INTENT) or {}).get("confidence")
         ranking = [float(r.get("confidence") or 0.0) for r in message.get(INTENT_RANKING_KEY) or []]
         ambiguous = len(ranking) >= 2 and ranking[0] - ranking[1] < self.dont_know_within
-        return ((confidence is not None and confidence < self.dont_know_below) or ambiguous) and is_readable_question(text)
+        return ((confidence is not None and confidence < self.dont_know_below) or ambiguous) and is_answerable_question(text)
 
     def _general_info_applies(self, message: Message) -> bool:
         selected = self._selected(message)
@@ -222,8 +224,11 @@ class RuleOverrides(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            advice = asks_medical_advice(text)
-            refuse = advice or self._advice_detected(message, text)
+            # how a trial is designed ("will I get a placebo?") is general trial information,
+            # however personally asked: neither the rules nor the models refuse it
+            design = asks_about_trial_design(text)
+            advice = asks_medical_advice(text) and not design
+            refuse = advice or (self._advice_detected(message, text) and not design)
             if self._predicted(message) == ADVICE_INTENT and not refuse:
                 self._drop_guess(message, ADVICE_INTENT)
             if self._predicted(message) == URGENT_INTENT and (not may_be_a_symptom(text) or self._unsure_of_mild(message, text)):
@@ -244,12 +249,12 @@ class RuleOverrides(GraphComponent):
                 _force_intent(message, DONT_KNOW_INTENT)  # which languages staff speak: not a fact we hold
             elif self._unsure_faq_answer(message):
                 # unsure which entry answers a real question: we do not hold that answer
-                readable = self.dont_know_below > 0 and is_readable_question(text)
+                readable = self.dont_know_below > 0 and is_answerable_question(text)
                 _force_intent(message, DONT_KNOW_INTENT if readable else FALLBACK_INTENT)
             elif self._unrelated_faq_answer(message) or self._unplaced_question(message, text):
                 _force_intent(message, DONT_KNOW_INTENT)
             elif self._predicted(message) == self.retrieval_intent and mentions_serious_symptom(text):
                 _force_intent(message, SERIOUS_SYMPTOM_FAQ_INTENT)
-            if unusable is None and self._personal_non_answer(message, text):
+            if unusable is None and not design and self._personal_non_answer(message, text):
                 _force_intent(message, ADVICE_INTENT)
         return messages

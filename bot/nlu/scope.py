@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import re
 
+from bot.nlu.topics import STUDY_NOUN
 from bot.text import fold
 from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts
@@ -40,8 +41,8 @@ _SUBJECT_PREFIXES = """
     traitem treatm therap medica medicat medecin medicin docteu doctor physicia infirmi nurse
     soignan caregiv aidan carer chirurg surger surgic biopsi perfusi infusi inject
     ordonnan prescri dosag posolo secondai sympto toxic fatigu nause douleu
-    essai trial etude study studie research protocol placeb randomi consent volontai
-    volunte particip inscri enrol
+    essai trial research protocol placeb randomi consent volontai
+    volunte particip inscri enrol indemni remuner compensat
     hopit hospit clinic centre center institut curie imoca sanofi urgenc emergen
     ambulan consult rendez appoint accueil admissi sejour chambre
     visit accompa famill family entoura conjoin spouse
@@ -61,8 +62,8 @@ _SUBJECT_WORDS = """
     relatives attente attentes labo effet effets effect effects
     phase phases nct park metro ward survie survival stade responder cures
     question questions wifi internet television tele repas meal meals velo bike toilettes
-    toilet toilets fleurs flowers
-    bot ia staff personnel
+    toilet toilets fleurs flowers papiers paperwork documents sac sacs bag bags identite vitale
+    bot ia staff personnel human humans humain humains machine computer ordinateur program programme logiciel software
 """
 
 PREFIXES = tuple(_SUBJECT_PREFIXES.split())
@@ -72,10 +73,13 @@ WORDS = frozenset(_SUBJECT_WORDS.split())
 _CONTEXT = frozenset("cet cette ces this these those".split())
 # ...and so does coming along with someone ("what can I bring with me?", "who will be with
 # me?"): a visit, ours or not, is the question's subject.
-_WITH_ME = re.compile(r"\b(?:with me|avec moi)\b")
+_WITH_ME = re.compile(r"\b(?:with me|avec moi|avec soi)\b")
+# ...and taking part in something: a trial, said without the word ("the risks of taking part").
+_TAKING_PART = re.compile(r"\b(?:take|takes|taking|took) part\b|\bprendre part\b")
 # Kinds of mention of bot.vocabulary that are our subject (other illnesses alone are not).
 _SUBJECT_KINDS = frozenset({"cancer", "drug", "symptom"})
 _WORD = re.compile(r"[a-z0-9]+")
+_STUDY_NOUN = re.compile(STUDY_NOUN)
 
 
 def subject_words(text: str) -> list[str]:
@@ -91,6 +95,8 @@ def names_our_subject(text: str) -> bool:
     if subject_words(text) or NCT_IN_TEXT.search(text):  # a trial's registry number
         return True
     words = _WORD.findall(fold(text))
+    if _STUDY_NOUN.search(" ".join(words)):  # a study as a trial, not the verb or schooling
+        return True
     if any(find_concepts(w, "condition") or find_concepts(w, "intervention") for w in words):
         return True
     return _vocabulary_phrases().search(" ".join(words)) is not None
@@ -111,5 +117,6 @@ def outside_our_subject(text: str) -> bool:
     """A message about something else than what the assistant is for: it names nothing of our
     subject and does not point back to what was said before."""
     words = _WORD.findall(fold(text))
-    return (bool(words) and not _CONTEXT & set(words) and not _WITH_ME.search(" ".join(words))
-            and not names_our_subject(text))
+    joined = " ".join(words)
+    return (bool(words) and not _CONTEXT & set(words) and not _WITH_ME.search(joined)
+            and not _TAKING_PART.search(joined) and not names_our_subject(text))

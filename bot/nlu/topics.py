@@ -59,7 +59,7 @@ _PHRASE_SUBJECTS = {
     # how a trial is run or stopped: no entry explains these
     "trial conduct": """stopped early | ended early | terminated early | closed early
         | arrete prematurement | arret premature | arrete avant la fin | control group
-        | groupe controle | groupe temoin | open label""",
+        | groupe controle | groupe temoin | open label | study type | type of study | type d etude""",
     # who may be taken into a trial, asked without "eligible": each trial's criteria
     "who may join": """who can join | who can take part | who can participate | who may take part
         | qui peut participer | qui peut entrer dans un essai""",
@@ -89,6 +89,25 @@ _ENTRY_TOPICS = {
         hypothyroidie hyperthyroidism hyperthyroidie thyroiditis thyroidite vitiligo dermatitis
         dermatite nephritis nephrite myositis myosite hypophysitis hypophysite insomnia insomnie
         nails ongles""",
+    # the days and times a question about our hours names ("are you open on sunday?")
+    "opening_hours": """monday tuesday wednesday thursday friday saturday sunday weekend weekends
+        lundi mardi mercredi jeudi vendredi samedi dimanche ferie feries holiday holidays
+        morning evening night matin soir nuit midi noon""",
 }
 
 ENTRY_TOPIC_WORDS = {entry: frozenset(words.split()) for entry, words in _ENTRY_TOPICS.items()}
+
+# "Study" is a trial only as a noun: "a study", "the research study", "the study drug", "une
+# étude", "des études cliniques"; not the verb ("what to study in college", "how do I study for
+# the SAT") nor schooling ("mes études", "faire des études de médecine"). A regular expression
+# over folded, punctuation-free text, shared by the answerability and scope checks.
+STUDY_NOUN = (
+    r"(?:\b(?:a|an|the|this|that|these|those|my|your|our|their|its|each|any|which|what|clinical|research|medical"
+    r"|observational|interventional|randomi[sz]ed|new|in|of|for|about|into|join|joining|enrol\w*|particip\w*"
+    r"|take part in|taking part in)\s+(?:(?!to\b)\w+\s+)?(?:study|studies)\b"
+    r"|\b(?:study|studies)\s+(?:drug|treatment|medication|medicine|team|doctor|nurse|visits?|sites?|staff"
+    r"|participants?|volunteers?|results?|protocol)\b"
+    r"|(?<!\bmes )(?<!\btes )(?<!\bses )(?<!\bnos )(?<!\bvos )(?<!faire des )(?<!fait des )(?<!fais des )"
+    r"\betudes?\b(?! (?:superieures|universitaires|secondaires|de (?:medecine|droit|commerce|marche)))"
+    r"(?!\s+(?:de|d)\s+(?:medecine|droit|commerce|ingenieur|marche)))"
+)

@@ -93,7 +93,8 @@ CONDITIONS: tuple[Concept, ...] = (
        r"leuka?emia|\bcll\b|\baml\b|\bcml\b"),
     _c("lymphoma", "lymphome|lymphomes|lymphoma|lymphomas|hodgkin|waldenstrom|mycosis fongoide|mycosis fungoides|sezary",
        r"lymphoma|hodgkin|waldenstrom|mycosis fungoides|sezary"),
-    _c("myeloma", "myelome|myeloma|kahler", r"myeloma"),
+    _c("myeloma", "myelome|myelomes|myeloma|myelomas|kahler|plasmocytome|plasmocytomes|plasmacytoma|plasmacytomas",
+       r"myeloma|plasmacytoma"),
     _c("neuroblastoma", "neuroblastome|neuroblastomes|neuroblastoma", r"neuroblastoma"),
     _c("sarcoma", "sarcome|sarcomes|sarcoma|osteosarcome|rhabdomyosarcome|ewing|tumeur stromale gastro intestinale|"
        "gastrointestinal stromal tumor|gastrointestinal stromal tumour", r"sarcoma|\bewing|gastrointestinal stromal"),

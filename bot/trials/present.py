@@ -441,6 +441,14 @@ def no_trial_for(query: TrialQuery, lang: str) -> str:
     ])
 
 
+def no_trial_for_some(conditions: list[str], lang: str) -> str:
+    """Several cancer types asked for, some of which no stored trial studies: say so before the
+    trials of the others ("myeloma or lymphoma?" is not answered by lymphoma trials alone)."""
+    what = describe_query(TrialQuery(conditions=conditions), lang)
+    return _t(lang, f"Il n'y a pas d'essai pour ce cancer ({what}) dans notre liste d'essais ; voici ceux pour le reste de votre demande.",
+              f"There is no trial for {what} in our list of trials; here are those for the rest of your request.")
+
+
 def no_match(query: TrialQuery, lang: str) -> str:
     if _only_known_conditions(query):
         return no_trial_for(query, lang)

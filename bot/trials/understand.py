@@ -185,9 +185,29 @@ _NOT_A_SITE = frozenset(
 )
 
 
+# ...and a tumour named by one word the lexicon lacks ("chordome", "hepatoblastoma",
+# "cholangiocarcinome"): its tumour suffix says it is a cancer type all the same.
+_TUMOUR_WORD = re.compile(
+    r"\b([a-z]*(?:cytome|cytoma|blastome|blastoma|carcinome|carcinoma|sarcome|sarcoma|gliome|glioma|lymphome"
+    r"|lymphoma|myelome|myeloma|theliome|thelioma|germinome|germinoma|chordome|chordoma)s?)\b")
+
+
+# A tumour word of a family the lexicon knows ("liposarcome", "oligodendrogliome"): that family.
+_TUMOUR_FAMILIES = (("sarcom", "sarcoma"), ("lymphom", "lymphoma"), ("myelom", "myeloma"), ("gliom", "brain"))
+
+
+def _tumour_family(wording: str) -> str:
+    """The lexicon's concept for an unknown one-word tumour of a known family, else the wording."""
+    if " " not in wording:
+        for stem_, concept in _TUMOUR_FAMILIES:
+            if stem_ in wording:
+                return concept
+    return wording
+
+
 def unknown_cancer(folded: str) -> str | None:
     """The wording of a cancer type named in ``folded`` that the lexicon does not know, if any."""
-    for pattern in (_UNKNOWN_FR, _UNKNOWN_EN):
+    for pattern in (_UNKNOWN_FR, _UNKNOWN_EN, _TUMOUR_WORD):
         for match in pattern.finditer(folded):
             site = next(g for g in match.groups() if g)
             if site not in _NOT_A_SITE:
@@ -209,7 +229,7 @@ def parse_trial_request(text: str, entities: list[dict[str, Any]] | None = None)
     cond_matcher, int_matcher, place_matcher = _matchers()
     conditions = _drop_broader(_unique(m.value for m in cond_matcher.find(words, taken)))
     if not conditions and not entities:
-        conditions = [c for c in [unknown_cancer(folded)] if c]
+        conditions = [_tumour_family(c) for c in [unknown_cancer(folded)] if c]
     interventions = _unique(m.value for m in int_matcher.find(words, taken))
     places = [m.value for m in place_matcher.find(words, taken)]
     query = TrialQuery(

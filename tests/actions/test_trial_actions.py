@@ -182,6 +182,21 @@ def test_follow_up_without_a_current_trial_asks_which_one() -> None:
     assert text(messages).startswith("Which trial do you mean?") and events == []
 
 
+def test_a_cancer_type_without_trials_asked_with_another_is_named_before_the_others_trials() -> None:
+    tracker = load_tracker("search_myeloma_phase2_en")
+    tracker.latest_message["text"] = "Any trials for myeloma or lymphoma?"
+    messages, _ = run_action(ActionSearchTrials(), tracker)
+    assert text(messages).startswith("There is no trial for myeloma in our list of trials; here are those")
+    assert cards(messages)  # the lymphoma trials
+
+
+def test_a_tumour_word_the_lexicon_lacks_never_gets_the_immunotherapy_list() -> None:
+    tracker = load_tracker("search_testicular_fr")
+    tracker.latest_message["text"] = "essais pour le chordome"
+    messages, _ = run_action(ActionSearchTrials(), tracker)
+    assert text(messages).startswith("Je n'ai trouvé aucun essai correspondant") and cards(messages) == []
+
+
 def test_an_unknown_cancer_type_gets_no_match_never_the_immunotherapy_list() -> None:
     tracker = load_tracker("search_testicular_fr")
     tracker.latest_message["text"] = "essais pour le cancer de l'appendice"

@@ -257,6 +257,12 @@ def test_the_one_thing_a_follow_up_asks(text: str, aspect: str | None) -> None:
         ("immunotherapy cancer trials", []),
         ("essais pour le cancer de mon père", []),
         ("trials for cancer patients", []),
+        # one word with a tumour suffix: a cancer type, of its family when the lexicon knows it
+        ("essais pour le chordome", ["chordome"]),
+        ("liposarcome essai", ["sarcoma"]),
+        ("oligodendrogliome essais", ["brain"]),
+        ("plasmocytome essai", ["myeloma"]),  # in the lexicon: a myeloma
+        ("syndrome de lynch essais", []),  # "syndrome" is no tumour
     ],
 )
 def test_a_cancer_type_missing_from_the_lexicon_is_kept_as_wording(text: str, conditions: list[str]) -> None:

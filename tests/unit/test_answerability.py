@@ -14,6 +14,7 @@ from bot.nlu.answerability import (
     AnswerabilityCheck,
     about_a_trial,
     asked_facts,
+    asks_about_trial_design,
     content_stems,
     definition_subject,
     foreign_terms,
@@ -63,6 +64,14 @@ def test_content_words_leave_out_question_frames_shared_topics_and_cancer_types(
     assert content_stems("Qu'est-ce qu'un essai clinique ?") == set()
     assert content_stems("How does this trial differ from the standard of care?") == {
         stem("differ"), stem("standard"), stem("care")}
+
+
+def test_who_a_question_is_about_is_no_topic() -> None:
+    # "a relative" says who, not what: "how to support a relative" is not answered by an entry
+    # whose example is "a relative starts immunotherapy, how does it work?" (branch wrong4)
+    works = stems("un proche commence une immunothérapie, comment elle agit") | {stem("agit")}
+    assert content_stems("Comment soutenir un proche qui a un cancer ?") == {stem("soutenir")}
+    assert foreign_terms("Comment soutenir un proche ?", works, works | {stem("soutenir")}) == ([stem("soutenir")], 1)
 
 
 def test_foreign_terms_are_known_words_the_entry_never_uses() -> None:
@@ -320,6 +329,7 @@ def test_a_definition_of_a_term_never_seen_becomes_dont_know() -> None:
     ("L'immunothérapie peut-elle être proposée en première intention ?", "premiere intention"),
     ("What happens if the trial is stopped early?", "stopped early"),
     ("Who can take part in a clinical trial?", "who can take part"),
+    ("What does the study type mean?", "study type"),  # the registry's field, on our cards
 ])
 def test_a_subject_phrase_the_entry_does_not_use_is_not_held(text: str, phrase: str) -> None:
     assert phrase in subjects_not_held(text, DEFINITION)
@@ -351,3 +361,82 @@ def test_the_treatment_a_trial_tests_makes_a_question_about_trials(text: str) ->
 ])
 def test_a_new_treatment_in_general_is_not_a_trial(text: str) -> None:
     assert not about_a_trial(text)
+
+
+@pytest.mark.parametrize(("text", "design"), [
+    ("will I get a placebo?", True),
+    ("Vais-je recevoir un placebo ?", True),
+    ("will I know which treatment I get?", True),
+    ("saurai-je quel traitement je reçois ?", True),
+    ("Am I assured of getting the new treatment?", True),
+    ("Is there a chance I will not get the treatment being tested?", True),
+    ("Quelles sont mes chances de recevoir le traitement ou le placebo/la norme de soins?", True),
+    # what suits oneself, or one's own disease: advice still
+    ("should I join a placebo trial?", False),
+    ("will I get a placebo for my lung cancer?", False),
+    ("what treatment will I get for my melanoma?", False),
+    ("will I lose my hair?", False),
+])
+def test_how_a_trial_is_designed_is_told_from_ones_own_care(text: str, design: bool) -> None:
+    assert asks_about_trial_design(text) is design
+
+
+@pytest.mark.parametrize(("text", "trial"), [
+    ("can I join the study?", True),
+    ("what is a clinical study", True),
+    ("the study drug side effects", True),
+    ("participer à des études", True),
+    ("qu'est-ce qu'une étude clinique", True),
+    # the verb, and schooling: no trial
+    ("what should i study in college", False),
+    ("how do i study for the sat", False),
+    ("je fais des études de droit", False),
+])
+def test_a_study_is_a_trial_only_as_a_noun(text: str, trial: bool) -> None:
+    assert about_a_trial(text) is trial
+
+
+def _identity(text: str) -> str:
+    component = AnswerabilityCheck(
+        {"own_words_intents": ["bot_identity"]},
+        intent_words={"bot_identity": stems("qui êtes-vous, vous êtes un robot ? who are you, are you a real person, "
+                                            "what can you do, quelles langues parlez-vous")})
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": "bot_identity", "confidence": 0.6})
+    [result] = component.process([message])
+    return str(result.get(INTENT)["name"])
+
+
+def test_who_are_you_guessed_for_a_request_about_something_else_is_out_of_scope() -> None:
+    assert _identity("pourriez-vous reporter ma réunion") == "out_of_scope"
+    assert _identity("combien de pattes a un chien") == "out_of_scope"
+    assert _identity("can you book me a taxi") == "out_of_scope"
+    # about the assistant: its own words, a word of the assistant, a language
+    assert _identity("qui êtes-vous exactement ?") == "bot_identity"
+    assert _identity("tu es un bot ?") == "bot_identity"
+    assert _identity("are you a human or a computer program?") == "bot_identity"
+    assert _identity("do you speak german or italian?") == "bot_identity"
+    assert _identity("what do you call yourself") == "bot_identity"
+    assert _identity("can you help me find some information?") == "bot_identity"
+
+
+def _hours(text: str) -> str:
+    component = AnswerabilityCheck(
+        {"honest_entries": ["opening_hours"], "other_place_entries": ["opening_hours"], "check_scope": True},
+        vocabularies={"faq/opening_hours": stems("what time do you open? opening hours of the center, "
+                                                 "I do not have verified information on the hours")})
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": "faq", "confidence": 0.9})
+    message.set(RESPONSE_SELECTOR_PROPERTY_NAME,
+                {"faq": {"response": {"confidence": 0.9, "intent_response_key": "faq/opening_hours"}}})
+    [result] = component.process([message])
+    return str(result.get(INTENT)["name"])
+
+
+def test_another_places_hours_are_not_the_centers() -> None:
+    assert _hours("what time does the louvre open") == "out_of_scope"
+    assert _hours("is the pnc bank open") == "out_of_scope"
+    assert _hours("what time do you open?") == "faq"
+    assert _hours("are you open on sunday") == "faq"  # asked of the center
+    assert _hours("what time does the cafeteria open") == "faq"  # a place of ours
+    assert _hours("how can I reach them during regular business hours?") == "faq"  # the care team

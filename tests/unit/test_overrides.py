@@ -193,3 +193,37 @@ def test_a_readable_question_between_two_intents_gets_i_dont_know() -> None:
     assert decided(_between("What is a standard treatment?", 0.8, 0.1), dont_know_within=0.1) == "faq"
     # not a readable question: the FallbackClassifier's "please rephrase" stands
     assert decided(_between("standard?", 0.54, 0.45), dont_know_within=0.1) == "faq"
+
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        # how a trial is designed, asked as one's future: general trial information, never refused
+        # (the rules, the classifier and the detector all took these for advice)
+        (parsed("will I get a placebo?", intent="medical_advice", ranking=["faq"], entry="trial_specifics",
+                advice=0.9), "faq"),
+        (parsed("will I know which treatment I get?", entry="trial_specifics"), "faq"),
+        (parsed("Will I be allocated a treatment by computer, or do you and I have any choice?",
+                entry="trial_specifics"), "faq"),
+        (parsed("Am I assured of getting the new treatment?", entry="trial_specifics", advice=0.9), "faq"),
+        (parsed("Puis-je choisir librement le type de traitement, ou est-ce décidé au hasard ?",
+                entry="trial_specifics", advice=0.9), "faq"),
+        # ...nor turned into the refusal when nothing answers it
+        (parsed("Is there a chance I will not get the treatment being tested?", similarity=0.2), "dont_know"),
+        # one's own disease named: still a question for one's oncologist
+        (parsed("I have stage 4 melanoma, will I get a placebo?", intent="medical_advice", ranking=["faq"]),
+         "medical_advice"),
+    ],
+)
+def test_how_a_trial_is_designed_is_not_personal_advice(message: Message, intent: str) -> None:
+    assert decided(message, dont_know_below=0.5) == intent
+
+
+def test_a_short_definition_of_a_term_we_name_gets_i_dont_know_not_rephrase() -> None:
+    assert decided(_unsure("Qu'est-ce que Keytruda?"), dont_know_below=0.5) == "dont_know"
+    assert decided(parsed("what is nivolumab?", confidence=0.1), dont_know_below=0.5) == "dont_know"
+    assert decided(parsed("what is blorf?", confidence=0.1), dont_know_below=0.5) == "nlu_fallback"
+    # a three-word French question, its subject after the verb: a question all the same
+    assert decided(parsed("Serai-je radioactif ?", confidence=0.1), dont_know_below=0.5) != "nlu_fallback"
+    assert decided(parsed("Puis-je ?", confidence=0.1), dont_know_below=0.5) == "nlu_fallback"

@@ -7,7 +7,7 @@ import pytest
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.answerability import AnswerabilityCheck
+from bot.nlu.answerability import AnswerabilityCheck, stems
 from bot.nlu.scope import names_our_subject, outside_our_subject, subject_words
 
 
@@ -22,6 +22,9 @@ from bot.nlu.scope import names_our_subject, outside_our_subject, subject_words
     "quelle est la plus longue rivière d'europe",
     "où est la boulangerie la plus proche",  # "proche" (near), not "un proche"
     "could anyone survive on mars",
+    "how do i study for the sat",  # "study" the verb is no trial
+    "je fais des études de droit",  # nor schooling
+    "how much food should i feed my cat",  # food is no word of ours: pets, ducks, recipes
 ])
 def test_a_question_about_something_else_names_nothing_of_our_subject(text: str) -> None:
     assert outside_our_subject(text)
@@ -45,6 +48,11 @@ def test_a_question_about_something_else_names_nothing_of_our_subject(text: str)
     "tell me about NCT01234567",  # a trial's registry number
     "what does phase 2 mean?",
     "where do I park?",
+    "how long is the study?",  # "study" the noun is a trial
+    "une étude observationnelle, c'est quoi ?",
+    "are you a human or a computer program?",  # the assistant itself
+    "Quels papiers prendre avec soi ?",  # what to bring to the hospital
+    "Quelles indemnités pour quel temps passé?",  # a trial's compensation
     "Do you have English-speaking staff?",  # the center's staff
     "le personnel parle-t-il anglais ?",
 ])
@@ -80,6 +88,11 @@ def test_dont_know_about_something_else_is_out_of_scope_when_the_scope_is_checke
     assert _dont_know("what can a carer do for the patient?", check_scope=True) == "dont_know"
 
 
+def test_taking_part_is_a_trial_not_something_else() -> None:
+    assert not outside_our_subject("What are the possible advantages and risks of taking part?")
+    assert not outside_our_subject("puis-je prendre part à une recherche ?")
+
+
 def test_coming_along_with_someone_is_a_visit_not_something_else() -> None:
     assert not outside_our_subject("can my sister come along with me?")
     assert not outside_our_subject("qui peut venir avec moi ?")
@@ -112,3 +125,19 @@ def test_a_trial_entry_the_selector_is_sure_of_keeps_the_question_on_our_subject
     message.set("response_selector", {"faq": {"response": {"confidence": 0.9, "intent_response_key": "faq/trial_specifics"}}})
     [result] = component.process([message])
     assert result.get(INTENT)["name"] == "dont_know"
+
+
+def _unsure_request(text: str) -> str:
+    component = AnswerabilityCheck({"check_scope": True, "fallback_threshold": 0.5}, domain={"anything"},
+                                   known=stems("joue la radio, play my music station, show my backyard"))
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": "out_of_scope", "confidence": 0.3})
+    [result] = component.process([message])
+    return str(result.get(INTENT)["name"]) if result.get(INTENT)["confidence"] == 1.0 else "unsure"
+
+
+def test_an_unsure_request_of_real_words_about_something_else_is_out_of_scope() -> None:
+    assert _unsure_request("joue ma station radio") == "out_of_scope"
+    assert _unsure_request("show me recent activity in my backyard") == "out_of_scope"
+    assert _unsure_request("blorf zanzibar quux flimp") == "unsure"  # no real words: "please rephrase"
+    assert _unsure_request("radio") == "unsure"  # too short to tell
