@@ -63,7 +63,7 @@ _SUBJECT_WORDS = """
     phase phases nct park metro ward survie survival stade responder cures
     question questions wifi internet television tele repas meal meals velo bike toilettes
     toilet toilets fleurs flowers papiers paperwork documents sac sacs bag bags identite vitale
-    bot ia staff personnel human humans humain humains machine computer ordinateur program programme logiciel software
+    bot ia staff personnel jeun fasting human humans humain humains machine computer ordinateur program programme logiciel software
 """
 
 PREFIXES = tuple(_SUBJECT_PREFIXES.split())

@@ -55,6 +55,7 @@ def test_a_question_about_something_else_names_nothing_of_our_subject(text: str)
     "Quelles indemnités pour quel temps passé?",  # a trial's compensation
     "Do you have English-speaking staff?",  # the center's staff
     "le personnel parle-t-il anglais ?",
+    "Faut-il être à jeun ?",  # before a test or a treatment: a practical question of ours
 ])
 def test_a_question_on_our_subject_names_it(text: str) -> None:
     assert names_our_subject(text) and not outside_our_subject(text)
