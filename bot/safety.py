@@ -898,13 +898,23 @@ def may_be_a_symptom(text: str) -> bool:
                 or _health_word(folded) or _BODY_RE.search(folded))
 
 
+# One's own cancer told ("I have stage 4 melanoma", "mon mari a un cancer du poumon"): a
+# question about a trial then asks what it means for that case.
+_OWN_CANCER_TOLD = re.compile(
+    r"\b(i have|i've got|ive got|i was diagnosed with|j'ai|je suis atteinte?|(my|mon|ma) \w+ (has|had|a|is|est))\b"
+    r".{0,40}\b(cancer\w*|tumou?r\w*|tumeur\w*|melanom\w*|lymphom\w*|carcinom\w*|sarcom\w*|myelom\w*|"
+    r"leucemi\w*|leukemi\w*|stade|stage)\b"
+)
+
+
 def may_ask_advice(text: str) -> bool:
     """Whether a model's "advice" may stand: someone concerned, a word of health, and neither
     a practical question (money, appointments, getting results, who to talk to), a request
     for general information ("my father starts immunotherapy, how does it work?") nor a question
     on how a trial works ("will I get the placebo?", unless it asks whether the trial suits one)."""
     folded = fold(text)
-    about_a_trial = bool(_TRIAL.search(folded)) and not _ADVICE_OVER_TRIAL_RE.search(folded)
+    about_a_trial = (bool(_TRIAL.search(folded)) and not _ADVICE_OVER_TRIAL_RE.search(folded)
+                     and not _OWN_CANCER_TOLD.search(folded))
     return (_about_own_health(folded) and not _practical(folded) and not _GENERAL_INFO.search(folded)
             and not about_a_trial)
 

@@ -841,6 +841,9 @@ def test_how_a_trial_works_is_no_advice_for_the_classifier() -> None:
     assert not may_ask_advice("Will I be allocated a treatment by computer?")
     assert may_ask_advice("is this trial right for me with my heart condition?")  # whether it suits one
     assert may_ask_advice("my skin is itching since the infusion")
+    # one's own cancer told: the trial question asks about that case (both branches' rules)
+    assert may_ask_advice("I have stage 4 melanoma, will I get a placebo?")
+    assert may_ask_advice("mon mari a un cancer du poumon, aura-t-il le placebo ?")
 
 
 def test_cycles_one_needs_and_a_test_in_ones_town_lab() -> None:
