@@ -20,7 +20,7 @@ Words are folded (bot.text.fold: lower case, no accents) and matched by prefix, 
 and both languages' spellings match ("hôpitaux" / "hospitalisation" / "hospital"). Prefixes are
 at least four letters; shorter words are matched whole. Cancer types and drug names come from
 the trial vocabulary (bot.trials.understand.find_concepts); symptoms and illnesses named by
-the safety rules come from bot.vocabulary.
+the safety rules come from bot.vocabulary_terms.
 """
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from bot.nlu.topics import STUDY_NOUN
 from bot.text import fold
 from bot.trials import NCT_IN_TEXT
 from bot.trials.understand import find_concepts
-from bot.vocabulary import VOCABULARY
+from bot.vocabulary_terms import VOCABULARY
 
 # Prefixes (folded) of the words of our subject, one line per part of it.
 _SUBJECT_PREFIXES = """
@@ -76,7 +76,7 @@ _CONTEXT = frozenset("cet cette ces this these those".split())
 _WITH_ME = re.compile(r"\b(?:with me|avec moi|avec soi)\b")
 # ...and taking part in something: a trial, said without the word ("the risks of taking part").
 _TAKING_PART = re.compile(r"\b(?:take|takes|taking|took) part\b|\bprendre part\b")
-# Kinds of mention of bot.vocabulary that are our subject (other illnesses alone are not).
+# Kinds of mention of bot.vocabulary_terms that are our subject (other illnesses alone are not).
 _SUBJECT_KINDS = frozenset({"cancer", "drug", "symptom"})
 _WORD = re.compile(r"[a-z0-9]+")
 _STUDY_NOUN = re.compile(STUDY_NOUN)
@@ -91,7 +91,7 @@ def subject_words(text: str) -> list[str]:
 def names_our_subject(text: str) -> bool:
     """Whether the message names anything of what the assistant is for (see the module doc):
     a word of the list, a cancer type or drug of the trial vocabulary, or a cancer, drug or
-    symptom of bot.vocabulary (lemma-aware, both languages)."""
+    symptom of bot.vocabulary_terms (folded words, both languages)."""
     if subject_words(text) or NCT_IN_TEXT.search(text):  # a trial's registry number
         return True
     words = _WORD.findall(fold(text))
@@ -104,7 +104,7 @@ def names_our_subject(text: str) -> bool:
 
 @functools.lru_cache(maxsize=1)
 def _vocabulary_phrases() -> re.Pattern[str]:
-    """bot.vocabulary's cancer, drug and symptom phrases, folded, as whole words (a plural "s"
+    """bot.vocabulary_terms's cancer, drug and symptom phrases, folded, as whole words (a plural "s"
     or "x" allowed). Matched without spaCy's lemmas: its pipelines cost a Rasa process about
     180 MB and 5 s at their first use, for the few questions that reach this check."""
     phrases = {" ".join(_WORD.findall(fold(phrase))) for (kind, _key), says in VOCABULARY.items()

@@ -23,7 +23,7 @@ PIPELINE_CODE = (
     PROJECT_ROOT / "bot" / "language.py",
     PROJECT_ROOT / "bot" / "text.py",  # the folding the rules and the language cues match on
     PROJECT_ROOT / "bot" / "limits.py",  # the message-length limit of the "too long" rule
-    PROJECT_ROOT / "bot" / "vocabulary.py",  # the cancer, drug and symptom phrases of the scope check
+    PROJECT_ROOT / "bot" / "vocabulary_terms.py",  # the cancer, drug and symptom phrases of the scope check
     # how the answerability check (bot/nlu/answerability.py) reads a question: FAQ words, and
     # what in it names a trial (cancer types, phases, places...)
     PROJECT_ROOT / "bot" / "faq" / "text.py",

@@ -111,3 +111,22 @@ def test_other_word_is_relative_to_the_kinds_asked() -> None:
     (today's hand list bot.trials.matching.NOT_TYPOS has it, for "breast")."""
     assert not vocabulary.is_other_word("breath", "en")
     assert vocabulary.is_other_word("breath", "en", ("cancer",))
+
+
+def test_the_rasa_pipeline_never_imports_spacy() -> None:
+    """The scope check reads the phrases only (bot.vocabulary_terms): importing spaCy there cost
+    the Rasa process about 1.5 s at start and some 40 MB."""
+    code = (
+        "import sys\n"
+        "import bot.nlu.answerability, bot.nlu.overrides, bot.nlu.scope, bot.safety\n"
+        "assert bot.nlu.scope.names_our_subject('des essais pour le mélanome ?')\n"
+        "assert 'spacy' not in sys.modules, 'spaCy was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, env={"PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1"},
+                   timeout=120)
+
+
+def test_the_matcher_and_the_scope_check_share_one_vocabulary() -> None:
+    from bot import vocabulary_terms
+
+    assert vocabulary.VOCABULARY is vocabulary_terms.VOCABULARY
