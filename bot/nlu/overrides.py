@@ -227,8 +227,7 @@ class RuleOverrides(GraphComponent):
             # how a trial is designed ("will I get a placebo?") is general trial information,
             # however personally asked: neither the rules nor the models refuse it
             design = asks_about_trial_design(text)
-            advice = asks_medical_advice(text) and not design
-            refuse = advice or (self._advice_detected(message, text) and not design)
+            refuse = not design and (asks_medical_advice(text) or self._advice_detected(message, text))
             if self._predicted(message) == ADVICE_INTENT and not refuse:
                 self._drop_guess(message, ADVICE_INTENT)
             if self._predicted(message) == URGENT_INTENT and (not may_be_a_symptom(text) or self._unsure_of_mild(message, text)):
